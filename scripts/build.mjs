@@ -1,0 +1,69 @@
+// One esbuild script for every bundle: extension host (node/cjs, vscode external), CLI,
+// webview (browser, Preact JSX, CSS to a file) and the test bundles. `tsc --noEmit` is the type gate.
+import * as esbuild from 'esbuild';
+import { readdirSync, existsSync, rmSync } from 'node:fs';
+import { join, dirname, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+
+/** Test files directly under a folder (`*.test.ts`). */
+function testsIn(dir) {
+  const abs = join(root, dir);
+  if (!existsSync(abs)) return [];
+  return readdirSync(abs).filter((f) => f.endsWith('.test.ts')).map((f) => join(dir, f));
+}
+
+const node = {
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  bundle: true,
+  sourcemap: true,
+  logLevel: 'warning',
+};
+
+const builds = [
+  { ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], minify: production },
+  { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  {
+    platform: 'browser',
+    target: 'es2022',
+    format: 'iife',
+    bundle: true,
+    sourcemap: true,
+    minify: production,
+    logLevel: 'warning',
+    entryPoints: { main: 'src/webview/main.tsx' },
+    outdir: 'dist/webview',
+    jsx: 'automatic',
+    jsxImportSource: 'preact',
+    loader: { '.ttf': 'file' },
+  },
+  // Plain-Node tests, one bundle per file, run by node's test runner.
+  ...['test/unit', 'test/client', 'test/webview'].map((dir) => ({
+    ...node,
+    entryPoints: testsIn(dir),
+    outdir: join('dist', dir),
+    external: ['playwright-core', 'fast-check'],
+  })),
+  // The suite that runs inside the real VS Code extension host (mocha is loaded from node_modules).
+  { ...node, entryPoints: ['test/vscode/index.ts'], outfile: 'dist/test/vscode/index.js', external: ['vscode', 'mocha'] },
+  { ...node, entryPoints: ['test/bench/client.ts', 'test/bench/model.ts'].filter((f) => existsSync(join(root, f))), outdir: 'dist/test/bench', external: ['@langchain/langgraph-sdk'] },
+].filter((b) => (Array.isArray(b.entryPoints) ? b.entryPoints.length > 0 : true))
+ .filter((b) => typeof b.entryPoints !== 'object' || Array.isArray(b.entryPoints) || true)
+ .filter((b) => !(b.entryPoints?.[0] && !existsSync(join(root, b.entryPoints[0]))));
+
+if (!watch) rmSync(join(root, 'dist'), { recursive: true, force: true });
+
+if (watch) {
+  const ctxs = await Promise.all(builds.map((b) => esbuild.context({ ...b, absWorkingDir: root })));
+  await Promise.all(ctxs.map((c) => c.watch()));
+  console.log(`watching ${ctxs.length} bundles…`);
+} else {
+  const t0 = Date.now();
+  await Promise.all(builds.map((b) => esbuild.build({ ...b, absWorkingDir: root })));
+  console.log(`built ${builds.length} bundles in ${Date.now() - t0} ms → ${relative(process.cwd(), join(root, 'dist')) || 'dist'}`);
+}

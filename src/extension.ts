@@ -1,0 +1,49 @@
+// Wiring only: build the services, register everything into context.subscriptions.
+import * as vscode from 'vscode';
+import { Deployments } from './host/deployments';
+import { DeploymentsTree } from './host/deploymentsTree';
+import { Commands } from './host/commands';
+import { TimelinePanel, VIEW_TYPE } from './host/timelinePanel';
+import { initLog } from './host/log';
+
+export interface ExtensionApi {
+  commands: Commands;
+  timeline: typeof TimelinePanel;
+}
+
+export function activate(context: vscode.ExtensionContext): ExtensionApi {
+  const channel = initLog();
+  const deployments = new Deployments(context.secrets);
+  const tree = new DeploymentsTree(deployments);
+  const commands = new Commands(context.extensionUri, deployments, tree);
+  const view = vscode.window.createTreeView('langgraph.deployments', { treeDataProvider: tree, showCollapseAll: true });
+
+  const reg = (id: string, fn: (...args: any[]) => unknown) => vscode.commands.registerCommand(id, fn);
+  context.subscriptions.push(
+    channel,
+    deployments,
+    tree,
+    view,
+    reg('langgraph.addDeployment', (a) => commands.addDeployment(a)),
+    reg('langgraph.removeDeployment', (n) => commands.removeDeployment(n)),
+    reg('langgraph.setApiKey', (n) => commands.setApiKey(n)),
+    reg('langgraph.clearApiKey', (n) => commands.clearApiKey(n)),
+    reg('langgraph.refresh', () => tree.refresh()),
+    reg('langgraph.startRun', (a) => commands.startRun(a)),
+    reg('langgraph.openRun', (n) => commands.openRun(n)),
+    reg('langgraph.openTimeline', () => commands.openTimeline()),
+    reg('langgraph.cancelRun', () => commands.cancelRun()),
+    reg('langgraph.showLog', () => channel.show()),
+    vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, {
+      async deserializeWebviewPanel(panel: vscode.WebviewPanel) {
+        const p = TimelinePanel.revive(panel, context.extensionUri);
+        const s = commands.activeSession;
+        if (s) p.show(s);
+      },
+    }),
+    { dispose: () => TimelinePanel.active?.dispose() },
+  );
+  return { commands, timeline: TimelinePanel };
+}
+
+export function deactivate(): void {}

@@ -1,0 +1,248 @@
+// Command implementations. Each takes its arguments from the tree item it was invoked on, from an
+// explicit argument object (tests, other commands), or asks the person.
+import * as vscode from 'vscode';
+import { LangGraphError, normalizeBaseUrl, isStreamMode, type Assistant, type StreamMode } from '../client';
+import type { Deployments, Deployment } from './deployments';
+import type { DeploymentsTree, Node } from './deploymentsTree';
+import { RunSession } from './runSession';
+import { TimelinePanel } from './timelinePanel';
+import { log } from './log';
+
+export interface StartRunArgs {
+  url?: string;
+  assistantId?: string;
+  graphId?: string;
+  threadId?: string;
+  input?: unknown;
+  streamMode?: StreamMode[];
+  streamSubgraphs?: boolean;
+}
+
+export class Commands {
+  readonly sessions: RunSession[] = [];
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly deployments: Deployments,
+    private readonly tree: DeploymentsTree,
+  ) {}
+
+  get activeSession(): RunSession | undefined {
+    return TimelinePanel.active?.currentSession ?? this.sessions[this.sessions.length - 1];
+  }
+
+  async addDeployment(arg?: { name?: string; url?: string }): Promise<Deployment | undefined> {
+    let url = arg?.url;
+    if (!url) {
+      url = await vscode.window.showInputBox({
+        title: 'Add LangGraph Deployment',
+        prompt: 'URL of a LangGraph Agent Server (local `langgraph dev` or hosted)',
+        value: 'http://127.0.0.1:2024',
+        ignoreFocusOut: true,
+        validateInput: (v) => {
+          try {
+            normalizeBaseUrl(v);
+            return undefined;
+          } catch (e) {
+            return (e as Error).message;
+          }
+        },
+      });
+      if (!url) return undefined;
+    }
+    url = normalizeBaseUrl(url);
+    let name = arg?.name;
+    if (!name && !arg?.url) {
+      name = await vscode.window.showInputBox({ title: 'Add LangGraph Deployment', prompt: 'A name for it', value: defaultName(url), ignoreFocusOut: true });
+      if (name === undefined) return undefined;
+    }
+    const d = { name: name || defaultName(url), url };
+    await this.deployments.add(d);
+    log.info(`deployment added: ${d.name} ${d.url}`);
+    this.tree.refresh();
+    return d;
+  }
+
+  async removeDeployment(node?: Node): Promise<void> {
+    const d = node?.kind === 'deployment' ? node.deployment : await this.pickDeployment('Remove which deployment?');
+    if (!d) return;
+    await this.deployments.remove(d.url);
+    this.tree.refresh();
+  }
+
+  async setApiKey(node?: Node): Promise<void> {
+    const d = deploymentOf(node) ?? (await this.pickDeployment('Set the API key of which deployment?'));
+    if (!d) return;
+    const key = await vscode.window.showInputBox({ title: `API key for ${d.name}`, prompt: 'Sent as x-api-key. Stored in the OS keychain (SecretStorage), never in settings.', password: true, ignoreFocusOut: true });
+    if (!key) return;
+    await this.deployments.setApiKey(d.url, key);
+    this.tree.refresh();
+    void vscode.window.showInformationMessage(`API key saved for ${d.name}.`);
+  }
+
+  async clearApiKey(node?: Node): Promise<void> {
+    const d = deploymentOf(node) ?? (await this.pickDeployment('Clear the API key of which deployment?'));
+    if (!d) return;
+    await this.deployments.clearApiKey(d.url);
+    this.tree.refresh();
+  }
+
+  /** Start a run and open its timeline. Returns the session (tests await it). */
+  async startRun(arg?: Node | StartRunArgs): Promise<RunSession | undefined> {
+    const a: StartRunArgs = isNode(arg) ? fromNode(arg) : (arg ?? {});
+    const d = a.url ? (this.deployments.find(normalizeBaseUrl(a.url)) ?? { name: defaultName(a.url), url: normalizeBaseUrl(a.url) }) : await this.pickDeployment('Start a run on which deployment?');
+    if (!d) return undefined;
+    const client = await this.deployments.client(d.url);
+    let assistantId = a.assistantId;
+    let graphId = a.graphId;
+    if (!assistantId) {
+      const picked = await this.pickAssistant(d);
+      if (!picked) return undefined;
+      assistantId = picked.assistant_id;
+      graphId = picked.graph_id;
+    }
+    let input = a.input;
+    if (input === undefined) {
+      const text = await vscode.window.showInputBox({
+        title: `Start run on ${graphId ?? assistantId}`,
+        prompt: 'Input as JSON',
+        value: JSON.stringify({ messages: [{ role: 'human', content: 'Hello!' }] }),
+        ignoreFocusOut: true,
+        validateInput: (v) => {
+          try {
+            JSON.parse(v);
+            return undefined;
+          } catch (e) {
+            return `Not valid JSON: ${(e as Error).message}`;
+          }
+        },
+      });
+      if (text === undefined) return undefined;
+      input = JSON.parse(text);
+    }
+    const cfg = vscode.workspace.getConfiguration('langgraph');
+    const modes = a.streamMode ?? cfg.get<string[]>('streamMode', ['updates']).filter(isStreamMode);
+    const session = RunSession.start({
+      client,
+      deploymentName: d.name,
+      assistantId,
+      graphId,
+      threadId: a.threadId,
+      input,
+      streamMode: modes.length ? modes : ['updates'],
+      streamSubgraphs: a.streamSubgraphs ?? cfg.get<boolean>('streamSubgraphs', false),
+    });
+    this.track(session);
+    TimelinePanel.createOrShow(this.extensionUri, session);
+    void session.done.then(() => {
+      this.tree.refresh();
+      if (session.status.phase === 'error') {
+        void vscode.window.showErrorMessage(`LangGraph run failed: ${session.status.message ?? 'unknown error'}`, 'Show Log').then((c) => {
+          if (c) void vscode.commands.executeCommand('langgraph.showLog');
+        });
+      }
+    });
+    return session;
+  }
+
+  /** Open a past or running run from the tree: rejoin its stream from the start. */
+  async openRun(node?: Node): Promise<RunSession | undefined> {
+    if (node?.kind !== 'run') {
+      void vscode.window.showInformationMessage('Pick a run in the LangGraph Deployments view to open it.');
+      return undefined;
+    }
+    const client = await this.deployments.client(node.deployment.url);
+    const session = RunSession.join({ client, deploymentName: node.deployment.name, assistantId: node.assistant.assistant_id, graphId: node.assistant.graph_id, threadId: node.thread.thread_id, runId: node.run.run_id, status: node.run.status });
+    this.track(session);
+    TimelinePanel.createOrShow(this.extensionUri, session);
+    return session;
+  }
+
+  openTimeline(): void {
+    TimelinePanel.createOrShow(this.extensionUri, TimelinePanel.active?.currentSession ? undefined : this.activeSession);
+  }
+
+  async cancelRun(): Promise<void> {
+    const s = this.sessions.slice().reverse().find((x) => x.active);
+    if (!s) {
+      void vscode.window.showInformationMessage('No LangGraph run is streaming.');
+      return;
+    }
+    try {
+      await s.cancelOnServer();
+      void vscode.window.showInformationMessage(`Cancelled run ${s.info.runId ?? ''}.`);
+    } catch (e) {
+      void vscode.window.showErrorMessage(`Could not cancel the run: ${(e as Error).message}`);
+    } finally {
+      this.tree.refresh();
+    }
+  }
+
+  private track(s: RunSession): void {
+    this.sessions.push(s);
+    // Keep memory bounded: drop finished sessions beyond the last 20.
+    while (this.sessions.length > 20) {
+      const i = this.sessions.findIndex((x) => !x.active && x !== TimelinePanel.active?.currentSession);
+      if (i < 0) break;
+      this.sessions.splice(i, 1)[0].dispose();
+    }
+  }
+
+  private async pickDeployment(title: string): Promise<Deployment | undefined> {
+    const list = this.deployments.list();
+    if (!list.length) {
+      const add = await vscode.window.showInformationMessage('No LangGraph deployments yet.', 'Add Deployment');
+      return add ? this.addDeployment() : undefined;
+    }
+    if (list.length === 1) return list[0];
+    const pick = await vscode.window.showQuickPick(list.map((d) => ({ label: d.name, description: d.url, d })), { title });
+    return pick?.d;
+  }
+
+  private async pickAssistant(d: Deployment): Promise<Assistant | undefined> {
+    const client = await this.deployments.client(d.url);
+    let assistants: Assistant[];
+    try {
+      assistants = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Loading assistants of ${d.name}…` }, () => client.searchAssistants());
+    } catch (e) {
+      void vscode.window.showErrorMessage(e instanceof LangGraphError ? e.message : String(e));
+      return undefined;
+    }
+    const pick = await vscode.window.showQuickPick(
+      assistants.map((a) => ({ label: a.name || a.graph_id, description: a.graph_id, detail: a.assistant_id, a })),
+      { title: `Start run on ${d.name}`, placeHolder: 'Assistant' },
+    );
+    return pick?.a;
+  }
+}
+
+function isNode(v: unknown): v is Node {
+  return typeof v === 'object' && v !== null && 'kind' in v;
+}
+
+function fromNode(n: Node): StartRunArgs {
+  switch (n.kind) {
+    case 'deployment':
+      return { url: n.deployment.url };
+    case 'assistant':
+      return { url: n.deployment.url, assistantId: n.assistant.assistant_id, graphId: n.assistant.graph_id };
+    case 'thread':
+    case 'run':
+      return { url: n.deployment.url, assistantId: n.assistant.assistant_id, graphId: n.assistant.graph_id, threadId: n.thread.thread_id };
+    default:
+      return {};
+  }
+}
+
+function deploymentOf(n?: Node): Deployment | undefined {
+  return n && 'deployment' in n ? n.deployment : undefined;
+}
+
+function defaultName(url: string): string {
+  try {
+    const u = new URL(url);
+    return u.hostname === '127.0.0.1' || u.hostname === 'localhost' ? `Local (${u.port || '80'})` : u.hostname;
+  } catch {
+    return url;
+  }
+}

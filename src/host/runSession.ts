@@ -1,0 +1,177 @@
+// A run being watched: the host keeps every event (the source of truth for every panel), streams
+// from the deployment, and tells listeners. Panels that were hidden catch up from `events`.
+import * as vscode from 'vscode';
+import { LangGraphClient, LangGraphError, runErrorOf, type ConnectionState, type RunParams, type RunStream, type StreamMode } from '../client';
+import { isRecord, type RunEvent } from '../shared/events';
+import type { SessionInfo, SessionStatus } from '../shared/protocol';
+import { log } from './log';
+
+export interface StartSpec {
+  client: LangGraphClient;
+  deploymentName: string;
+  assistantId: string;
+  graphId?: string;
+  /** Existing thread, or undefined to create one. */
+  threadId?: string;
+  input?: unknown;
+  command?: RunParams['command'];
+  streamMode?: StreamMode[];
+  streamSubgraphs?: boolean;
+  checkpointId?: string;
+}
+
+let counter = 0;
+
+export class RunSession implements vscode.Disposable {
+  readonly events: RunEvent[] = [];
+  status: SessionStatus = { phase: 'connecting' };
+  private readonly abort = new AbortController();
+  private readonly onEventsEmitter = new vscode.EventEmitter<{ from: number; events: RunEvent[] }>();
+  private readonly onStatusEmitter = new vscode.EventEmitter<SessionStatus>();
+  readonly onEvents = this.onEventsEmitter.event;
+  readonly onStatus = this.onStatusEmitter.event;
+  /** Resolves when the stream ends, however it ends. */
+  readonly done: Promise<void>;
+  private client?: LangGraphClient;
+
+  private constructor(readonly info: SessionInfo) {
+    this.done = Promise.resolve();
+  }
+
+  static fromRecording(info: Omit<SessionInfo, 'id'>, events: RunEvent[]): RunSession {
+    const s = new RunSession({ ...info, id: `s${++counter}` });
+    s.events.push(...events);
+    s.status = { phase: 'recorded', message: `${events.length} recorded events` };
+    return s;
+  }
+
+  static start(spec: StartSpec): RunSession {
+    const s = new RunSession({
+      id: `s${++counter}`,
+      title: `${spec.graphId ?? spec.assistantId}`,
+      deploymentName: spec.deploymentName,
+      url: spec.client.baseUrl,
+      assistantId: spec.assistantId,
+      graphId: spec.graphId,
+      threadId: spec.threadId ?? null,
+      runId: null,
+      streamMode: spec.streamMode ?? ['updates'],
+      startedAt: Date.now(),
+      input: spec.input,
+    });
+    s.client = spec.client;
+    (s as { done: Promise<void> }).done = s.run(spec);
+    return s;
+  }
+
+  get active(): boolean {
+    return this.status.phase === 'connecting' || this.status.phase === 'streaming' || this.status.phase === 'reconnecting';
+  }
+
+  cancel(): void {
+    this.abort.abort();
+  }
+
+  /** Ask the server to stop the run too (the stream alone would leave it running: on_disconnect=continue). */
+  async cancelOnServer(): Promise<void> {
+    const { threadId, runId } = this.info;
+    if (this.client && threadId && runId) {
+      await this.client.cancelRun(threadId, runId, { action: 'interrupt' });
+    }
+    this.cancel();
+  }
+
+  private setStatus(st: SessionStatus): void {
+    this.status = st;
+    this.onStatusEmitter.fire(st);
+  }
+
+  static join(spec: { client: LangGraphClient; deploymentName: string; assistantId: string; graphId?: string; threadId: string; runId: string; status?: string }): RunSession {
+    const s = new RunSession({
+      id: `s${++counter}`,
+      title: `${spec.graphId ?? spec.assistantId} · run ${spec.runId.slice(0, 8)}`,
+      deploymentName: spec.deploymentName,
+      url: spec.client.baseUrl,
+      assistantId: spec.assistantId,
+      graphId: spec.graphId,
+      threadId: spec.threadId,
+      runId: spec.runId,
+      startedAt: Date.now(),
+    });
+    s.client = spec.client;
+    log.info(`join: GET ${spec.client.baseUrl}/threads/${spec.threadId}/runs/${spec.runId}/stream (Last-Event-ID: -1)`);
+    (s as { done: Promise<void> }).done = s.consume(() => spec.client.joinRun(spec.threadId, spec.runId, { ...s.control(), lastEventId: '-1' }));
+    return s;
+  }
+
+  private control() {
+    return {
+      signal: this.abort.signal,
+      onConnection: (c: ConnectionState) => {
+        if (c.state === 'connected') {
+          this.info.runId ??= c.runId;
+          this.setStatus({ phase: 'streaming' });
+        } else if (c.state === 'reconnecting') {
+          log.warn(`run ${this.info.runId}: connection lost (${c.reason}); reconnecting, attempt ${c.attempt} in ${c.delayMs} ms after event ${c.lastEventId}`);
+          this.setStatus({ phase: 'reconnecting', message: `Reconnecting (attempt ${c.attempt})…` });
+        } else if (c.state === 'resumed') {
+          log.info(`run ${this.info.runId}: rejoined after event ${c.lastEventId}`);
+          this.setStatus({ phase: 'streaming' });
+        }
+      },
+    };
+  }
+
+  private async run(spec: StartSpec): Promise<void> {
+    const client = spec.client;
+    return this.consume(async () => {
+      let threadId = spec.threadId;
+      if (!threadId) {
+        const t = await client.createThread({ metadata: { graph_id: spec.graphId ?? spec.assistantId, created_by: 'langgraph-timeline' } }, this.abort.signal);
+        threadId = t.thread_id;
+      }
+      this.info.threadId = threadId;
+      log.info(`run: POST ${client.baseUrl}/threads/${threadId}/runs/stream assistant=${spec.assistantId} modes=${(spec.streamMode ?? ['updates']).join(',')}`);
+      return client.streamRun(
+        threadId,
+        { assistantId: spec.assistantId, input: spec.input, command: spec.command, streamMode: spec.streamMode, streamSubgraphs: spec.streamSubgraphs, checkpointId: spec.checkpointId },
+        this.control(),
+      );
+    });
+  }
+
+  private async consume(open: () => RunStream | Promise<RunStream>): Promise<void> {
+    try {
+      const stream = await open();
+      let failed: string | undefined;
+      let interrupted = false;
+      for await (const ev of stream) {
+        const from = this.events.length;
+        this.events.push(ev);
+        this.onEventsEmitter.fire({ from, events: [ev] });
+        const re = runErrorOf(ev);
+        if (re) failed = re.message;
+        if (ev.event === 'updates' && ev.ns.length === 0 && isRecord(ev.data) && '__interrupt__' in ev.data) interrupted = true;
+      }
+      this.info.runId ??= stream.runId;
+      if (failed) this.setStatus({ phase: 'error', message: failed });
+      else if (interrupted) this.setStatus({ phase: 'interrupted', message: 'The run is waiting at an interrupt.' });
+      else this.setStatus({ phase: 'done' });
+      log.info(`run ${this.info.runId}: ended (${this.status.phase}), ${this.events.length} events`);
+    } catch (e) {
+      if (e instanceof LangGraphError && e.kind === 'aborted') {
+        this.setStatus({ phase: 'cancelled', message: 'Stopped watching this run.' });
+      } else {
+        const msg = e instanceof Error ? e.message : String(e);
+        log.error(`run ${this.info.runId ?? '(not started)'}: ${msg}`);
+        this.setStatus({ phase: 'error', message: msg });
+      }
+    }
+  }
+
+  dispose(): void {
+    this.abort.abort();
+    this.onEventsEmitter.dispose();
+    this.onStatusEmitter.dispose();
+  }
+}

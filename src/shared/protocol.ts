@@ -1,0 +1,49 @@
+// Every message between the extension host and the timeline webview. Both sides switch on `type`
+// with an exhaustive default; an unknown message is logged, never thrown.
+import type { RunEvent } from './events';
+
+export type SessionPhase = 'connecting' | 'streaming' | 'reconnecting' | 'done' | 'error' | 'interrupted' | 'cancelled' | 'recorded';
+
+export interface SessionInfo {
+  id: string;
+  title: string;
+  deploymentName?: string;
+  url?: string;
+  assistantId?: string;
+  graphId?: string;
+  threadId?: string | null;
+  runId?: string | null;
+  streamMode?: string[];
+  startedAt: number;
+  input?: unknown;
+}
+
+export interface SessionStatus {
+  phase: SessionPhase;
+  /** Human-readable, e.g. the error message or "reconnecting (attempt 2)…". */
+  message?: string;
+}
+
+/** Host → webview. */
+export type ToWebview =
+  | { type: 'session/snapshot'; session: SessionInfo; status: SessionStatus; events: RunEvent[] }
+  | { type: 'session/events'; sessionId: string; from: number; events: RunEvent[] }
+  | { type: 'session/status'; sessionId: string; status: SessionStatus }
+  | { type: 'session/none' };
+
+/** Webview → host. */
+export type FromWebview =
+  | { type: 'ready' }
+  /** The webview saw a gap (or was hidden): send everything from index `from`. */
+  | { type: 'resync'; sessionId: string; from: number }
+  /** After a render: what the panel now shows (tests and the status bar read it). */
+  | { type: 'rendered'; sessionId: string; events: number; executions: number }
+  | { type: 'openSource'; node: string; ns: string[] }
+  | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string };
+
+export function isFromWebview(v: unknown): v is FromWebview {
+  return typeof v === 'object' && v !== null && typeof (v as { type?: unknown }).type === 'string';
+}
+export function isToWebview(v: unknown): v is ToWebview {
+  return typeof v === 'object' && v !== null && typeof (v as { type?: unknown }).type === 'string';
+}
