@@ -5,9 +5,15 @@ import { DeploymentsTree } from './host/deploymentsTree';
 import { Commands } from './host/commands';
 import { TimelinePanel, VIEW_TYPE } from './host/timelinePanel';
 import { initLog } from './host/log';
+import { SessionCommands } from './host/sessionCommands';
+import { RunStatusBar } from './host/statusBar';
 
+/** What activate() returns: used by the integration tests (and by nothing secret). */
 export interface ExtensionApi {
   commands: Commands;
+  sessionCommands: SessionCommands;
+  deployments: Deployments;
+  tree: DeploymentsTree;
   timeline: typeof TimelinePanel;
 }
 
@@ -16,6 +22,9 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const deployments = new Deployments(context.secrets);
   const tree = new DeploymentsTree(deployments);
   const commands = new Commands(context.extensionUri, deployments, tree);
+  const more = new SessionCommands(context.extensionUri, commands, deployments, tree);
+  const statusBar = new RunStatusBar();
+  commands.onTrack = (s) => statusBar.track(s);
   const view = vscode.window.createTreeView('langgraph.deployments', { treeDataProvider: tree, showCollapseAll: true });
 
   const reg = (id: string, fn: (...args: any[]) => unknown) => vscode.commands.registerCommand(id, fn);
@@ -34,6 +43,14 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     reg('langgraph.openTimeline', () => commands.openTimeline()),
     reg('langgraph.cancelRun', () => commands.cancelRun()),
     reg('langgraph.showLog', () => channel.show()),
+    reg('langgraph.joinRun', (n) => commands.openRun(n)),
+    reg('langgraph.exportRun', (a) => more.exportRun(a)),
+    reg('langgraph.openRecording', (a) => more.openRecording(a)),
+    reg('langgraph.resumeInterrupt', (a) => more.resumeInterrupt(a)),
+    reg('langgraph.copyId', (n) => more.copyId(n)),
+    reg('langgraph.deleteThread', (n, o) => more.deleteThread(n, o)),
+    reg('langgraph.goToNodeSource', (a) => more.goToNodeSource(a)),
+    statusBar,
     vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, {
       async deserializeWebviewPanel(panel: vscode.WebviewPanel) {
         const p = TimelinePanel.revive(panel, context.extensionUri);
@@ -43,7 +60,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     }),
     { dispose: () => TimelinePanel.active?.dispose() },
   );
-  return { commands, timeline: TimelinePanel };
+  return { commands, sessionCommands: more, deployments, tree, timeline: TimelinePanel };
 }
 
 export function deactivate(): void {}

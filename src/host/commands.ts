@@ -16,10 +16,13 @@ export interface StartRunArgs {
   input?: unknown;
   streamMode?: StreamMode[];
   streamSubgraphs?: boolean;
+  command?: { resume?: unknown };
 }
 
 export class Commands {
   readonly sessions: RunSession[] = [];
+  /** Called for every new session (the status bar follows it). */
+  onTrack?: (s: RunSession) => void;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -102,7 +105,7 @@ export class Commands {
       graphId = picked.graph_id;
     }
     let input = a.input;
-    if (input === undefined) {
+    if (input === undefined && !a.command) {
       const text = await vscode.window.showInputBox({
         title: `Start run on ${graphId ?? assistantId}`,
         prompt: 'Input as JSON',
@@ -128,7 +131,8 @@ export class Commands {
       assistantId,
       graphId,
       threadId: a.threadId,
-      input,
+      input: a.command ? undefined : input,
+      command: a.command,
       streamMode: modes.length ? modes : ['updates'],
       streamSubgraphs: a.streamSubgraphs ?? cfg.get<boolean>('streamSubgraphs', false),
     });
@@ -178,7 +182,13 @@ export class Commands {
     }
   }
 
+  /** A session made elsewhere (a recording) joins the list the panel and status bar use. */
+  adopt(s: RunSession): void {
+    this.track(s);
+  }
+
   private track(s: RunSession): void {
+    this.onTrack?.(s);
     this.sessions.push(s);
     // Keep memory bounded: drop finished sessions beyond the last 20.
     while (this.sessions.length > 20) {

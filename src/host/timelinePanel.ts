@@ -110,7 +110,8 @@ export class TimelinePanel implements vscode.Disposable {
         TimelinePanel.renderedEmitter.fire(TimelinePanel.lastRendered);
         break;
       case 'openSource':
-        break; // handled by subscribers (Go to Node Source)
+        void vscode.commands.executeCommand('langgraph.goToNodeSource', { node: m.node, graphId: this.session?.info.graphId });
+        break;
       case 'log':
         log[m.level](`webview: ${m.message}`);
         break;

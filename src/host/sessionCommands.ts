@@ -1,0 +1,160 @@
+// Commands on runs and threads beyond starting one: export / open recordings, resume an
+// interrupt, copy ids, delete a thread, go to a node's source.
+import * as vscode from 'vscode';
+import { parseRecording, serializeRecording } from '../shared/recording';
+import { isRecord } from '../shared/events';
+import type { Commands } from './commands';
+import type { Deployments } from './deployments';
+import type { DeploymentsTree, Node } from './deploymentsTree';
+import { findNodeSource } from './nodeSource';
+import { RunSession } from './runSession';
+import { TimelinePanel } from './timelinePanel';
+import { log } from './log';
+
+export class SessionCommands {
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly commands: Commands,
+    private readonly deployments: Deployments,
+    private readonly tree: DeploymentsTree,
+  ) {}
+
+  /** Write the shown run as the recorder's JSON Lines. No API key is ever part of a session. */
+  async exportRun(arg?: { file?: vscode.Uri }): Promise<vscode.Uri | undefined> {
+    const s = this.commands.activeSession;
+    if (!s) {
+      void vscode.window.showInformationMessage('No run to export: open a run in the timeline first.');
+      return undefined;
+    }
+    const file = arg?.file ?? (await vscode.window.showSaveDialog({
+      title: 'Export LangGraph Run',
+      filters: { 'LangGraph run (JSON Lines)': ['jsonl'] },
+      defaultUri: vscode.Uri.joinPath(vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(require('node:os').homedir()), `${s.info.graphId ?? 'run'}-${(s.info.runId ?? 'unknown').slice(0, 8)}.jsonl`),
+    }));
+    if (!file) return undefined;
+    const text = serializeRecording({
+      header: {
+        type: 'run', version: 1, url: s.info.url, assistantId: s.info.assistantId, threadId: s.info.threadId ?? null,
+        runId: s.info.runId ?? null, streamMode: s.info.streamMode, input: s.info.input, startedAt: s.info.startedAt,
+      },
+      events: s.events,
+    });
+    await vscode.workspace.fs.writeFile(file, new TextEncoder().encode(text));
+    log.info(`exported ${s.events.length} events to ${file.fsPath}`);
+    if (!arg?.file) void vscode.window.showInformationMessage(`Exported ${s.events.length} events to ${vscode.workspace.asRelativePath(file)}.`);
+    return file;
+  }
+
+  async openRecording(arg?: { file?: vscode.Uri } | vscode.Uri): Promise<RunSession | undefined> {
+    let file = arg instanceof vscode.Uri ? arg : arg?.file;
+    if (!file) {
+      const picked = await vscode.window.showOpenDialog({ title: 'Open Recorded LangGraph Run', filters: { 'LangGraph run (JSON Lines)': ['jsonl', 'json'] }, canSelectMany: false });
+      file = picked?.[0];
+    }
+    if (!file) return undefined;
+    let rec;
+    try {
+      rec = parseRecording(new TextDecoder().decode(await vscode.workspace.fs.readFile(file)));
+    } catch (e) {
+      void vscode.window.showErrorMessage(`Cannot open ${vscode.workspace.asRelativePath(file)}: ${(e as Error).message}`);
+      return undefined;
+    }
+    const h = rec.header;
+    const session = RunSession.fromRecording(
+      { title: `${h.assistantId ?? 'run'} (recorded)`, url: h.url, assistantId: h.assistantId, graphId: h.assistantId, threadId: h.threadId, runId: h.runId, streamMode: h.streamMode, startedAt: h.startedAt, input: h.input },
+      rec.events,
+    );
+    this.commands.adopt(session);
+    TimelinePanel.createOrShow(this.extensionUri, session);
+    return session;
+  }
+
+  /** Resume an interrupted thread: show what the interrupt asks, take the resume value as JSON. */
+  async resumeInterrupt(arg?: Node | { url: string; threadId: string; assistantId: string; graphId?: string; resume?: unknown }): Promise<RunSession | undefined> {
+    let url: string | undefined;
+    let threadId: string | undefined;
+    let assistantId: string | undefined;
+    let graphId: string | undefined;
+    let resume: unknown;
+    let hasResume = false;
+    if (arg && 'kind' in arg) {
+      if (arg.kind !== 'thread' && arg.kind !== 'run') return undefined;
+      ({ url } = arg.deployment);
+      threadId = arg.thread.thread_id;
+      assistantId = arg.assistant.assistant_id;
+      graphId = arg.assistant.graph_id;
+    } else if (arg) {
+      ({ url, threadId, assistantId, graphId } = arg);
+      if ('resume' in arg) {
+        resume = arg.resume;
+        hasResume = true;
+      }
+    } else {
+      const s = this.commands.activeSession;
+      if (!s?.info.url || !s.info.threadId || !s.info.assistantId) {
+        void vscode.window.showInformationMessage('Pick an interrupted thread in the LangGraph view to resume it.');
+        return undefined;
+      }
+      ({ url, threadId, assistantId, graphId } = { url: s.info.url, threadId: s.info.threadId, assistantId: s.info.assistantId, graphId: s.info.graphId });
+    }
+    const client = await this.deployments.client(url!);
+    if (!hasResume) {
+      const state = await client.getThreadState(threadId!);
+      const values = (state.tasks ?? []).flatMap((t) => (isRecord(t) && Array.isArray(t.interrupts) ? t.interrupts : [])).map((i) => (isRecord(i) && 'value' in i ? i.value : i));
+      const asks = values.length ? values.map((v) => (typeof v === 'string' ? v : JSON.stringify(v))).join('; ') : state.next.length ? `paused before ${state.next.join(', ')} (breakpoint)` : 'nothing is pending on this thread';
+      const text = await vscode.window.showInputBox({
+        title: `Resume thread ${threadId!.slice(0, 8)}`,
+        prompt: `The interrupt asks: ${asks.slice(0, 300)} — resume value as JSON`,
+        value: '"yes"',
+        ignoreFocusOut: true,
+        validateInput: (v) => {
+          try {
+            JSON.parse(v);
+            return undefined;
+          } catch (e) {
+            return `Not valid JSON: ${(e as Error).message}`;
+          }
+        },
+      });
+      if (text === undefined) return undefined;
+      resume = JSON.parse(text);
+    }
+    return this.commands.startRun({ url, assistantId, graphId, threadId, command: { resume } });
+  }
+
+  async copyId(node?: Node): Promise<string | undefined> {
+    const id = node?.kind === 'run' ? node.run.run_id : node?.kind === 'thread' ? node.thread.thread_id : node?.kind === 'assistant' ? node.assistant.assistant_id : node?.kind === 'deployment' ? node.deployment.url : this.commands.activeSession?.info.runId ?? undefined;
+    if (!id) return undefined;
+    await vscode.env.clipboard.writeText(id);
+    vscode.window.setStatusBarMessage(`Copied ${id}`, 3000);
+    return id;
+  }
+
+  async deleteThread(node?: Node, opts?: { confirm?: boolean }): Promise<boolean> {
+    if (node?.kind !== 'thread') return false;
+    if (opts?.confirm !== false) {
+      const ok = await vscode.window.showWarningMessage(`Delete thread ${node.thread.thread_id}? Its runs and checkpoints are removed from ${node.deployment.name}.`, { modal: true }, 'Delete');
+      if (ok !== 'Delete') return false;
+    }
+    const client = await this.deployments.client(node.deployment.url);
+    await client.deleteThread(node.thread.thread_id);
+    log.info(`deleted thread ${node.thread.thread_id} on ${node.deployment.url}`);
+    this.tree.refresh();
+    return true;
+  }
+
+  async goToNodeSource(arg?: { node: string; graphId?: string }): Promise<vscode.TextEditor | undefined> {
+    let node = arg?.node;
+    const graphId = arg?.graphId ?? this.commands.activeSession?.info.graphId;
+    if (!node) node = await vscode.window.showInputBox({ title: 'Go to Node Source', prompt: 'Node name' });
+    if (!node) return undefined;
+    const loc = await findNodeSource(graphId, node);
+    if (!loc) {
+      void vscode.window.showInformationMessage(`Could not find where node "${node}" is added${graphId ? ` in graph "${graphId}"` : ''}: no langgraph.json in the workspace points to a file with addNode("${node}", …).`);
+      return undefined;
+    }
+    const doc = await vscode.workspace.openTextDocument(loc.uri);
+    const pos = new vscode.Position(loc.line, loc.character);
+    return vscode.window.showTextDocument(doc, { selection: new vscode.Range(pos, pos), viewColumn: vscode.ViewColumn.One });
+  }
+}
