@@ -4,7 +4,7 @@ import { Deployments } from './host/deployments';
 import { DeploymentsTree } from './host/deploymentsTree';
 import { Commands } from './host/commands';
 import { TimelinePanel, VIEW_TYPE } from './host/timelinePanel';
-import { initLog } from './host/log';
+import { initLog, recentLog } from './host/log';
 import { SessionCommands } from './host/sessionCommands';
 import { RunStatusBar } from './host/statusBar';
 
@@ -15,13 +15,14 @@ export interface ExtensionApi {
   deployments: Deployments;
   tree: DeploymentsTree;
   timeline: typeof TimelinePanel;
+  recentLog: readonly string[];
 }
 
 export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const channel = initLog();
   const deployments = new Deployments(context.secrets);
   const tree = new DeploymentsTree(deployments);
-  const commands = new Commands(context.extensionUri, deployments, tree);
+  const commands = new Commands(context.extensionUri, deployments, tree, context.workspaceState);
   const more = new SessionCommands(context.extensionUri, commands, deployments, tree);
   const statusBar = new RunStatusBar();
   commands.onTrack = (s) => statusBar.track(s);
@@ -48,19 +49,21 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     reg('langgraph.openRecording', (a) => more.openRecording(a)),
     reg('langgraph.resumeInterrupt', (a) => more.resumeInterrupt(a)),
     reg('langgraph.copyId', (n) => more.copyId(n)),
+    reg('langgraph.forkFromHere', (a) => more.forkFromHere(a)),
     reg('langgraph.deleteThread', (n, o) => more.deleteThread(n, o)),
     reg('langgraph.goToNodeSource', (a) => more.goToNodeSource(a)),
     statusBar,
     vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, {
       async deserializeWebviewPanel(panel: vscode.WebviewPanel) {
         const p = TimelinePanel.revive(panel, context.extensionUri);
-        const s = commands.activeSession;
+        // After a window reload the host is new and holds no events: rejoin the run it showed.
+        const s = commands.activeSession ?? (await commands.rejoinRemembered());
         if (s) p.show(s);
       },
     }),
     { dispose: () => TimelinePanel.active?.dispose() },
   );
-  return { commands, sessionCommands: more, deployments, tree, timeline: TimelinePanel };
+  return { commands, sessionCommands: more, deployments, tree, timeline: TimelinePanel, recentLog };
 }
 
 export function deactivate(): void {}

@@ -17,6 +17,18 @@ export interface StartRunArgs {
   streamMode?: StreamMode[];
   streamSubgraphs?: boolean;
   command?: { resume?: unknown };
+  /** Start from this checkpoint of the thread (time travel). */
+  checkpointId?: string;
+}
+
+const REMEMBER_KEY = 'langgraph.timeline.lastRun';
+interface RememberedRun {
+  url: string;
+  threadId: string;
+  runId: string;
+  assistantId: string;
+  graphId?: string;
+  deploymentName?: string;
 }
 
 export class Commands {
@@ -28,7 +40,41 @@ export class Commands {
     private readonly extensionUri: vscode.Uri,
     private readonly deployments: Deployments,
     private readonly tree: DeploymentsTree,
+    private readonly memento?: vscode.Memento,
   ) {}
+
+  /** Rejoin the run the timeline showed before a window reload (replayed from its first event). */
+  async rejoinRemembered(): Promise<RunSession | undefined> {
+    const r = this.memento?.get<RememberedRun>(REMEMBER_KEY);
+    if (!r?.url || !r.threadId || !r.runId || !r.assistantId) return undefined;
+    try {
+      const client = await this.deployments.client(r.url);
+      const session = RunSession.join({ client, deploymentName: r.deploymentName ?? r.url, assistantId: r.assistantId, graphId: r.graphId, threadId: r.threadId, runId: r.runId });
+      this.track(session);
+      log.info(`reload: rejoined run ${r.runId} on ${r.url}`);
+      return session;
+    } catch (e) {
+      log.warn(`reload: could not rejoin run ${r.runId}: ${(e as Error).message}`);
+      return undefined;
+    }
+  }
+
+  private remember(s: RunSession): void {
+    const i = s.info;
+    const write = () => {
+      if (i.url && i.threadId && i.runId && i.assistantId) {
+        void this.memento?.update(REMEMBER_KEY, { url: i.url, threadId: i.threadId, runId: i.runId, assistantId: i.assistantId, graphId: i.graphId, deploymentName: i.deploymentName } satisfies RememberedRun);
+        return true;
+      }
+      return false;
+    };
+    // The run id is known once the stream has started.
+    if (!write()) {
+      const sub = s.onStatus(() => {
+        if (write()) sub.dispose();
+      });
+    }
+  }
 
   get activeSession(): RunSession | undefined {
     return TimelinePanel.active?.currentSession ?? this.sessions[this.sessions.length - 1];
@@ -105,7 +151,7 @@ export class Commands {
       graphId = picked.graph_id;
     }
     let input = a.input;
-    if (input === undefined && !a.command) {
+    if (input === undefined && !a.command && !a.checkpointId) {
       const text = await vscode.window.showInputBox({
         title: `Start run on ${graphId ?? assistantId}`,
         prompt: 'Input as JSON',
@@ -133,6 +179,7 @@ export class Commands {
       threadId: a.threadId,
       input: a.command ? undefined : input,
       command: a.command,
+      checkpointId: a.checkpointId,
       streamMode: modes.length ? modes : ['updates'],
       streamSubgraphs: a.streamSubgraphs ?? cfg.get<boolean>('streamSubgraphs', false),
     });
@@ -189,6 +236,7 @@ export class Commands {
 
   private track(s: RunSession): void {
     this.onTrack?.(s);
+    if (s.status.phase !== 'recorded') this.remember(s);
     this.sessions.push(s);
     // Keep memory bounded: drop finished sessions beyond the last 20.
     while (this.sessions.length > 20) {

@@ -1,7 +1,7 @@
 // The "Deployments" tree: deployments → assistants → threads → runs. Failures become placeholder
 // items with the reason (and a retry), never an empty or broken tree.
 import * as vscode from 'vscode';
-import { LangGraphError, type Assistant, type Run, type Thread } from '../client';
+import { LangGraphClient, LangGraphError, type Assistant, type Run, type Thread } from '../client';
 import type { Deployment, Deployments } from './deployments';
 import { log } from './log';
 
@@ -10,7 +10,11 @@ export type Node =
   | { kind: 'assistant'; deployment: Deployment; assistant: Assistant }
   | { kind: 'thread'; deployment: Deployment; assistant: Assistant; thread: Thread }
   | { kind: 'run'; deployment: Deployment; assistant: Assistant; thread: Thread; run: Run }
-  | { kind: 'message'; text: string; detail?: string; icon: string; retry?: Deployment };
+  | { kind: 'message'; text: string; detail?: string; icon: string; retry?: Deployment }
+  | { kind: 'detected'; url: string; reason: string };
+
+const POLL_MS = 2000;
+const LOCAL_DEFAULT = 'http://127.0.0.1:2024';
 
 export class DeploymentsTree implements vscode.TreeDataProvider<Node>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<Node | undefined>();
@@ -18,6 +22,9 @@ export class DeploymentsTree implements vscode.TreeDataProvider<Node>, vscode.Di
   private readonly subs: vscode.Disposable[] = [];
   /** Connection state per deployment URL, shown on the deployment item. */
   private readonly health = new Map<string, { ok: boolean; reason?: string }>();
+  /** Set while a listed thread or run is busy: the tree refreshes itself until nothing runs. */
+  private pollTimer: ReturnType<typeof setTimeout> | undefined;
+  private sawActive = false;
 
   constructor(private readonly deployments: Deployments) {
     this.subs.push(deployments.onDidChange(() => this.refresh()));
@@ -26,6 +33,18 @@ export class DeploymentsTree implements vscode.TreeDataProvider<Node>, vscode.Di
   refresh(node?: Node): void {
     if (!node) this.health.clear();
     this.changed.fire(node);
+  }
+
+  private notePolling(active: boolean): void {
+    if (!active) return;
+    this.sawActive = true;
+    if (this.pollTimer) return;
+    this.pollTimer = setTimeout(() => {
+      this.pollTimer = undefined;
+      if (!this.sawActive) return;
+      this.sawActive = false;
+      this.changed.fire(undefined); // re-read what is expanded; stops when nothing is busy
+    }, POLL_MS);
   }
 
   getTreeItem(n: Node): vscode.TreeItem {
@@ -71,6 +90,15 @@ export class DeploymentsTree implements vscode.TreeDataProvider<Node>, vscode.Di
         item.command = { command: 'langgraph.openRun', title: 'Open Timeline', arguments: [n] };
         return item;
       }
+      case 'detected': {
+        const item = new vscode.TreeItem(`Add ${n.url}`, vscode.TreeItemCollapsibleState.None);
+        item.description = n.reason;
+        item.tooltip = `${n.reason}. Click to add it as a deployment.`;
+        item.iconPath = new vscode.ThemeIcon('add');
+        item.contextValue = 'detected';
+        item.command = { command: 'langgraph.addDeployment', title: 'Add Deployment', arguments: [{ url: n.url, name: 'Local (langgraph dev)' }] };
+        return item;
+      }
       case 'message': {
         const item = new vscode.TreeItem(n.text, vscode.TreeItemCollapsibleState.None);
         item.tooltip = n.detail ?? n.text;
@@ -84,7 +112,12 @@ export class DeploymentsTree implements vscode.TreeDataProvider<Node>, vscode.Di
   }
 
   async getChildren(n?: Node): Promise<Node[]> {
-    if (!n) return this.deployments.list().map((deployment) => ({ kind: 'deployment', deployment }));
+    if (!n) {
+      const list = this.deployments.list();
+      if (list.length) return list.map((deployment) => ({ kind: 'deployment', deployment }));
+      const found = await detectLocal();
+      return found ? [found] : []; // [] shows the welcome view
+    }
     try {
       switch (n.kind) {
         case 'deployment': {
@@ -100,12 +133,14 @@ export class DeploymentsTree implements vscode.TreeDataProvider<Node>, vscode.Di
           const client = await this.deployments.client(n.deployment.url);
           const threads = await client.searchThreads({ metadata: { graph_id: n.assistant.graph_id }, limit: 20 });
           if (!threads.length) return [{ kind: 'message', text: 'No threads yet — Start Run to create one', icon: 'info' }];
+          this.notePolling(threads.some((t) => t.status === 'busy'));
           return threads.map((thread) => ({ kind: 'thread', deployment: n.deployment, assistant: n.assistant, thread }));
         }
         case 'thread': {
           const client = await this.deployments.client(n.deployment.url);
           const runs = await client.listRuns(n.thread.thread_id, { limit: 20 });
           if (!runs.length) return [{ kind: 'message', text: 'No runs on this thread', icon: 'info' }];
+          this.notePolling(runs.some((r) => r.status === 'running' || r.status === 'pending'));
           return runs.map((run) => ({ kind: 'run', deployment: n.deployment, assistant: n.assistant, thread: n.thread, run }));
         }
         default:
@@ -128,6 +163,7 @@ export class DeploymentsTree implements vscode.TreeDataProvider<Node>, vscode.Di
   }
 
   dispose(): void {
+    if (this.pollTimer) clearTimeout(this.pollTimer);
     this.changed.dispose();
     for (const s of this.subs) s.dispose();
   }
@@ -163,4 +199,19 @@ export function relTime(iso: string | undefined, now = Date.now()): string | und
 
 function escapeMd(s: string): string {
   return s.replace(/[\\`*_{}[\]()#+\-.!<>]/g, '\\$&');
+}
+
+/** Zero-config: a langgraph.json in the workspace, or a server answering /ok on the usual port. */
+async function detectLocal(): Promise<Node | undefined> {
+  const client = new LangGraphClient({ url: LOCAL_DEFAULT, connectTimeoutMs: 800, headersTimeoutMs: 1500 });
+  try {
+    if (await client.ok(AbortSignal.timeout(2000))) return { kind: 'detected', url: LOCAL_DEFAULT, reason: 'a LangGraph server answers here' };
+  } catch {
+    /* nothing listening */
+  } finally {
+    void client.close();
+  }
+  const cfg = await vscode.workspace.findFiles('**/langgraph.json', '**/node_modules/**', 1);
+  if (cfg.length) return { kind: 'detected', url: LOCAL_DEFAULT, reason: `${vscode.workspace.asRelativePath(cfg[0])} found — run \`langgraph dev\`` };
+  return undefined;
 }

@@ -122,6 +122,32 @@ export class SessionCommands {
     return this.commands.startRun({ url, assistantId, graphId, threadId, command: { resume } });
   }
 
+  /**
+   * Fork From Here: a new run on the same thread from the checkpoint taken just before `node`
+   * ran (LangGraph's time travel), so the node runs again (e.g. after you changed its code).
+   */
+  async forkFromHere(arg?: { node: string; step?: number }): Promise<RunSession | undefined> {
+    const s = this.commands.activeSession;
+    if (!arg?.node || !s?.info.url || !s.info.threadId || !s.info.assistantId) {
+      void vscode.window.showInformationMessage('Select a node execution of a run in the timeline to fork from it.');
+      return undefined;
+    }
+    const client = await this.deployments.client(s.info.url);
+    const history = await client.getThreadHistory(s.info.threadId, { limit: 200 });
+    // Checkpoints whose next step runs this node, oldest first.
+    const before = history
+      .filter((h) => Array.isArray(h.next) && h.next.includes(arg.node))
+      .sort((a, b) => stepOf(a) - stepOf(b));
+    const pick = (arg.step !== undefined && arg.step >= 0 ? before.find((h) => stepOf(h) === arg.step! - 1) : undefined) ?? before[0];
+    const checkpointId = pick?.checkpoint?.checkpoint_id;
+    if (!checkpointId) {
+      void vscode.window.showWarningMessage(`No checkpoint of thread ${s.info.threadId.slice(0, 8)} runs "${arg.node}" next; cannot fork from it.`);
+      return undefined;
+    }
+    log.info(`fork: thread ${s.info.threadId} from checkpoint ${checkpointId} (before ${arg.node})`);
+    return this.commands.startRun({ url: s.info.url, assistantId: s.info.assistantId, graphId: s.info.graphId, threadId: s.info.threadId, checkpointId, input: null });
+  }
+
   async copyId(node?: Node): Promise<string | undefined> {
     const id = node?.kind === 'run' ? node.run.run_id : node?.kind === 'thread' ? node.thread.thread_id : node?.kind === 'assistant' ? node.assistant.assistant_id : node?.kind === 'deployment' ? node.deployment.url : this.commands.activeSession?.info.runId ?? undefined;
     if (!id) return undefined;
@@ -157,4 +183,9 @@ export class SessionCommands {
     const pos = new vscode.Position(loc.line, loc.character);
     return vscode.window.showTextDocument(doc, { selection: new vscode.Range(pos, pos), viewColumn: vscode.ViewColumn.One });
   }
+}
+
+function stepOf(h: { metadata?: Record<string, unknown> }): number {
+  const st = h.metadata?.step;
+  return typeof st === 'number' ? st : -2;
 }

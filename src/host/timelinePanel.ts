@@ -112,6 +112,9 @@ export class TimelinePanel implements vscode.Disposable {
       case 'openSource':
         void vscode.commands.executeCommand('langgraph.goToNodeSource', { node: m.node, graphId: this.session?.info.graphId });
         break;
+      case 'fork':
+        void vscode.commands.executeCommand('langgraph.forkFromHere', { node: m.node, step: m.step });
+        break;
       case 'log':
         log[m.level](`webview: ${m.message}`);
         break;

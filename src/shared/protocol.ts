@@ -39,6 +39,8 @@ export type FromWebview =
   /** After a render: what the panel now shows (tests and the status bar read it). */
   | { type: 'rendered'; sessionId: string; events: number; executions: number }
   | { type: 'openSource'; node: string; ns: string[] }
+  /** Time travel: start a new run on the thread from the checkpoint before this execution. */
+  | { type: 'fork'; node: string; ns: string[]; step: number }
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string };
 
 export function isFromWebview(v: unknown): v is FromWebview {
