@@ -1,0 +1,50 @@
+// Helpers for suites inside the real VS Code extension host: the extension's API, the example
+// deployment's URL, and the launcher's screenshot/UI service.
+import * as vscode from 'vscode';
+import type { ExtensionApi } from '../../src/extension';
+
+export const EXTENSION_ID = 'langgraph-timeline.langgraph-timeline';
+
+export async function extensionApi(): Promise<ExtensionApi> {
+  const ext = vscode.extensions.getExtension<ExtensionApi>(EXTENSION_ID);
+  if (!ext) throw new Error(`extension ${EXTENSION_ID} is not loaded`);
+  return ext.activate();
+}
+
+export function serverUrl(): string {
+  const url = process.env.LGT_TEST_SERVER_URL;
+  if (!url) throw new Error('LGT_TEST_SERVER_URL is not set: run through `npm test` / `npm run test:vscode`');
+  return url;
+}
+
+async function service<T>(envVar: string, body: unknown): Promise<T> {
+  const url = process.env[envVar];
+  if (!url) throw new Error(`${envVar} is not set (the launcher provides it)`);
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const json = (await res.json()) as T & { error?: string };
+  if (!res.ok) throw new Error(`${envVar}: HTTP ${res.status} ${json.error ?? ''}`);
+  return json;
+}
+
+/** Ask the launcher for a PNG of the workbench or of the visible webview; returns its path. */
+export async function screenshot(name: string, target: 'workbench' | 'webview'): Promise<string> {
+  const r = await service<{ path?: string }>('LGT_SCREENSHOT_URL', { name, target });
+  if (!r.path) throw new Error('screenshot service returned no path');
+  return r.path;
+}
+
+/** Drive the workbench like a person (see scripts/vscode/testService.mjs for actions). */
+export async function ui(action: Record<string, unknown>): Promise<void> {
+  await service('LGT_UI_URL', action);
+}
+
+/** Resolve when `check` holds; fire-and-forget events resolve it early, `timeoutMs` bounds it. */
+export async function until<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

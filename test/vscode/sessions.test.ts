@@ -1,0 +1,118 @@
+// Debugging-session commands in the real extension host against the real LangGraph dev server:
+// interrupt → resume, cancel, export → reopen, fork, go to node source, secrets stay secret.
+import * as assert from 'node:assert';
+import * as vscode from 'vscode';
+import { extensionApi, serverUrl, until } from './harness';
+import type { RunSession } from '../../src/host/runSession';
+
+async function startRun(args: Record<string, unknown>): Promise<RunSession> {
+  const s = await vscode.commands.executeCommand<RunSession>('langgraph.startRun', { url: serverUrl(), ...args });
+  assert.ok(s, 'startRun returned no session');
+  return s;
+}
+
+suite('debugging sessions', () => {
+  suiteSetup(async function () {
+    this.timeout(120_000);
+    await extensionApi();
+    await vscode.commands.executeCommand('langgraph.addDeployment', { name: 'Example', url: serverUrl() });
+  });
+
+  test('interrupt, then Resume Interrupt continues the thread with the resume value', async function () {
+    this.timeout(90_000);
+    const first = await startRun({ assistantId: 'interrupt', graphId: 'interrupt', input: { request: 'refund for order 42' } });
+    await first.done;
+    assert.strictEqual(first.status.phase, 'interrupted');
+    const resumed = await vscode.commands.executeCommand<RunSession>('langgraph.resumeInterrupt', {
+      url: serverUrl(), threadId: first.info.threadId, assistantId: 'interrupt', graphId: 'interrupt', resume: { decision: 'approve' },
+    });
+    assert.ok(resumed);
+    await resumed.done;
+    assert.strictEqual(resumed.status.phase, 'done', resumed.status.message);
+    assert.strictEqual(resumed.info.threadId, first.info.threadId);
+    const nodes = resumed.events.filter((e) => e.event === 'updates').map((e) => Object.keys(e.data as object)[0]);
+    assert.ok(nodes.includes('finish'), `resumed run did not reach finish: ${nodes}`);
+  });
+
+  test('Cancel Run stops a run on the server', async function () {
+    this.timeout(90_000);
+    const api = await extensionApi();
+    const s = await startRun({ assistantId: 'slow', graphId: 'slow', input: {} });
+    await until('the first node of the slow run', () => s.events.some((e) => e.event === 'updates'), 60_000);
+    await vscode.commands.executeCommand('langgraph.cancelRun');
+    await s.done;
+    const client = await api.deployments.client(serverUrl());
+    const run = await until('the run to end on the server', async () => {
+      const r = await client.getRun(s.info.threadId!, s.info.runId!);
+      return r.status !== 'running' && r.status !== 'pending' ? r : undefined;
+    });
+    assert.strictEqual(run.status, 'interrupted');
+  });
+
+  test('Export Run writes JSON Lines that Open Recorded Run shows again', async function () {
+    this.timeout(60_000);
+    const api = await extensionApi();
+    const s = await startRun({ assistantId: 'parallel', graphId: 'parallel', input: { query: 'otters' }, streamMode: ['updates', 'tasks'] });
+    await s.done;
+    const dir = vscode.workspace.workspaceFolders![0].uri;
+    const file = vscode.Uri.joinPath(dir, 'exported.jsonl');
+    await vscode.commands.executeCommand('langgraph.exportRun', { file });
+    const lines = new TextDecoder().decode(await vscode.workspace.fs.readFile(file)).trim().split('\n');
+    assert.strictEqual(lines.length, s.events.length + 1);
+    assert.strictEqual(JSON.parse(lines[0]).type, 'run');
+    assert.deepStrictEqual(JSON.parse(lines[1]).event, 'metadata');
+    const reopened = await vscode.commands.executeCommand<RunSession>('langgraph.openRecording', { file });
+    assert.ok(reopened);
+    assert.strictEqual(reopened.events.length, s.events.length);
+    assert.deepStrictEqual(reopened.events.map((e) => e.data), s.events.map((e) => e.data));
+    const r = await until('the panel to draw the recording', () => {
+      const x = api.timeline.lastRendered;
+      return x && x.sessionId === reopened.info.id && x.events === s.events.length ? x : undefined;
+    });
+    assert.ok(r.executions >= 5, `parallel run drew ${r.executions} executions`);
+  });
+
+  test('Fork From Here reruns a node from the checkpoint before it', async function () {
+    this.timeout(60_000);
+    const s = await startRun({ assistantId: 'simple', graphId: 'simple', input: { topic: 'otters' } });
+    await s.done;
+    const fork = await vscode.commands.executeCommand<RunSession>('langgraph.forkFromHere', { node: 'write' });
+    assert.ok(fork, 'no fork session');
+    await fork.done;
+    assert.strictEqual(fork.status.phase, 'done', fork.status.message);
+    assert.strictEqual(fork.info.threadId, s.info.threadId);
+    const nodes = fork.events.filter((e) => e.event === 'updates').map((e) => Object.keys(e.data as object)[0]);
+    assert.deepStrictEqual(nodes, ['write', 'review'], `fork ran ${nodes}`);
+  });
+
+  test('Go to Node Source opens the graph file at the addNode call', async () => {
+    const dir = vscode.workspace.workspaceFolders![0].uri;
+    const src = 'import { StateGraph } from "@langchain/langgraph";\n\nexport const graph = new StateGraph(S)\n  .addNode("plan", plan)\n  .addNode("research", research)\n  .compile();\n';
+    await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(dir, 'agent', 'graph.ts'), new TextEncoder().encode(src));
+    await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(dir, 'langgraph.json'), new TextEncoder().encode(JSON.stringify({ graphs: { mygraph: './agent/graph.ts:graph' } })));
+    const editor = await vscode.commands.executeCommand<vscode.TextEditor>('langgraph.goToNodeSource', { node: 'research', graphId: 'mygraph' });
+    assert.ok(editor, 'no editor opened');
+    assert.ok(editor.document.uri.path.endsWith('/agent/graph.ts'), editor.document.uri.path);
+    assert.strictEqual(editor.selection.active.line, 4);
+  });
+
+  test('an API key lives in SecretStorage only: not in settings, not in the log', async function () {
+    this.timeout(60_000);
+    const api = await extensionApi();
+    const secret = 'lgt-test-key-8f3a91c2';
+    await api.deployments.setApiKey(serverUrl(), secret);
+    try {
+      assert.strictEqual(await api.deployments.hasApiKey(serverUrl()), true);
+      const s = await startRun({ assistantId: 'simple', graphId: 'simple', input: { topic: 'keys' } });
+      await s.done;
+      assert.strictEqual(s.status.phase, 'done');
+      const settings = JSON.stringify(vscode.workspace.getConfiguration('langgraph'));
+      assert.ok(!settings.includes(secret), 'the key is in settings');
+      assert.ok(api.recentLog.length > 0, 'nothing was logged');
+      assert.ok(!api.recentLog.some((l) => l.includes(secret)), 'the key is in the log');
+    } finally {
+      await api.deployments.clearApiKey(serverUrl());
+    }
+    assert.strictEqual(await api.deployments.hasApiKey(serverUrl()), false);
+  });
+});
