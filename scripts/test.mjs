@@ -8,6 +8,7 @@ import { readdirSync, existsSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureExampleDeps, startExampleServer } from './exampleServer.mjs';
+import { ensureChromium } from './vscode/codeServer.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const ALL = ['unit', 'webview', 'vscode'];
@@ -76,6 +77,7 @@ try {
       code = await run('node', ['--test', '--test-reporter=spec', '--test-concurrency=2', ...testFiles('dist/test/unit'), ...testFiles('dist/test/client')], env);
     } else if (suite === 'webview') {
       const files = testFiles('dist/test/webview');
+      if (files.length) await ensureChromium({ log });
       code = files.length ? await run('node', ['--test', '--test-reporter=spec', '--test-concurrency=1', ...files], env) : 0;
     } else {
       code = await run('node', ['test/vscode/runTest.mjs'], env);
