@@ -7,6 +7,7 @@ import type { DeploymentsTree, Node } from './deploymentsTree';
 import { RunSession } from './runSession';
 import { TimelinePanel } from './timelinePanel';
 import { log } from './log';
+import { askInput, pickThread } from './runInput';
 
 export interface StartRunArgs {
   url?: string;
@@ -150,33 +151,26 @@ export class Commands {
       assistantId = picked.assistant_id;
       graphId = picked.graph_id;
     }
+    let threadId = a.threadId;
     let input = a.input;
-    if (input === undefined && !a.command && !a.checkpointId) {
-      const text = await vscode.window.showInputBox({
-        title: `Start run on ${graphId ?? assistantId}`,
-        prompt: 'Input as JSON',
-        value: JSON.stringify({ messages: [{ role: 'human', content: 'Hello!' }] }),
-        ignoreFocusOut: true,
-        validateInput: (v) => {
-          try {
-            JSON.parse(v);
-            return undefined;
-          } catch (e) {
-            return `Not valid JSON: ${(e as Error).message}`;
-          }
-        },
-      });
-      if (text === undefined) return undefined;
-      input = JSON.parse(text);
+    const interactive = input === undefined && !a.command && !a.checkpointId;
+    if (interactive) {
+      if (!threadId) {
+        const t = await pickThread(client, graphId ?? assistantId);
+        if (t === null) return undefined;
+        threadId = t;
+      }
+      input = await askInput(client, assistantId, `Start run on ${graphId ?? assistantId}`);
+      if (input === undefined) return undefined;
     }
     const cfg = vscode.workspace.getConfiguration('langgraph');
-    const modes = a.streamMode ?? cfg.get<string[]>('streamMode', ['updates']).filter(isStreamMode);
+    const modes = a.streamMode ?? cfg.get<string[]>('streamMode', ['updates', 'tasks']).filter(isStreamMode);
     const session = RunSession.start({
       client,
       deploymentName: d.name,
       assistantId,
       graphId,
-      threadId: a.threadId,
+      threadId,
       input: a.command ? undefined : input,
       command: a.command,
       checkpointId: a.checkpointId,

@@ -82,7 +82,8 @@ export class DeploymentsTree implements vscode.TreeDataProvider<Node>, vscode.Di
       case 'run': {
         const r = n.run;
         const item = new vscode.TreeItem(r.run_id.slice(0, 8), vscode.TreeItemCollapsibleState.None);
-        item.description = [r.status, relTime(r.created_at)].filter(Boolean).join(' · ');
+        const took = r.status !== 'running' && r.status !== 'pending' ? duration(r.created_at, r.updated_at) : undefined;
+        item.description = [r.status, took, relTime(r.created_at)].filter(Boolean).join(' · ');
         item.tooltip = `run ${r.run_id}\nthread ${r.thread_id}\nstatus ${r.status}\ncreated ${r.created_at ?? '?'}`;
         item.iconPath = runIcon(r.status);
         item.contextValue = `run.${r.status}`;
@@ -184,6 +185,14 @@ function runIcon(status: string): vscode.ThemeIcon {
     default:
       return new vscode.ThemeIcon('circle-outline');
   }
+}
+
+export function duration(from: string | undefined, to: string | undefined): string | undefined {
+  const a = from ? Date.parse(from) : NaN;
+  const b = to ? Date.parse(to) : NaN;
+  if (!Number.isFinite(a) || !Number.isFinite(b) || b < a) return undefined;
+  const ms = b - a;
+  return ms < 1000 ? `${ms} ms` : ms < 60_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.floor(ms / 60_000)}m ${Math.round((ms % 60_000) / 1000)}s`;
 }
 
 export function relTime(iso: string | undefined, now = Date.now()): string | undefined {

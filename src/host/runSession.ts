@@ -124,6 +124,15 @@ export class RunSession implements vscode.Disposable {
 
   private async run(spec: StartSpec): Promise<void> {
     const client = spec.client;
+    const modes = spec.streamMode ?? ['updates'];
+    const narrower = modes.filter((m) => m === 'updates');
+    // `tasks` gives real durations where the server supports it; an older server refuses the
+    // mode with a 400 before any event: run again with `updates` alone rather than fail.
+    const retry = narrower.length && narrower.length < modes.length ? () => {
+      log.warn(`run: the server refused stream modes ${modes.join(',')}; retrying with ${narrower.join(',')}`);
+      this.info.streamMode = narrower;
+      return this.run({ ...spec, threadId: this.info.threadId ?? spec.threadId, streamMode: narrower });
+    } : undefined;
     return this.consume(async () => {
       let threadId = spec.threadId;
       if (!threadId) {
@@ -137,10 +146,10 @@ export class RunSession implements vscode.Disposable {
         { assistantId: spec.assistantId, input: spec.input, command: spec.command, streamMode: spec.streamMode, streamSubgraphs: spec.streamSubgraphs, checkpointId: spec.checkpointId },
         this.control(),
       );
-    });
+    }, retry);
   }
 
-  private async consume(open: () => RunStream | Promise<RunStream>): Promise<void> {
+  private async consume(open: () => RunStream | Promise<RunStream>, retryNarrower?: () => Promise<void>): Promise<void> {
     try {
       const stream = await open();
       let failed: string | undefined;
@@ -161,6 +170,8 @@ export class RunSession implements vscode.Disposable {
     } catch (e) {
       if (e instanceof LangGraphError && e.kind === 'aborted') {
         this.setStatus({ phase: 'cancelled', message: 'Stopped watching this run.' });
+      } else if (retryNarrower && this.events.length === 0 && e instanceof LangGraphError && e.kind === 'bad-request' && /stream.?mode/i.test(e.message)) {
+        return retryNarrower();
       } else {
         const msg = e instanceof Error ? e.message : String(e);
         log.error(`run ${this.info.runId ?? '(not started)'}: ${msg}`);

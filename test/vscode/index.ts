@@ -48,6 +48,7 @@ export function run(): Promise<void> {
       require('./smoke.test');
       require('./extension.test');
       require('./sessions.test');
+      require('./e2e.test');
       // ---------------------------------------------------------------------------------------
 
       mocha.run((failures) => {
