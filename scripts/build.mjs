@@ -51,6 +51,8 @@ const builds = [
   })),
   // The suite that runs inside the real VS Code extension host (mocha is loaded from node_modules).
   { ...node, entryPoints: ['test/vscode/index.ts'], outfile: 'dist/test/vscode/index.js', external: ['vscode', 'mocha'] },
+  // Runs inside a clean VS Code where the packaged .vsix was installed.
+  { ...node, entryPoints: ['test/vsix/index.ts'], outfile: 'dist/test/vsix/index.js', external: ['vscode'] },
   { ...node, entryPoints: ['test/bench/client.ts', 'test/bench/model.ts', 'test/bench/webview.ts'].filter((f) => existsSync(join(root, f))), outdir: 'dist/test/bench', external: ['@langchain/langgraph-sdk', 'playwright-core'] },
 ].filter((b) => {
   // Skip bundles whose entry files do not exist (yet): an empty test folder is not an error.

@@ -81,6 +81,8 @@ try {
       code = files.length ? await run('node', ['--test', '--test-reporter=spec', '--test-concurrency=1', ...files], env) : 0;
     } else {
       code = await run('node', ['test/vscode/runTest.mjs'], env);
+      // The packaged extension, installed into a clean VS Code, works too.
+      code = (await run('node', ['scripts/vsixTest.mjs'], env)) || code;
     }
     results.push({ suite, ok: code === 0, secs: ((Date.now() - s0) / 1000).toFixed(1) });
   }
