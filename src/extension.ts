@@ -42,7 +42,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     reg('langgraph.startRun', (a) => commands.startRun(a)),
     reg('langgraph.openRun', (n) => commands.openRun(n)),
     reg('langgraph.openTimeline', () => commands.openTimeline()),
-    reg('langgraph.cancelRun', () => commands.cancelRun()),
+    reg('langgraph.cancelRun', (n) => commands.cancelRun(n)),
     reg('langgraph.showLog', () => channel.show()),
     reg('langgraph.joinRun', (n) => commands.openRun(n)),
     reg('langgraph.exportRun', (a) => more.exportRun(a)),

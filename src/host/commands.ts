@@ -190,11 +190,12 @@ export class Commands {
     return session;
   }
 
-  /** Open a past or running run from the tree: rejoin its stream from the start. */
+  /** Open a past or running run (from the tree, or picked): rejoin its stream from the start. */
   async openRun(node?: Node): Promise<RunSession | undefined> {
     if (node?.kind !== 'run') {
-      void vscode.window.showInformationMessage('Pick a run in the LangGraph Deployments view to open it.');
-      return undefined;
+      const picked = await this.pickRun();
+      if (!picked) return undefined;
+      node = picked;
     }
     const client = await this.deployments.client(node.deployment.url);
     const session = RunSession.join({ client, deploymentName: node.deployment.name, assistantId: node.assistant.assistant_id, graphId: node.assistant.graph_id, threadId: node.thread.thread_id, runId: node.run.run_id, status: node.run.status });
@@ -207,7 +208,20 @@ export class Commands {
     TimelinePanel.createOrShow(this.extensionUri, TimelinePanel.active?.currentSession ? undefined : this.activeSession);
   }
 
-  async cancelRun(): Promise<void> {
+  async cancelRun(node?: Node): Promise<void> {
+    if (node?.kind === 'run') {
+      // A run picked in the tree: cancel it on the server, watched here or not.
+      const client = await this.deployments.client(node.deployment.url);
+      try {
+        await client.cancelRun(node.thread.thread_id, node.run.run_id, { action: 'interrupt' });
+        this.sessions.find((x) => x.info.runId === node.run.run_id)?.cancel();
+        void vscode.window.showInformationMessage(`Cancelled run ${node.run.run_id.slice(0, 8)}.`);
+      } catch (e) {
+        void vscode.window.showErrorMessage(`Could not cancel the run: ${(e as Error).message}`);
+      }
+      this.tree.refresh();
+      return;
+    }
     const s = this.sessions.slice().reverse().find((x) => x.active);
     if (!s) {
       void vscode.window.showInformationMessage('No LangGraph run is streaming.');
@@ -237,6 +251,30 @@ export class Commands {
       const i = this.sessions.findIndex((x) => !x.active && x !== TimelinePanel.active?.currentSession);
       if (i < 0) break;
       this.sessions.splice(i, 1)[0].dispose();
+    }
+  }
+
+  /** Join Run from the palette: deployment → recent thread → run. */
+  private async pickRun(): Promise<Extract<Node, { kind: 'run' }> | undefined> {
+    const deployment = await this.pickDeployment('Join a run on which deployment?');
+    if (!deployment) return undefined;
+    const client = await this.deployments.client(deployment.url);
+    try {
+      const threads = await client.searchThreads({ limit: 30 });
+      const t = await vscode.window.showQuickPick(
+        threads.map((thread) => ({ label: thread.thread_id, description: [String(thread.metadata?.graph_id ?? ''), thread.status, thread.updated_at].filter(Boolean).join(' · '), thread })),
+        { title: 'Join Run', placeHolder: threads.length ? 'Thread' : 'No threads on this deployment' },
+      );
+      if (!t) return undefined;
+      const runs = await client.listRuns(t.thread.thread_id, { limit: 20 });
+      const r = await vscode.window.showQuickPick(runs.map((run) => ({ label: run.run_id, description: [run.status, run.created_at].join(' · '), run })), { title: 'Join Run', placeHolder: runs.length ? 'Run' : 'No runs on this thread' });
+      if (!r) return undefined;
+      const assistantId = r.run.assistant_id;
+      const graphId = typeof t.thread.metadata?.graph_id === 'string' ? t.thread.metadata.graph_id : assistantId;
+      return { kind: 'run', deployment, assistant: { assistant_id: assistantId, graph_id: graphId }, thread: t.thread, run: r.run };
+    } catch (e) {
+      void vscode.window.showErrorMessage(e instanceof LangGraphError ? e.message : String(e));
+      return undefined;
     }
   }
 

@@ -21,7 +21,7 @@ export class DeploymentsTree implements vscode.TreeDataProvider<Node>, vscode.Di
   readonly onDidChangeTreeData = this.changed.event;
   private readonly subs: vscode.Disposable[] = [];
   /** Connection state per deployment URL, shown on the deployment item. */
-  private readonly health = new Map<string, { ok: boolean; reason?: string }>();
+  private readonly health = new Map<string, { ok: boolean; reason?: string; kind?: string }>();
   /** Set while a listed thread or run is busy: the tree refreshes itself until nothing runs. */
   private pollTimer: ReturnType<typeof setTimeout> | undefined;
   private sawActive = false;
@@ -52,7 +52,8 @@ export class DeploymentsTree implements vscode.TreeDataProvider<Node>, vscode.Di
       case 'deployment': {
         const h = this.health.get(n.deployment.url);
         const item = new vscode.TreeItem(n.deployment.name, vscode.TreeItemCollapsibleState.Expanded);
-        item.description = h && !h.ok ? `${n.deployment.url} — unreachable` : n.deployment.url;
+        const state = !h ? '' : h.ok ? '' : h.kind === 'unauthorized' || h.kind === 'forbidden' ? ' — unauthorized' : h.kind === 'connection-refused' || h.kind === 'dns' || h.kind === 'timeout' ? ' — unreachable' : ' — error';
+        item.description = `${n.deployment.url}${state}`;
         item.tooltip = h?.reason ? `${n.deployment.url}\n${h.reason}` : n.deployment.url;
         item.iconPath = new vscode.ThemeIcon(h && !h.ok ? 'debug-disconnect' : 'server-environment', h && !h.ok ? new vscode.ThemeColor('problemsErrorIcon.foreground') : undefined);
         item.contextValue = 'deployment';
@@ -150,14 +151,14 @@ export class DeploymentsTree implements vscode.TreeDataProvider<Node>, vscode.Di
     } catch (e) {
       const msg = e instanceof Error ? e.message : String(e);
       log.warn(`tree: ${msg}`);
-      if (n.kind === 'deployment') this.setHealth(n.deployment, { ok: false, reason: msg });
       const kind = e instanceof LangGraphError ? e.kind : 'network';
+      if (n.kind === 'deployment') this.setHealth(n.deployment, { ok: false, reason: msg, kind });
       const text = kind === 'unauthorized' || kind === 'forbidden' ? 'Not authorized — set the API key' : kind === 'connection-refused' ? 'Unreachable — is the server running?' : 'Could not load';
       return [{ kind: 'message', text, detail: msg, icon: 'warning', retry: n.kind === 'deployment' ? n.deployment : undefined }];
     }
   }
 
-  private setHealth(d: Deployment, h: { ok: boolean; reason?: string }): void {
+  private setHealth(d: Deployment, h: { ok: boolean; reason?: string; kind?: string }): void {
     const prev = this.health.get(d.url);
     this.health.set(d.url, h);
     if (!prev || prev.ok !== h.ok) this.changed.fire({ kind: 'deployment', deployment: d });

@@ -115,4 +115,29 @@ suite('debugging sessions', () => {
     }
     assert.strictEqual(await api.deployments.hasApiKey(serverUrl()), false);
   });
+
+  test('tree actions: Cancel Run on a run item, Copy ID, Delete Thread', async function () {
+    this.timeout(90_000);
+    const api = await extensionApi();
+    const client = await api.deployments.client(serverUrl());
+    // A background run started elsewhere (not watched by the extension), found through the tree.
+    const thread = await client.createThread({ metadata: { graph_id: 'slow' } });
+    const run = await client.createRun(thread.thread_id, { assistantId: 'slow', input: {} });
+    const dep = (await api.tree.getChildren()).find((n) => n.kind === 'deployment' && n.deployment.url === serverUrl())!;
+    const slow = (await api.tree.getChildren(dep)).find((n) => n.kind === 'assistant' && n.assistant.graph_id === 'slow')!;
+    const threadNode = (await api.tree.getChildren(slow)).find((n) => n.kind === 'thread' && n.thread.thread_id === thread.thread_id);
+    assert.ok(threadNode, 'the new thread is not in the tree');
+    const runNode = await until('the run in the tree', async () => (await api.tree.getChildren(threadNode)).find((n) => n.kind === 'run' && n.run.run_id === run.run_id));
+    await until('the run to be running', async () => (await client.getRun(thread.thread_id, run.run_id)).status === 'running');
+    await vscode.commands.executeCommand('langgraph.cancelRun', runNode);
+    const ended = await until('the run to stop', async () => {
+      const r = await client.getRun(thread.thread_id, run.run_id);
+      return r.status !== 'running' && r.status !== 'pending' ? r : undefined;
+    });
+    assert.strictEqual(ended.status, 'interrupted');
+    assert.strictEqual(await vscode.commands.executeCommand('langgraph.copyId', runNode), run.run_id);
+    assert.strictEqual(await vscode.env.clipboard.readText(), run.run_id);
+    assert.strictEqual(await vscode.commands.executeCommand('langgraph.deleteThread', threadNode, { confirm: false }), true);
+    await assert.rejects(client.getThread(thread.thread_id), /not found/);
+  });
 });
