@@ -1,41 +1,102 @@
-// Text rendering of a recorded run for terminals and CI logs.
+// Text and JSON rendering of a recorded run, for terminals and CI logs.
 import type { Recording } from '../shared/recording';
-import type { RunModel } from '../shared/runModel';
+import { RunModel, type Execution } from '../shared/runModel';
+import { formatPath, type Change } from '../shared/diff';
+import { isRecord } from '../shared/events';
+
+/** The model of a recording, with what the recorder fetched besides the stream (history, state). */
+export function modelFromRecording(rec: Recording): RunModel {
+  const extras = isRecord(rec.header.extras) ? rec.header.extras : undefined;
+  // A recording of a resume has the command that started it in its header (`record --resume`).
+  const command = (rec.header as { command?: unknown }).command;
+  const model = RunModel.from(rec.events, { input: rec.header.input, extras, command });
+  model.end();
+  return model;
+}
 
 export function renderTimelineText(rec: Recording, model: RunModel): string {
   const ex = model.executions;
   const t0 = model.summary.startedAt ?? rec.header.startedAt;
   const lines: string[] = [];
   const h = rec.header;
-  lines.push(`run ${h.runId ?? model.summary.runId ?? '?'} on ${h.assistantId ?? '?'} (${model.summary.phase}), ${model.summary.events} events, ${ex.length} node executions`);
+  const runs = model.summary.runs.length > 1 ? ` in ${model.summary.runs.length} runs` : '';
+  lines.push(`run ${h.runId ?? model.summary.runId ?? '?'} on ${h.assistantId ?? '?'} (${model.summary.phase}), ${model.summary.events} events, ${ex.length} node executions${runs}`);
   const rows = ex.map((e) => [
     e.path || '(root)',
     e.node,
-    e.step >= 0 ? String(e.step) : '?',
+    `${e.step}${e.stepSource === 'estimated' ? '?' : ''}`,
     `+${ms(e.start - t0)}`,
     e.end !== null && e.timeSource !== 'arrival' ? ms(e.end - e.start) : '-',
     keys(e.writes),
-    e.status === 'error' ? `ERROR ${e.error?.name ?? ''}: ${e.error?.message ?? ''}` : e.status === 'interrupted' ? 'INTERRUPT' : '',
+    marks(e),
   ]);
   const head = ['namespace', 'node', 'step', 'start', 'duration', 'wrote', ''];
   const widths = head.map((hd, i) => Math.max(hd.length, ...rows.map((r) => r[i].length)));
   const fmt = (r: string[]) => r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
   lines.push(fmt(head));
   for (const r of rows) lines.push(fmt(r));
-  for (const i of model.summary.interrupts) lines.push(`INTERRUPT${i.ns.length ? ` in ${i.ns.join(' › ')}` : ''}: ${i.value === null ? '(static breakpoint)' : JSON.stringify(i.value)}`);
-  if (model.summary.error) lines.push(`ERROR ${model.summary.error.name}: ${model.summary.error.message}`);
+  if (ex.some((e) => e.stepSource === 'estimated')) lines.push('step?: estimated from arrival order (no tasks, values, checkpoints or history)');
+  for (const i of model.summary.interrupts) {
+    const where = `${i.ns.length ? ` in ${i.ns.join(' › ')}` : ''}${i.node ? ` at ${i.node}` : ''}`;
+    const resumed = i.resume ? `; resumed by run ${i.resume.runId}${i.resume.value !== undefined ? ` with ${JSON.stringify(i.resume.value)}` : ''}` : '';
+    lines.push(`INTERRUPT${where}: ${i.value === null ? '(static breakpoint)' : JSON.stringify(i.value)}${resumed}`);
+  }
+  const err = model.summary.error;
+  if (err) lines.push(`ERROR${err.node ? ` in ${err.node}` : ''} ${err.name}: ${err.message}`);
+  for (const e of ex.filter((x) => x.disagreed)) {
+    const learned = e.server?.learned ?? {};
+    const why = (e.server?.keys ?? []).map((k) => (learned[k] ? `${k} (not overwritten: reduces as ${learned[k]}, learned here)` : k)).join(', ');
+    lines.push(`SERVER DISAGREED after ${e.path ? `${e.path} › ` : ''}${e.node} (step ${e.step}) on ${why}; the state shown is the server's`);
+  }
   for (const g of model.summary.gaps) lines.push(`GAP: ${g.message}`);
   return lines.join('\n') + '\n';
 }
 
 export function modelJson(rec: Recording, model: RunModel): Record<string, unknown> {
+  const { extras: _extras, ...header } = rec.header;
   return {
-    run: { ...rec.header, phase: model.summary.phase, runId: rec.header.runId ?? model.summary.runId },
-    executions: model.executions.map((e) => ({ node: e.node, ns: e.ns, step: e.step, start: e.start, end: e.end, timeSource: e.timeSource, status: e.status, writes: e.writes, error: e.error, interrupts: e.interrupts, taskId: e.taskId })),
+    run: { ...header, phase: model.summary.phase, runId: rec.header.runId ?? model.summary.runId },
+    runs: model.summary.runs,
+    phases: model.summary.phases,
+    executions: model.executions.map((e) => ({
+      index: e.index,
+      node: e.node,
+      ns: e.ns,
+      parent: e.parent,
+      taskId: e.taskId,
+      step: e.step,
+      stepSource: e.stepSource,
+      start: e.start,
+      end: e.end,
+      timeSource: e.timeSource,
+      status: e.status,
+      writes: e.writes,
+      diff: model.diff(e.index).map(jsonChange),
+      disagreed: e.disagreed,
+      ...(e.server ? { server: e.server } : {}),
+      ...(e.error ? { error: e.error } : {}),
+      ...(e.interrupts ? { interrupts: e.interrupts } : {}),
+      ...(e.resumeOf !== undefined ? { resumeOf: e.resumeOf } : {}),
+    })),
+    finalState: model.finalState(),
     interrupts: model.summary.interrupts,
     error: model.summary.error ?? null,
     gaps: model.summary.gaps,
   };
+}
+
+function jsonChange(c: Change): Record<string, unknown> {
+  return { ...c, at: formatPath(c.path) };
+}
+
+function marks(e: Execution): string {
+  const out: string[] = [];
+  if (e.status === 'error') out.push(`ERROR ${e.error?.name ?? ''}: ${e.error?.message ?? ''}`);
+  if (e.status === 'interrupted') out.push('INTERRUPT');
+  if (e.status === 'running') out.push('(no end)');
+  if (e.resumeOf !== undefined) out.push(`resumes #${e.resumeOf + 1}`);
+  if (e.disagreed) out.push(`≠server: ${e.server?.keys.join(',')}`);
+  return out.join('  ');
 }
 
 function ms(v: number): string {

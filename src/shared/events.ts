@@ -14,8 +14,12 @@ export interface RunEvent {
   t: number;
 }
 
-/** Events the client itself adds to a stream (never sent by a server). */
-export type ClientEventName = 'lgt/gap';
+/**
+ * Events the client itself adds to a stream (never sent by a server): `lgt/gap` — events were
+ * lost and could not be recovered (data.message says which); `lgt/malformed` — an event whose
+ * data was not JSON (data: {event, message, raw}).
+ */
+export type ClientEventName = 'lgt/gap' | 'lgt/malformed';
 
 /** `updates|child:1|grandchild:2` → { mode: 'updates', ns: ['child:1', 'grandchild:2'] }. */
 export function splitEventName(name: string): { mode: string; ns: string[] } {
