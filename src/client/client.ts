@@ -1,19 +1,17 @@
 // A typed client of the LangGraph Agent Server. Plain Node: no vscode import (the CLI and the
 // tests use it as-is).
-import { HttpTransport, header, type RawResponse, type TransportOptions } from './http';
-import { LangGraphError, RunError, httpError, isAbortError, networkError, summarizeBody } from './errors';
-import { parseSse, type SseMessage } from './sse';
+import { randomUUID } from 'node:crypto';
+import { HttpTransport, type RawResponse, type TransportOptions } from './http';
+import { LangGraphError, httpError, summarizeBody } from './errors';
+import { RunStreamImpl, STREAM_KEY, type RunApi, type RunStream, type StreamControl } from './runStream';
 import {
-  isAssistant, isRun, isThread, isTerminalStatus,
+  isAssistant, isRun, isThread,
   type Assistant, type AssistantGraph, type AssistantSchemas, type Run, type StreamMode, type Thread, type ThreadState,
 } from './types';
-import { isRecord, splitEventName, type RunEvent } from '../shared/events';
+import { isRecord } from '../shared/events';
 
-export type ConnectionState =
-  | { state: 'connected'; threadId: string | null; runId: string | null }
-  | { state: 'reconnecting'; attempt: number; delayMs: number; lastEventId: string | null; reason: string }
-  | { state: 'resumed'; lastEventId: string | null }
-  | { state: 'ended' };
+export { parseContentLocation, checkStream, toRunEvent, decodeEvent, runErrorOf, interruptOf, compareEventIds, type InterruptInfo } from './decode';
+export { STREAM_KEY, type ConnectionState, type StreamControl, type RunStream } from './runStream';
 
 export interface RunParams {
   assistantId: string;
@@ -34,29 +32,11 @@ export interface RunParams {
   onDisconnect?: 'continue' | 'cancel';
 }
 
-export interface StreamControl {
-  signal?: AbortSignal;
-  /** Reconnect attempts in a row before giving up (default 6). */
-  maxReconnects?: number;
-  /** Base backoff delay (default 250 ms), doubled per attempt up to 5 s, with jitter. */
-  backoffMs?: number;
-  /** No bytes for this long → ask the server whether the run is still going (default 30 s). */
-  idleTimeoutMs?: number;
-  maxEventBytes?: number;
-  onConnection?: (s: ConnectionState) => void;
-}
-
-export interface RunStream extends AsyncIterable<RunEvent> {
-  readonly threadId: string | null;
-  readonly runId: string | null;
-  readonly lastEventId: string | null;
-}
-
 export interface ClientOptions extends TransportOptions {}
 
 const enc = encodeURIComponent;
 
-export class LangGraphClient {
+export class LangGraphClient implements RunApi {
   readonly http: HttpTransport;
   constructor(opts: ClientOptions) {
     this.http = new HttpTransport(opts);
@@ -140,8 +120,12 @@ export class LangGraphClient {
     return this.http.json('GET', `/threads/${enc(threadId)}/runs/${enc(runId)}`, `Run ${runId}`, { signal });
   }
   /** Start a background run (no stream). */
-  createRun(threadId: string, params: RunParams, signal?: AbortSignal): Promise<Run> {
-    return this.http.json('POST', `/threads/${enc(threadId)}/runs`, 'Create run', { json: runBody(params), signal });
+  async createRun(threadId: string, params: RunParams, signal?: AbortSignal): Promise<Run> {
+    const res = await this.http.send('POST', `/threads/${enc(threadId)}/runs`, { json: runBody(params), signal });
+    if (res.status === 422) await this.explainConflict(threadId, res, 'Create run', signal);
+    const r = await this.http.read<unknown>(res, 'Create run', signal);
+    if (!isRun(r)) throw unexpected('Create run', r);
+    return r;
   }
   cancelRun(threadId: string, runId: string, opts: { action?: 'interrupt' | 'rollback'; wait?: boolean } = {}, signal?: AbortSignal): Promise<void> {
     const q = new URLSearchParams({ action: opts.action ?? 'interrupt', wait: opts.wait ? 'true' : 'false' });
@@ -149,7 +133,8 @@ export class LangGraphClient {
   }
   /** Wait for a run to finish; returns the thread's final values. */
   waitRun(threadId: string, runId: string, signal?: AbortSignal): Promise<unknown> {
-    return this.http.json('GET', `/threads/${enc(threadId)}/runs/${enc(runId)}/join`, `Run ${runId}`, { signal });
+    // The server answers only when the run ends: no header timeout (the signal bounds the wait).
+    return this.http.json('GET', `/threads/${enc(threadId)}/runs/${enc(runId)}/join`, `Run ${runId}`, { signal, headersTimeoutMs: 0 });
   }
 
   /**
@@ -159,23 +144,46 @@ export class LangGraphClient {
   streamRun(threadId: string | null, params: RunParams, control: StreamControl = {}): RunStream {
     const resumable = threadId !== null && params.resumable !== false;
     const path = threadId ? `/threads/${enc(threadId)}/runs/stream` : '/runs/stream';
-    return new RunStreamImpl(this, { threadId, resumable, control, connect: (signal) =>
-      this.http.send('POST', path, { json: runBody(params), signal, headers: { accept: 'text/event-stream' } }) });
+    // Tags the run so that, if the answer to this POST is lost, the stream can still find it.
+    const streamKey = resumable ? randomUUID() : undefined;
+    const body = runBody(params, streamKey ? { [STREAM_KEY]: streamKey } : undefined);
+    return new RunStreamImpl(this, {
+      kind: 'start', threadId, resumable, streamKey, control,
+      connect: async (signal) => {
+        const res = await this.http.send('POST', path, { json: body, signal, headers: { accept: 'text/event-stream' } });
+        if (res.status === 422 && threadId) await this.explainConflict(threadId, res, 'Start run', signal);
+        return res;
+      },
+    });
   }
 
   /** Join a run's stream: `lastEventId` replays after that id ('-1' replays all, resumable runs only). */
   joinRun(threadId: string, runId: string, control: StreamControl & { lastEventId?: string; resumable?: boolean } = {}): RunStream {
     return new RunStreamImpl(this, {
-      threadId, runId, resumable: control.resumable !== false, control, lastEventId: control.lastEventId ?? null,
-      connect: (signal, last) => this.openJoin(threadId, runId, last ?? control.lastEventId ?? null, signal),
+      kind: 'join', threadId, runId, resumable: control.resumable ?? null, control, lastEventId: control.lastEventId ?? null,
+      connect: (signal) => this.openJoin(threadId, runId, control.lastEventId ?? null, signal),
     });
   }
 
-  /** @internal */
+  /** @internal GET the run's stream, replaying after `lastEventId`. */
   openJoin(threadId: string, runId: string, lastEventId: string | null, signal: AbortSignal): Promise<RawResponse> {
     const headers: Record<string, string> = { accept: 'text/event-stream' };
     if (lastEventId !== null) headers['last-event-id'] = lastEventId;
     return this.http.send('GET', `/threads/${enc(threadId)}/runs/${enc(runId)}/stream`, { headers, signal });
+  }
+
+  /**
+   * The dev server answers a run on an unknown thread with 422 "Thread is already running a task":
+   * tell that apart from a busy thread. Always throws.
+   */
+  private async explainConflict(threadId: string, res: RawResponse, what: string, signal?: AbortSignal): Promise<never> {
+    const text = await res.body.text().catch(() => '');
+    const missing = await this.getThread(threadId, signal).then(
+      () => false,
+      (e: unknown) => e instanceof LangGraphError && e.kind === 'not-found',
+    );
+    if (missing) throw new LangGraphError('not-found', `${what}: thread ${threadId} not found (404).`, { url: res.url, status: 404, body: text });
+    throw httpError(res.status, text, res.url, what);
   }
 }
 
@@ -184,7 +192,7 @@ function unexpected(what: string, v: unknown): LangGraphError {
 }
 
 /** camelCase in, snake_case on the wire. */
-export function runBody(p: RunParams): Record<string, unknown> {
+export function runBody(p: RunParams, extraMetadata?: Record<string, unknown>): Record<string, unknown> {
   const body: Record<string, unknown> = {
     assistant_id: p.assistantId,
     stream_mode: p.streamMode ?? ['updates'],
@@ -192,7 +200,7 @@ export function runBody(p: RunParams): Record<string, unknown> {
   if (p.input !== undefined) body.input = p.input;
   if (p.command !== undefined) body.command = p.command;
   if (p.config !== undefined) body.config = p.config;
-  if (p.metadata !== undefined) body.metadata = p.metadata;
+  if (p.metadata !== undefined || extraMetadata) body.metadata = { ...p.metadata, ...extraMetadata };
   if (p.streamSubgraphs) body.stream_subgraphs = true;
   if (p.interruptBefore) body.interrupt_before = p.interruptBefore;
   if (p.interruptAfter) body.interrupt_after = p.interruptAfter;
@@ -204,220 +212,3 @@ export function runBody(p: RunParams): Record<string, unknown> {
   return body;
 }
 
-/** `/threads/{t}/runs/{r}` → ids. */
-export function parseContentLocation(loc: string | undefined): { threadId: string | null; runId: string | null } {
-  const m = loc ? /\/threads\/([^/]+)\/runs\/([^/?#]+)/.exec(loc) : null;
-  if (m) return { threadId: decodeURIComponent(m[1]), runId: decodeURIComponent(m[2]) };
-  const s = loc ? /\/runs\/([^/?#]+)/.exec(loc) : null;
-  return { threadId: null, runId: s ? decodeURIComponent(s[1]) : null };
-}
-
-/** Check a stream response: 2xx and text/event-stream, or a typed error with the body's gist. */
-export async function checkStream(res: RawResponse, what: string): Promise<void> {
-  const ct = header(res.headers, 'content-type') ?? '';
-  if (res.status >= 200 && res.status < 300 && ct.includes('text/event-stream')) return;
-  let text = '';
-  try {
-    text = await res.body.text();
-  } catch {
-    /* body unreadable; the status says enough */
-  }
-  if (res.status < 200 || res.status >= 300) throw httpError(res.status, text, res.url, what);
-  throw new LangGraphError(
-    'not-sse',
-    `${what}: expected an event stream from ${res.url} but got ${ct || 'no content type'}${/^\s*</.test(text) ? ' (an HTML page)' : ''}. Is this URL a LangGraph deployment?`,
-    { url: res.url, status: res.status, body: text.slice(0, 500) },
-  );
-}
-
-export function toRunEvent(msg: SseMessage, url?: string): RunEvent {
-  const { mode, ns } = splitEventName(msg.event);
-  let data: unknown;
-  try {
-    data = msg.data === '' ? null : JSON.parse(msg.data);
-  } catch (e) {
-    throw new LangGraphError(
-      'malformed-event',
-      `The server sent a malformed \`${msg.event}\` event (id ${msg.id ?? 'none'}): its data is not JSON (${(e as Error).message}).`,
-      { url, body: msg.data.slice(0, 200) },
-    );
-  }
-  return { id: msg.id, event: mode, ns, data, t: Date.now() };
-}
-
-/** The typed error carried by an `error` event (`{error, message}` or a bare string). */
-export function runErrorOf(ev: RunEvent): RunError | null {
-  if (ev.event !== 'error') return null;
-  const d = ev.data;
-  if (typeof d === 'string') return new RunError('Error', d);
-  if (isRecord(d)) return new RunError(String(d.error ?? 'Error'), String(d.message ?? ''));
-  return new RunError('Error', JSON.stringify(d));
-}
-
-interface StreamSetup {
-  threadId: string | null;
-  runId?: string | null;
-  resumable: boolean;
-  lastEventId?: string | null;
-  control: StreamControl;
-  connect: (signal: AbortSignal, lastEventId: string | null) => Promise<RawResponse>;
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(new LangGraphError('aborted', 'Cancelled.'));
-    const t = setTimeout(() => { signal?.removeEventListener('abort', onAbort); resolve(); }, ms);
-    const onAbort = () => { clearTimeout(t); reject(new LangGraphError('aborted', 'Cancelled.')); };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
-function idNum(id: string | null): number | null {
-  if (id === null) return null;
-  const n = Number(id);
-  return Number.isFinite(n) ? n : null;
-}
-
-class RunStreamImpl implements RunStream {
-  threadId: string | null;
-  runId: string | null;
-  lastEventId: string | null;
-  constructor(private readonly client: LangGraphClient, private readonly s: StreamSetup) {
-    this.threadId = s.threadId;
-    this.runId = s.runId ?? null;
-    this.lastEventId = s.lastEventId ?? null;
-  }
-
-  [Symbol.asyncIterator](): AsyncIterator<RunEvent> {
-    return this.run();
-  }
-
-  private async *run(): AsyncGenerator<RunEvent> {
-    const { control } = this.s;
-    const user = control.signal;
-    const maxReconnects = control.maxReconnects ?? 6;
-    const idleMs = control.idleTimeoutMs ?? 30_000;
-    let failures = 0;
-    let first = true;
-    let lastReason = '';
-    for (;;) {
-      if (user?.aborted) throw new LangGraphError('aborted', 'Cancelled.');
-      // One connection: the initial POST, or a rejoin with Last-Event-ID.
-      const conn = new AbortController();
-      const onUserAbort = () => conn.abort();
-      user?.addEventListener('abort', onUserAbort, { once: true });
-      let idleTimer: ReturnType<typeof setTimeout> | undefined;
-      let finishedWhileIdle = false;
-      let sawError = false;
-      try {
-        const res = first ? await this.s.connect(conn.signal, null) : await this.client.openJoin(this.threadId!, this.runId!, this.lastEventId ?? '-1', conn.signal);
-        await checkStream(res, first ? 'Start run' : 'Rejoin run');
-        if (first) {
-          const ids = parseContentLocation(header(res.headers, 'content-location'));
-          this.threadId = ids.threadId ?? this.threadId;
-          this.runId = ids.runId ?? this.runId;
-          control.onConnection?.({ state: 'connected', threadId: this.threadId, runId: this.runId });
-        } else {
-          control.onConnection?.({ state: 'resumed', lastEventId: this.lastEventId });
-        }
-        first = false;
-        const armIdle = () => {
-          if (idleTimer) clearTimeout(idleTimer);
-          if (idleMs <= 0) return;
-          idleTimer = setTimeout(() => void this.probeIdle(conn).then((done) => { finishedWhileIdle = done; if (!done) armIdle(); }), idleMs);
-        };
-        armIdle();
-        for await (const msg of parseSse(res.body, { maxEventBytes: control.maxEventBytes, url: res.url, onBytes: armIdle })) {
-          const ev = toRunEvent(msg, res.url);
-          const n = idNum(ev.id);
-          const last = idNum(this.lastEventId);
-          // A replay after a rejoin may repeat what we already delivered.
-          if (n !== null && last !== null && n <= last) continue;
-          if (ev.id !== null) this.lastEventId = ev.id;
-          if (ev.event === 'metadata' && isRecord(ev.data) && typeof ev.data.run_id === 'string') this.runId ??= ev.data.run_id;
-          failures = 0;
-          if (ev.event === 'error') sawError = true;
-          yield ev;
-        }
-        if (sawError || !this.canRejoin()) break;
-        // The connection closed cleanly. That is how a run ends — or how a proxy cut looks. Ask.
-        const run = await this.client.getRun(this.threadId!, this.runId!, user).catch((e) => {
-          if (isAbortError(e)) throw e;
-          return null;
-        });
-        if (run && isTerminalStatus(run.status) && !finishedWhileIdle) break;
-        if (run && isTerminalStatus(run.status) && finishedWhileIdle) {
-          // Fall through: rejoin once to collect what the quiet connection did not deliver.
-        }
-        lastReason = run ? `the connection closed while the run was ${run.status}` : 'the connection closed early';
-      } catch (e) {
-        if (user?.aborted) throw new LangGraphError('aborted', 'Cancelled.', { cause: e });
-        const err = e instanceof LangGraphError ? e : networkError(e, this.client.baseUrl);
-        // Protocol faults and HTTP refusals are not cured by reconnecting.
-        const transient = ['network', 'timeout', 'stalled', 'connection-refused', 'server'].includes(err.kind) || (conn.signal.aborted && !user?.aborted);
-        if (!transient || first) throw err;
-        if (!this.canRejoin()) {
-          yield* this.fallback(err);
-          return;
-        }
-        lastReason = conn.signal.aborted ? 'the stream went quiet after the run ended' : err.message;
-      } finally {
-        if (idleTimer) clearTimeout(idleTimer);
-        user?.removeEventListener('abort', onUserAbort);
-        conn.abort();
-      }
-      failures++;
-      if (failures > maxReconnects) {
-        throw new LangGraphError('network', `Lost the connection to the run and could not rejoin after ${maxReconnects} attempts (${lastReason}). The run may still be going on the server.`);
-      }
-      const base = control.backoffMs ?? 250;
-      const delayMs = Math.round(Math.min(5000, base * 2 ** (failures - 1)) * (0.5 + Math.random() * 0.5));
-      control.onConnection?.({ state: 'reconnecting', attempt: failures, delayMs, lastEventId: this.lastEventId, reason: lastReason });
-      await sleep(delayMs, user);
-    }
-    control.onConnection?.({ state: 'ended' });
-  }
-
-  private canRejoin(): boolean {
-    return this.s.resumable && this.threadId !== null && this.runId !== null;
-  }
-
-  /** The stream went quiet: is the run still going? If it finished, end this connection to rejoin. */
-  private async probeIdle(conn: AbortController): Promise<boolean> {
-    if (!this.threadId || !this.runId) return false;
-    try {
-      const run = await this.client.getRun(this.threadId, this.runId, this.s.control.signal);
-      if (isTerminalStatus(run.status)) {
-        conn.abort();
-        return true;
-      }
-    } catch {
-      /* probe failed: keep waiting, the stream itself will error if the link is dead */
-    }
-    return false;
-  }
-
-  /** A non-resumable run lost its stream: report what was missed, then the run's outcome. */
-  private async *fallback(cause: LangGraphError): AsyncGenerator<RunEvent> {
-    const { threadId, runId } = this;
-    const data: Record<string, unknown> = {
-      reason: cause.message,
-      afterEventId: this.lastEventId,
-      message: `The connection dropped${this.lastEventId !== null ? ` after event ${this.lastEventId}` : ''} and this run was not created resumable, so later events were lost.`,
-    };
-    if (threadId && runId) {
-      try {
-        await this.client.waitRun(threadId, runId, this.s.control.signal);
-        const run = await this.client.getRun(threadId, runId, this.s.control.signal);
-        const state = await this.client.getThreadState(threadId, {}, this.s.control.signal);
-        data.status = run.status;
-        data.values = state.values;
-        data.message += ` The run ended as "${run.status}"; its final state is shown instead.`;
-      } catch (e) {
-        data.message += ` Its outcome could not be fetched either: ${(e as Error).message}`;
-      }
-    }
-    yield { id: null, event: 'lgt/gap', ns: [], data, t: Date.now() };
-    this.s.control.onConnection?.({ state: 'ended' });
-  }
-}

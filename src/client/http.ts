@@ -37,7 +37,8 @@ export function normalizeBaseUrl(url: string): string {
   return u.toString().replace(/\/+$/, '');
 }
 
-function proxyFromEnv(target: string): string | undefined {
+/** The proxy the environment asks for (HTTPS_PROXY/HTTP_PROXY minus NO_PROXY); loopback never. */
+export function proxyFromEnv(target: string): string | undefined {
   const env = process.env;
   const isHttps = target.startsWith('https:');
   const p = (isHttps ? env.HTTPS_PROXY ?? env.https_proxy : undefined) ?? env.HTTP_PROXY ?? env.http_proxy;
@@ -69,7 +70,11 @@ export class HttpTransport {
       this.ownsDispatcher = false;
     } else {
       const proxy = opts.proxy === null ? undefined : (opts.proxy ?? proxyFromEnv(this.baseUrl));
-      this.dispatcher = proxy ? new ProxyAgent({ uri: proxy, ...common }) : new Agent(common);
+      // Plain-http targets go through the proxy as absolute-form requests (what every forward
+      // proxy accepts); https targets are tunnelled with CONNECT.
+      this.dispatcher = proxy
+        ? new ProxyAgent({ uri: proxy, proxyTunnel: this.baseUrl.startsWith('https:'), ...common })
+        : new Agent(common);
       this.ownsDispatcher = true;
     }
     this.headers = { ...(opts.headers ?? {}) };
@@ -80,7 +85,7 @@ export class HttpTransport {
   async send(
     method: 'GET' | 'POST' | 'DELETE' | 'PATCH' | 'PUT',
     path: string,
-    init: { json?: unknown; headers?: Record<string, string>; signal?: AbortSignal } = {},
+    init: { json?: unknown; headers?: Record<string, string>; signal?: AbortSignal; headersTimeoutMs?: number } = {},
   ): Promise<RawResponse> {
     const url = this.baseUrl + path;
     const headers: Record<string, string> = { ...this.headers, ...(init.headers ?? {}) };
@@ -90,7 +95,10 @@ export class HttpTransport {
       headers['content-type'] = 'application/json';
     }
     try {
-      const res = await request(url, { method, headers, body, signal: init.signal, dispatcher: this.dispatcher });
+      const res = await request(url, {
+        method, headers, body, signal: init.signal, dispatcher: this.dispatcher,
+        ...(init.headersTimeoutMs !== undefined ? { headersTimeout: init.headersTimeoutMs } : {}),
+      });
       return { status: res.statusCode, headers: res.headers, body: res.body, url };
     } catch (e) {
       throw networkError(e, url, init.signal);
@@ -102,14 +110,18 @@ export class HttpTransport {
     method: 'GET' | 'POST' | 'DELETE' | 'PATCH' | 'PUT',
     path: string,
     what: string,
-    init: { json?: unknown; signal?: AbortSignal } = {},
+    init: { json?: unknown; signal?: AbortSignal; headersTimeoutMs?: number } = {},
   ): Promise<T> {
-    const res = await this.send(method, path, init);
+    return this.read<T>(await this.send(method, path, init), what, init.signal);
+  }
+
+  /** Read a JSON response: throws a typed error on non-2xx or non-JSON. */
+  async read<T>(res: RawResponse, what: string, signal?: AbortSignal): Promise<T> {
     let text: string;
     try {
       text = await res.body.text();
     } catch (e) {
-      throw networkError(e, res.url, init.signal);
+      throw networkError(e, res.url, signal);
     }
     if (res.status < 200 || res.status >= 300) throw httpError(res.status, text, res.url, what);
     if (res.status === 204 || text === '') return undefined as T;

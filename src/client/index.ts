@@ -1,6 +1,7 @@
 export * from './client';
 export * from './errors';
 export * from './types';
-export { normalizeBaseUrl, type TransportOptions } from './http';
-export { parseSse, type SseMessage } from './sse';
+export { normalizeBaseUrl, proxyFromEnv, type TransportOptions } from './http';
+export { parseSse, parseSseBatches, type SseMessage } from './sse';
 export * from '../shared/events';
+export { fetchRunExtras, trimCheckpoint, type RunExtras } from './extras';

@@ -1,7 +1,7 @@
 // A run being watched: the host keeps every event (the source of truth for every panel), streams
 // from the deployment, and tells listeners. Panels that were hidden catch up from `events`.
 import * as vscode from 'vscode';
-import { LangGraphClient, LangGraphError, runErrorOf, type ConnectionState, type RunParams, type RunStream, type StreamMode } from '../client';
+import { LangGraphClient, LangGraphError, fetchRunExtras, runErrorOf, type ConnectionState, type RunParams, type RunStream, type StreamMode } from '../client';
 import { isRecord, type RunEvent } from '../shared/events';
 import type { SessionInfo, SessionStatus } from '../shared/protocol';
 import { log } from './log';
@@ -30,6 +30,10 @@ export class RunSession implements vscode.Disposable {
   private readonly onStatusEmitter = new vscode.EventEmitter<SessionStatus>();
   readonly onEvents = this.onEventsEmitter.event;
   readonly onStatus = this.onStatusEmitter.event;
+  /** History and final state fetched when the run ended (or read from a recording). */
+  extras: Record<string, unknown> | undefined;
+  private readonly onExtrasEmitter = new vscode.EventEmitter<Record<string, unknown>>();
+  readonly onExtras = this.onExtrasEmitter.event;
   /** Resolves when the stream ends, however it ends. */
   readonly done: Promise<void>;
   private client?: LangGraphClient;
@@ -38,8 +42,9 @@ export class RunSession implements vscode.Disposable {
     this.done = Promise.resolve();
   }
 
-  static fromRecording(info: Omit<SessionInfo, 'id'>, events: RunEvent[]): RunSession {
+  static fromRecording(info: Omit<SessionInfo, 'id'>, events: RunEvent[], extras?: Record<string, unknown>): RunSession {
     const s = new RunSession({ ...info, id: `s${++counter}` });
+    s.extras = extras;
     s.events.push(...events);
     s.status = { phase: 'recorded', message: `${events.length} recorded events` };
     return s;
@@ -167,6 +172,7 @@ export class RunSession implements vscode.Disposable {
       else if (interrupted) this.setStatus({ phase: 'interrupted', message: 'The run is waiting at an interrupt.' });
       else this.setStatus({ phase: 'done' });
       log.info(`run ${this.info.runId}: ended (${this.status.phase}), ${this.events.length} events`);
+      await this.fetchExtras();
     } catch (e) {
       if (e instanceof LangGraphError && e.kind === 'aborted') {
         this.setStatus({ phase: 'cancelled', message: 'Stopped watching this run.' });
@@ -180,7 +186,21 @@ export class RunSession implements vscode.Disposable {
     }
   }
 
+  /** The server's truth for the model (custom reducers, exact steps): fetched once the run ended. */
+  private async fetchExtras(): Promise<void> {
+    const threadId = this.info.threadId;
+    if (!this.client || !threadId) return;
+    try {
+      const x = await fetchRunExtras(this.client, threadId, this.abort.signal);
+      this.extras = { ...(this.extras ?? {}), ...x };
+      this.onExtrasEmitter.fire(this.extras);
+    } catch (e) {
+      log.warn(`run ${this.info.runId}: could not fetch the thread's history (${(e as Error).message}); steps stay estimated`);
+    }
+  }
+
   dispose(): void {
+    this.onExtrasEmitter.dispose();
     this.abort.abort();
     this.onEventsEmitter.dispose();
     this.onStatusEmitter.dispose();

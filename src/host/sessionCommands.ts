@@ -36,6 +36,7 @@ export class SessionCommands {
       header: {
         type: 'run', version: 1, url: s.info.url, assistantId: s.info.assistantId, threadId: s.info.threadId ?? null,
         runId: s.info.runId ?? null, streamMode: s.info.streamMode, input: s.info.input, startedAt: s.info.startedAt,
+        extras: s.extras,
       },
       events: s.events,
     });
@@ -63,6 +64,7 @@ export class SessionCommands {
     const session = RunSession.fromRecording(
       { title: `${h.assistantId ?? 'run'} (recorded)`, url: h.url, assistantId: h.assistantId, graphId: h.assistantId, threadId: h.threadId, runId: h.runId, streamMode: h.streamMode, startedAt: h.startedAt, input: h.input },
       rec.events,
+      h.extras,
     );
     this.commands.adopt(session);
     TimelinePanel.createOrShow(this.extensionUri, session);

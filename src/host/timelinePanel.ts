@@ -64,7 +64,12 @@ export class TimelinePanel implements vscode.Disposable {
       panel.webview.onDidReceiveMessage((m: unknown) => this.onMessage(m)),
       panel.onDidChangeViewState(() => {
         // Back in view: push what it missed while it could not receive.
-        if (panel.visible && this.ready) this.flush();
+        if (panel.visible && this.ready) {
+          this.flush();
+          // Extras posted while hidden were dropped; the model merges them, so resending is safe.
+          const s = this.session;
+          if (s?.extras) void this.post({ type: 'session/extras', sessionId: s.info.id, extras: s.extras });
+        }
       }),
     );
   }
@@ -85,6 +90,9 @@ export class TimelinePanel implements vscode.Disposable {
     this.sessionSubs = [
       session.onEvents(() => this.schedule()),
       session.onStatus((status) => this.post({ type: 'session/status', sessionId: session.info.id, status })),
+      session.onExtras((extras) => {
+        if (this.ready) void this.post({ type: 'session/extras', sessionId: session.info.id, extras });
+      }),
     ];
     if (this.ready) this.sendSnapshot();
   }
@@ -133,7 +141,7 @@ export class TimelinePanel implements vscode.Disposable {
       return;
     }
     this.sent = s.events.length;
-    void this.post({ type: 'session/snapshot', session: s.info, status: s.status, events: s.events.slice() });
+    void this.post({ type: 'session/snapshot', session: s.info, status: s.status, events: s.events.slice(), extras: s.extras });
   }
 
   private schedule(): void {

@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { httpError, networkError, summarizeBody } from '../../src/client/errors';
 import { normalizeBaseUrl } from '../../src/client/http';
-import { parseContentLocation, runBody } from '../../src/client/client';
+import { runBody } from '../../src/client/client';
+import { compareEventIds, decodeEvent, interruptOf, parseContentLocation, runErrorOf } from '../../src/client/decode';
 
 test('HTTP statuses map to actionable messages', () => {
   const u = 'http://h:1/threads/x';
@@ -42,4 +43,77 @@ test('Content-Location gives thread and run ids; run bodies are snake_case', () 
     assistant_id: 'a', input: { x: 1 }, stream_mode: ['updates', 'tasks'], stream_subgraphs: true, stream_resumable: true, on_disconnect: 'continue',
   });
   assert.equal(runBody({ assistantId: 'a', resumable: false }).stream_resumable, undefined);
+});
+
+const withCode = (code: string, message = code) => Object.assign(new Error(message), { code });
+
+test('network failures, table: what undici throws → kind and the sentence a user reads', () => {
+  const u = 'http://10.0.0.5:2024/threads/x/runs/stream';
+  const rows: Array<[unknown, string, RegExp]> = [
+    // A connection cut mid-response (FIN) and a reset before any byte (RST): what the fault proxy produces.
+    [withCode('UND_ERR_SOCKET', 'other side closed'), 'network', /^The connection to http:\/\/10\.0\.0\.5:2024 dropped \(other side closed\)\.$/],
+    [withCode('ECONNRESET', 'read ECONNRESET'), 'network', /^The connection to http:\/\/10\.0\.0\.5:2024 dropped \(read ECONNRESET\)\.$/],
+    [{ cause: withCode('EAI_AGAIN') }, 'dns', /^Cannot resolve the host of http:\/\/10\.0\.0\.5:2024 \(EAI_AGAIN\)\. Check the deployment URL\.$/],
+    [withCode('UND_ERR_CONNECT_TIMEOUT'), 'timeout', /^Timed out connecting to http:\/\/10\.0\.0\.5:2024\. Is the server reachable from here\?$/],
+    [withCode('UND_ERR_HEADERS_TIMEOUT'), 'timeout', /accepted the connection but sent no response in time\.$/],
+    [withCode('EHOSTUNREACH'), 'network', /^Cannot reach http:\/\/10\.0\.0\.5:2024 \(EHOSTUNREACH\): no route to the host from here\.$/],
+    [withCode('ERR_SSL_WRONG_VERSION_NUMBER'), 'tls', /the server does not speak TLS here; try http:\/\/ instead of https:\/\/\.$/],
+    [withCode('DEPTH_ZERO_SELF_SIGNED_CERT'), 'tls', /its certificate is not trusted \(self-signed or an unknown issuer\)\.$/],
+    [withCode('CERT_HAS_EXPIRED'), 'tls', /its certificate has expired\.$/],
+    [withCode('ERR_TLS_CERT_ALTNAME_INVALID'), 'tls', /its certificate is for a different host name\.$/],
+    [withCode('UND_ERR_INVALID_ARG', 'Proxy Authentication Required (407)'), 'forbidden', /^The proxy refused the request to http:\/\/10\.0\.0\.5:2024 \(407 Proxy Authentication Required\)\. Check the proxy setting and its credentials\.$/],
+    [Object.assign(withCode('UND_ERR_ABORTED', 'Proxy response (502) !== 200 when HTTP Tunneling'), { name: 'AbortError' }), 'network', /^The proxy refused to connect to http:\/\/10\.0\.0\.5:2024 \(HTTP 502\)\. Check the proxy setting\.$/],
+    [Object.assign(new Error('This operation was aborted'), { name: 'AbortError' }), 'aborted', /^Cancelled\.$/],
+  ];
+  for (const [err, kind, message] of rows) {
+    const e = networkError(err, u);
+    assert.equal(e.kind, kind, `${JSON.stringify(err)} → ${e.message}`);
+    assert.match(e.message, message);
+  }
+});
+
+test('HTTP statuses, more: 407 from a proxy, a busy thread, validation errors', () => {
+  const u = 'http://h:1/threads/t/runs/stream';
+  assert.equal(httpError(407, '', u, 'Start run').kind, 'forbidden');
+  const busy = httpError(422, 'Thread is already running a task. Wait for it to finish or choose a different multitask strategy.', u, 'Start run');
+  assert.equal(busy.kind, 'conflict');
+  assert.equal(busy.message, 'Start run: the thread is busy (HTTP 422) — Thread is already running a task. Wait for it to finish or choose a different multitask strategy.');
+  assert.match(httpError(409, 'nope', u, 'Start run').message, /^Start run: the server refused \(HTTP 409\) — nope\. A run may already be active on this thread\.$/);
+  const zod = '{"success":false,"error":{"issues":[{"code":"invalid_union","message":"Invalid input","path":["stream_mode",0]}],"name":"ZodError"}}';
+  assert.equal(httpError(400, zod, u, 'Start run').message, 'Start run: bad request (HTTP 400) — invalid request: stream_mode.0: Invalid input');
+  assert.equal(httpError(404, 'Run not found', u, 'Run r').message, 'Run r not found (404) — Run not found');
+});
+
+test('event ids compare as the servers number them', () => {
+  const rows: Array<[string, string, number | null]> = [
+    ['9', '10', -1], ['10', '9', 1], ['3', '3', 0], ['0', '-1', 1],
+    ['1718892741343-0', '1718892741343-1', -1], ['1718892741344-0', '1718892741343-9', 1],
+    ['abc', 'abd', null], ['5', '1718892741343-0', null],
+  ];
+  for (const [a, b, want] of rows) {
+    const got = compareEventIds(a, b);
+    assert.equal(got === null ? null : Math.sign(got), want, `${a} vs ${b}`);
+  }
+});
+
+test('typed views of events: interrupts (incl. a static breakpoint) and run errors', () => {
+  const ev = (event: string, data: unknown, ns: string[] = []) => ({ id: '1', event, ns, data, t: 0 });
+  const i = interruptOf(ev('updates', { __interrupt__: [{ id: 'i1', value: { question: 'ok?' } }] }));
+  assert.deepEqual(i, { ns: [], interrupts: [{ id: 'i1', value: { question: 'ok?' } }], breakpoint: false });
+  assert.deepEqual(interruptOf(ev('updates', { __interrupt__: [] }, ['child:1'])), { ns: ['child:1'], interrupts: [], breakpoint: true });
+  assert.equal(interruptOf(ev('updates', { plan: {} })), null);
+  assert.equal(interruptOf(ev('custom', { __interrupt__: [] })), null);
+  assert.equal(runErrorOf(ev('error', { error: 'ValueError', message: 'bad' }))?.message, 'The run failed: ValueError: bad');
+  assert.equal(runErrorOf(ev('error', 'Run not found'))?.message, 'The run failed: Error: Run not found');
+  assert.equal(runErrorOf(ev('updates', {})), null);
+  const bad = decodeEvent({ id: '7', event: 'values|child:2', data: '{"x":' }, 5);
+  assert.equal(bad.event, 'lgt/malformed');
+  assert.deepEqual(bad.ns, ['child:2']);
+  assert.match((bad.data as { message: string }).message, /^The server sent a malformed `values\|child:2` event \(id 7\): its data is not JSON/);
+});
+
+test('run bodies: the stream key goes into metadata beside the caller\'s', () => {
+  assert.deepEqual(runBody({ assistantId: 'a', metadata: { who: 'me' } }, { lgt_stream_key: 'k' }).metadata, { who: 'me', lgt_stream_key: 'k' });
+  assert.equal(runBody({ assistantId: 'a', input: null }).input, null, 'input: null (resume a breakpoint) is sent');
+  assert.equal(runBody({ assistantId: 'a', onDisconnect: 'cancel' }).on_disconnect, 'cancel');
 });

@@ -53,6 +53,9 @@ suite('LangGraph Timeline extension', () => {
       return r && r.sessionId === session.info.id && r.events === session.events.length ? r : undefined;
     });
     assert.strictEqual(rendered.executions, nodeEvents.length);
+    // The server's truth for the model (history, final state) is fetched when the run ends.
+    await until('the thread history', () => Array.isArray(session.extras?.history) && (session.extras!.history as unknown[]).length > 0);
+    assert.deepStrictEqual(Object.keys((session.extras!.finalState as { values: object }).values).sort().includes('draft'), true);
     assert.ok(api.timeline.active?.panel.visible, 'timeline panel is not visible');
   });
 
