@@ -26,9 +26,18 @@ export interface SessionStatus {
 
 /** Host → webview. */
 export type ToWebview =
-  | { type: 'session/snapshot'; session: SessionInfo; status: SessionStatus; events: RunEvent[] }
+  | {
+      type: 'session/snapshot';
+      session: SessionInfo;
+      status: SessionStatus;
+      events: RunEvent[];
+      /** What was fetched besides the stream (a recording's `extras`: thread history, final state, schema). */
+      extras?: Record<string, unknown>;
+    }
   | { type: 'session/events'; sessionId: string; from: number; events: RunEvent[] }
   | { type: 'session/status'; sessionId: string; status: SessionStatus }
+  /** Extras fetched after the snapshot (e.g. the thread's history once the run ended). */
+  | { type: 'session/extras'; sessionId: string; extras: Record<string, unknown> }
   | { type: 'session/none' };
 
 /** Webview → host. */

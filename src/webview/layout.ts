@@ -1,60 +1,356 @@
-// Pure layout: the run model's executions → rows and bar geometry. No DOM; tested in Node.
+// Pure layout: the run model's executions → rows (one per node, subgraphs nested under the node
+// that ran them), per-row executions sorted by start for culling, superstep boundaries and the
+// error/interrupt marks. Incremental: each update looks only at new executions and at the few
+// still open ones (running, or waiting for their `updates` payload). No DOM; tested in Node.
 import type { Execution } from '../shared/runModel';
+import { nsNode } from '../shared/events';
 
 export interface Row {
+  /** Stable across updates and reloads: names of the enclosing nodes + this node. */
   key: string;
   node: string;
+  /** Enclosing nodes rendered `child › grandchild`, '' at the root. */
   path: string;
   depth: number;
-  executions: number[];
+  parent: Row | null;
+  children: Row[];
+  /** How many executions the row has. */
+  n: number;
+  /**
+   * Columns, sorted by start time (only the first `n` entries are used): execution index, start,
+   * end (NaN while running) and kind (KIND_* bits). Typed arrays, so drawing 100,000 bars is a
+   * tight loop over numbers rather than a walk over objects.
+   */
+  execs: Int32Array;
+  starts: Float64Array;
+  ends: Float64Array;
+  kinds: Uint8Array;
+  /** Longest finished execution, so culling can look back far enough. */
+  maxDur: number;
+  /** Indices of executions still running (drawn up to "now"). */
+  running: Set<number>;
+  errors: number;
+  interrupts: number;
 }
 
-export interface Layout {
-  rows: Row[];
-  rowOf: Map<number, number>;
+/** kinds: low two bits are the status; MARK when only the arrival time is known. */
+export const KIND_DONE = 0;
+export const KIND_RUNNING = 1;
+export const KIND_ERROR = 2;
+export const KIND_INTERRUPTED = 3;
+export const KIND_MARK = 4;
+
+export function kindOf(ex: Execution): number {
+  const s = ex.status === 'running' ? KIND_RUNNING : ex.status === 'error' ? KIND_ERROR : ex.status === 'interrupted' ? KIND_INTERRUPTED : KIND_DONE;
+  return s | (ex.timeSource === 'arrival' ? KIND_MARK : 0);
+}
+
+export interface Bounds {
   t0: number;
   t1: number;
 }
 
-/** One row per (namespace path, node), in order of first appearance; subgraph rows indent. */
-export function layoutRows(executions: readonly Execution[], now?: number): Layout {
-  const rows: Row[] = [];
-  const byKey = new Map<string, number>();
-  const rowOf = new Map<number, number>();
-  let t0 = Infinity;
-  let t1 = -Infinity;
-  for (const ex of executions) {
-    const key = `${ex.path}\u0000${ex.node}`;
-    let r = byKey.get(key);
-    if (r === undefined) {
-      r = rows.length;
-      byKey.set(key, r);
-      rows.push({ key, node: ex.node, path: ex.path, depth: ex.ns.length, executions: [] });
+export class TimelineIndex {
+  readonly roots: Row[] = [];
+  readonly rows = new Map<string, Row>();
+  /** Row of every execution, by index. */
+  readonly rowOf: Row[] = [];
+  /** Position of every execution within its row's columns. */
+  private posOf = new Int32Array(1024);
+  /** Execution indices that errored / were interrupted, in index order. */
+  readonly errors: number[] = [];
+  readonly interrupts: number[] = [];
+  /**
+   * Start of each superstep of the root graph (the earliest start among its executions), sorted by
+   * time. Subgraphs number their own supersteps, so only the root's are drawn across every lane.
+   */
+  readonly stepTimes: number[] = [];
+  /** The superstep starting at each stepTimes entry. */
+  readonly stepIds: number[] = [];
+  /** Earliest start per (run, step): a resumed thread starts its own numbering. */
+  private readonly stepMin = new Map<string, number>();
+  /** Executions that may still change (status, end, writes). */
+  private readonly open = new Set<number>();
+  private seen = 0;
+  t0 = Infinity;
+  t1 = -Infinity;
+  /** Bumped whenever rows are added (the row list must be rebuilt). */
+  rowsVersion = 0;
+
+  get count(): number {
+    return this.seen;
+  }
+
+  /**
+   * Take in new executions and re-check the open ones. Returns the indices that changed or were
+   * added, so filters can re-evaluate just those.
+   */
+  update(executions: readonly Execution[]): number[] {
+    const changed: number[] = [];
+    for (const i of this.open) {
+      const ex = executions[i];
+      if (!ex) continue;
+      changed.push(i);
+      this.settle(ex);
     }
-    rows[r].executions.push(ex.index);
-    rowOf.set(ex.index, r);
-    t0 = Math.min(t0, ex.start);
-    t1 = Math.max(t1, ex.end ?? now ?? ex.start);
+    for (let i = this.seen; i < executions.length; i++) {
+      const ex = executions[i];
+      this.add(ex);
+      changed.push(i);
+    }
+    this.seen = executions.length;
+    return changed;
   }
-  if (!Number.isFinite(t0)) {
-    t0 = now ?? 0;
-    t1 = t0 + 1000;
+
+  private add(ex: Execution): void {
+    const row = this.rowFor(ex);
+    this.rowOf[ex.index] = row;
+    if (ex.index >= this.posOf.length) this.posOf = grow(this.posOf, ex.index + 1);
+    insertSorted(row, ex, this.posOf);
+    if (ex.start < this.t0) this.t0 = ex.start;
+    if (ex.start > this.t1) this.t1 = ex.start;
+    this.noteStep(ex);
+    this.open.add(ex.index);
+    this.settle(ex);
   }
-  if (t1 - t0 < 1) t1 = t0 + 1;
-  return { rows, rowOf, t0, t1 };
+
+  /** Account for an execution's current status; close it once nothing more can change. */
+  private settle(ex: Execution): void {
+    const row = this.rowOf[ex.index];
+    const at = this.posOf[ex.index];
+    row.kinds[at] = kindOf(ex);
+    this.noteStep(ex);
+    if (ex.status === 'running') {
+      row.ends[at] = NaN;
+      row.running.add(ex.index);
+      return;
+    }
+    row.running.delete(ex.index);
+    const end = ex.end ?? ex.start;
+    row.ends[at] = ex.timeSource === 'arrival' ? ex.start : end;
+    if (end > this.t1) this.t1 = end;
+    if (end - ex.start > row.maxDur) row.maxDur = end - ex.start;
+    if (ex.status === 'error' && !this.marked(this.errors, ex.index)) {
+      insertIndex(this.errors, ex.index);
+      for (let r: Row | null = row; r; r = r.parent) r.errors++;
+    }
+    if (ex.status === 'interrupted' && !this.marked(this.interrupts, ex.index)) {
+      insertIndex(this.interrupts, ex.index);
+      for (let r: Row | null = row; r; r = r.parent) r.interrupts++;
+    }
+    // An errored node never reports what it wrote; anything else is final once its writes are in.
+    if (ex.writes !== undefined || ex.status === 'error') this.open.delete(ex.index);
+  }
+
+  private marked(list: number[], i: number): boolean {
+    const at = lowerBound(list, i);
+    return list[at] === i;
+  }
+
+  private noteStep(ex: Execution): void {
+    if (ex.step < 0 || ex.ns.length) return;
+    const key = `${ex.runId ?? ''}|${ex.step}`;
+    const t = ex.start;
+    const prev = this.stepMin.get(key);
+    if (prev !== undefined && prev <= t) return;
+    this.stepMin.set(key, t);
+    if (prev !== undefined) {
+      for (let at = lowerBound(this.stepTimes, prev); at < this.stepTimes.length && this.stepTimes[at] === prev; at++) {
+        if (this.stepIds[at] === ex.step) {
+          this.stepTimes.splice(at, 1);
+          this.stepIds.splice(at, 1);
+          break;
+        }
+      }
+    }
+    const n = this.stepTimes.length;
+    if (!n || this.stepTimes[n - 1] <= t) {
+      this.stepTimes.push(t);
+      this.stepIds.push(ex.step);
+    } else {
+      const at = upperBound(this.stepTimes, t);
+      this.stepTimes.splice(at, 0, t);
+      this.stepIds.splice(at, 0, ex.step);
+    }
+  }
+
+  private rowFor(ex: Execution): Row {
+    const names = ex.ns.map(nsNode);
+    return this.ensureRow(names, ex.node);
+  }
+
+  private ensureRow(names: string[], node: string): Row {
+    const key = rowKey(names, node);
+    let row = this.rows.get(key);
+    if (row) return row;
+    // A subgraph's nodes nest under the node that ran it; make that row even if it has not run
+    // (with `updates` alone the parent reports only after its children).
+    const parent = names.length ? this.ensureRow(names.slice(0, -1), names[names.length - 1]) : null;
+    row = {
+      key,
+      node,
+      path: names.join(' › '),
+      depth: names.length,
+      parent,
+      children: [],
+      n: 0,
+      execs: new Int32Array(8),
+      starts: new Float64Array(8),
+      ends: new Float64Array(8),
+      kinds: new Uint8Array(8),
+      maxDur: 0,
+      running: new Set(),
+      errors: 0,
+      interrupts: 0,
+    };
+    this.rows.set(key, row);
+    (parent ? parent.children : this.roots).push(row);
+    this.rowsVersion++;
+    return row;
+  }
+
+  /** Time span of the run so far; a live run extends to `now`. */
+  bounds(now?: number): Bounds {
+    if (!Number.isFinite(this.t0)) {
+      const t = now ?? 0;
+      return { t0: t, t1: t + 1000 };
+    }
+    let t1 = this.t1;
+    if (now !== undefined && this.hasRunning() && now > t1) t1 = now;
+    if (t1 - this.t0 < 1) t1 = this.t0 + 1;
+    return { t0: this.t0, t1 };
+  }
+
+  hasRunning(): boolean {
+    for (const r of this.rows.values()) if (r.running.size) return true;
+    return false;
+  }
 }
 
-/** Bar geometry in percent of the track: a mark (min width) when only arrival is known. */
-export function barGeometry(ex: Execution, t0: number, t1: number, now: number): { left: number; width: number; mark: boolean } {
-  const span = t1 - t0;
-  const end = ex.end ?? now;
-  const left = ((ex.start - t0) / span) * 100;
-  const mark = ex.timeSource === 'arrival';
-  const width = mark ? 0 : Math.max(0, ((end - ex.start) / span) * 100);
-  return { left: clamp(left, 0, 100), width: clamp(width, 0, 100 - clamp(left, 0, 100)), mark };
+export function rowKey(names: readonly string[], node: string): string {
+  return `${names.join('\u0001')}\u0000${node}`;
+}
+
+/** Rows in display order (depth first), skipping the children of collapsed rows. */
+export function visibleRows(index: TimelineIndex, collapsed: ReadonlySet<string>, keep?: (row: Row) => boolean): Row[] {
+  const out: Row[] = [];
+  const walk = (rows: Row[]) => {
+    for (const r of rows) {
+      if (keep && !keep(r)) continue;
+      out.push(r);
+      if (r.children.length && !collapsed.has(r.key)) walk(r.children);
+    }
+  };
+  walk(index.roots);
+  return out;
+}
+
+type NumArray = { readonly length: number; readonly [i: number]: number };
+
+/** First position in a sorted array (of its first `n` entries) whose value is >= v. */
+export function lowerBound(a: NumArray, v: number, n = a.length): number {
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid] < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** First position in a sorted array (of its first `n` entries) whose value is > v. */
+export function upperBound(a: NumArray, v: number, n = a.length): number {
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid] <= v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function grow<T extends Int32Array | Float64Array | Uint8Array>(a: T, min: number): T {
+  let size = Math.max(8, a.length);
+  while (size < min) size *= 2;
+  const next = new (a.constructor as new (n: number) => T)(size);
+  next.set(a);
+  return next;
+}
+
+function insertSorted(row: Row, ex: Execution, posOf: Int32Array): void {
+  const n = row.n;
+  if (n === row.starts.length) {
+    row.execs = grow(row.execs, n + 1);
+    row.starts = grow(row.starts, n + 1);
+    row.ends = grow(row.ends, n + 1);
+    row.kinds = grow(row.kinds, n + 1);
+  }
+  let at = n;
+  if (n > 0 && row.starts[n - 1] > ex.start) {
+    // Out of order (rare: a task that started earlier reported later): shift the tail.
+    at = upperBound(row.starts, ex.start, n);
+    row.execs.copyWithin(at + 1, at, n);
+    row.starts.copyWithin(at + 1, at, n);
+    row.ends.copyWithin(at + 1, at, n);
+    row.kinds.copyWithin(at + 1, at, n);
+    for (let j = at + 1; j <= n; j++) posOf[row.execs[j]] = j;
+  }
+  row.execs[at] = ex.index;
+  row.starts[at] = ex.start;
+  row.ends[at] = ex.start;
+  row.kinds[at] = kindOf(ex);
+  posOf[ex.index] = at;
+  row.n = n + 1;
+}
+
+function insertIndex(list: number[], i: number): void {
+  if (!list.length || list[list.length - 1] < i) list.push(i);
+  else list.splice(lowerBound(list, i), 0, i);
+}
+
+/** Range of a row's (sorted) executions that may intersect [a, b]. */
+export function rowRange(row: Row, a: number, b: number): [number, number] {
+  return [lowerBound(row.starts, a - row.maxDur, row.n), upperBound(row.starts, b, row.n)];
+}
+
+/** A row's execution indices in start order (a copy). */
+export function rowExecutions(row: Row): number[] {
+  return Array.from(row.execs.subarray(0, row.n));
+}
+
+/**
+ * The execution under a point of a row: the one whose drawn extent contains `t` (within `slop`
+ * ms on either side), preferring the shortest and then the latest. `now` ends running bars.
+ */
+export function hitTest(row: Row, executions: readonly Execution[], t: number, slop: number, now: number, accept?: (i: number) => boolean): number | null {
+  let best: number | null = null;
+  let bestSpan = Infinity;
+  let bestDist = Infinity;
+  const consider = (i: number) => {
+    const ex = executions[i];
+    if (accept && !accept(i)) return;
+    const end = ex.end ?? (ex.status === 'running' ? now : ex.start);
+    const lo = ex.start - slop;
+    const hi = end + slop;
+    if (t < lo || t > hi) return;
+    const span = end - ex.start;
+    const dist = t < ex.start ? ex.start - t : t > end ? t - end : 0;
+    if (dist < bestDist || (dist === bestDist && span <= bestSpan)) {
+      best = i;
+      bestSpan = span;
+      bestDist = dist;
+    }
+  };
+  const [lo, hi] = rowRange(row, t - slop, t + slop);
+  for (let k = lo; k < hi; k++) consider(row.execs[k]);
+  for (const i of row.running) consider(i);
+  return best;
 }
 
 export function formatDuration(ms: number): string {
+  if (ms < 0) ms = 0;
   if (ms < 1) return '<1 ms';
   if (ms < 1000) return `${Math.round(ms)} ms`;
   if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
@@ -62,12 +358,36 @@ export function formatDuration(ms: number): string {
   return `${m}m ${Math.round((ms % 60_000) / 1000)}s`;
 }
 
-/** Keys an update wrote, for labels: `{a:…, b:…}` → "a, b". */
+/** A moment after the run's start, for lists: "0 ms", "72 ms", "1.25 s". */
+export function formatAt(ms: number): string {
+  return ms < 1 ? '0 ms' : formatDuration(ms);
+}
+
+/** Offset on the time axis: "+1.25 s". Precision follows the visible span. */
+export function formatOffset(ms: number, span: number): string {
+  const sign = ms < 0 ? '−' : '+';
+  const a = Math.abs(ms);
+  if (span < 20) return `${sign}${a.toFixed(2)} ms`;
+  if (span < 2000) return `${sign}${Math.round(a)} ms`;
+  if (span < 120_000) return `${sign}${(a / 1000).toFixed(span < 20_000 ? 2 : 1)} s`;
+  const m = Math.floor(a / 60_000);
+  return `${sign}${m}m${String(Math.round((a % 60_000) / 1000)).padStart(2, '0')}s`;
+}
+
+/** Keys an update wrote, for labels: `{a:…, b:…}` → ["a", "b"]. */
 export function writtenKeys(writes: unknown): string[] {
   if (writes && typeof writes === 'object' && !Array.isArray(writes)) return Object.keys(writes);
   return [];
 }
 
-function clamp(v: number, lo: number, hi: number): number {
-  return Math.min(hi, Math.max(lo, v));
+/** One line describing an execution, for tooltips and screen readers. */
+export function describeExecution(ex: Execution, t0: number, now: number): string {
+  const where = ex.path ? `${ex.path} › ${ex.node}` : ex.node;
+  const step = ex.step >= 0 ? `step ${ex.step}` : 'step unknown';
+  let time: string;
+  if (ex.timeSource === 'arrival') time = `at +${formatDuration(ex.start - t0)} (arrival)`;
+  else if (ex.status === 'running') time = `running for ${formatDuration(now - ex.start)}`;
+  else time = `took ${formatDuration((ex.end ?? ex.start) - ex.start)}`;
+  const status = ex.status === 'done' ? '' : `, ${ex.status === 'interrupted' ? 'interrupted' : ex.status}`;
+  return `${where}, ${step}, ${time}${status}`;
 }

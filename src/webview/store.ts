@@ -1,95 +1,526 @@
-// The webview's state: the session's events, the run model built from them, and UI state.
-// Incoming events mutate the model; one scheduled render per animation frame coalesces them.
+// The webview's state: the session, the run model built from its events, the timeline index, the
+// filter/search verdicts and UI state (selection, follow, the visible window). Incoming events
+// mutate the model; one scheduled frame coalesces any number of them into one render and one draw.
 import { RunModel } from '../shared/runModel';
-import type { RunEvent } from '../shared/events';
 import type { SessionInfo, SessionStatus, ToWebview } from '../shared/protocol';
-import { post } from './vscodeApi';
+import type { RunEvent } from '../shared/events';
+import { TimelineIndex, visibleRows, type Bounds, type Row } from './layout';
+import { Matcher, filterPredicate, searchPredicate } from './filter';
+import { clampView, fit, followView, pan, reveal, span, zoomAt, type View } from './viewport';
+import type { WebviewApi } from './vscodeApi';
+
+export type DetailTab = 'wrote' | 'changed' | 'state';
 
 export interface UiState {
   selected: number | null;
+  /** Keep the latest in view; off once the person pans, scrolls back or selects. */
   follow: boolean;
+  /** The person chose a zoom level (otherwise the window fits the run). */
+  zoomed: boolean;
+  /** Visible time window; null = fit the run. */
+  view: View | null;
+  filter: string;
+  search: string;
+  collapsed: string[];
+  tab: DetailTab;
 }
+
+/** What survives a reload (VS Code's getState/setState), for the same session only. */
+interface Persisted {
+  v: 1;
+  sessionId: string;
+  ui: UiState;
+}
+
+export interface StoreDeps {
+  api: WebviewApi;
+  /** Run a callback before the next paint (requestAnimationFrame in the browser). */
+  schedule?: (cb: () => void) => void;
+  now?: () => number;
+}
+
+const DEFAULT_UI: UiState = { selected: null, follow: true, zoomed: false, view: null, filter: '', search: '', collapsed: [], tab: 'changed' };
+/** Time spent judging a new search per frame, so typing stays smooth on huge runs. */
+const SEARCH_BUDGET_MS = 4;
+/**
+ * Time spent applying queued events per frame. A live stream's few dozen events per frame fit
+ * easily; a 300,000-event snapshot is taken in over many frames, painting as it goes, instead of
+ * freezing the panel until all of it is in.
+ */
+const APPLY_BUDGET_MS = 10;
+/** The DOM's refresh interval while a run streams (the timeline canvas keeps every frame). */
+const SLOW_MS = 120;
 
 export class Store {
   session: SessionInfo | null = null;
   status: SessionStatus = { phase: 'connecting' };
-  events: RunEvent[] = [];
+  /** How many of the session's events we received (the `from` of the next batch). */
+  eventCount = 0;
+  /** How many of them the model has taken in (the rest wait in the backlog). */
+  applied = 0;
   model = new RunModel();
-  ui: UiState = { selected: null, follow: true };
+  index = new TimelineIndex();
+  ui: UiState = { ...DEFAULT_UI };
+  filter: Matcher | null = null;
+  search: Matcher | null = null;
+  /** Bumped when something should be scrolled into view (selection moved by keys, follow). */
+  revealSeq = 0;
+  /** Executions added or changed in the last frame (the canvas adds just these when it can). */
+  lastChanged: readonly number[] = [];
+  /** Bumped on every processed frame. */
+  frameSeq = 0;
+  /**
+   * Bumped when the DOM parts (lists, labels, counts, detail) should re-render: at once after a
+   * UI change, at most every SLOW_MS while data streams in. The canvas still redraws every frame.
+   */
+  slowSeq = 0;
+  /** Like slowSeq, for the execution list: streamed data alternates the two, so one frame never
+   * carries both DOM updates. */
+  listSeq = 0;
+  private slowTurn = 0;
+  private lastSlow = -Infinity;
+  private uiDirty = true;
+  private slowTimer: ReturnType<typeof setTimeout> | null = null;
+  private collapsedSet = new Set<string>();
+  private rowsCache: { key: string; rows: Row[] } | null = null;
   private listeners = new Set<() => void>();
-  private frame = 0;
+  private drawers = new Set<() => void>();
+  private pending = false;
   private reported = '';
+  private persistedKey = '';
+  private restored: Persisted | null;
+  private backlog: RunEvent[][] = [];
+  private backlogPos = 0;
+  private endPending = false;
+  private extrasPending: Record<string, unknown> | null = null;
+  private readonly api: WebviewApi;
+  private readonly scheduleFn: (cb: () => void) => void;
+  readonly now: () => number;
 
+  constructor(deps: StoreDeps) {
+    this.api = deps.api;
+    this.scheduleFn = deps.schedule ?? ((cb) => requestAnimationFrame(() => cb()));
+    this.now = deps.now ?? Date.now;
+    this.restored = readPersisted(this.api.getState());
+  }
+
+  /** Preact re-renders. */
   subscribe(fn: () => void): () => void {
     this.listeners.add(fn);
     return () => this.listeners.delete(fn);
   }
 
-  /** Coalesce any number of changes into one render on the next animation frame. */
+  /** Canvas draws: run in the same frame, after the model is brought up to date. */
+  onDraw(fn: () => void): () => void {
+    this.drawers.add(fn);
+    return () => this.drawers.delete(fn);
+  }
+
+  /** Coalesce any number of changes into one frame. */
   changed(): void {
-    if (this.frame) return;
-    this.frame = requestAnimationFrame(() => {
-      this.frame = 0;
-      for (const l of this.listeners) l();
-      this.report();
+    if (this.pending) return;
+    this.pending = true;
+    this.scheduleFn(() => {
+      this.pending = false;
+      this.frame();
     });
   }
 
-  setUi(patch: Partial<UiState>): void {
-    this.ui = { ...this.ui, ...patch };
-    this.changed();
+  get live(): boolean {
+    const p = this.status.phase;
+    return this.session !== null && (p === 'connecting' || p === 'streaming' || p === 'reconnecting');
+  }
+
+  /** Bounds of the run; a live run with running nodes reaches to now. */
+  bounds(): Bounds {
+    return this.index.bounds(this.live ? this.now() : undefined);
+  }
+
+  /** The window actually shown. */
+  view(): View {
+    return this.ui.view ?? fit(this.bounds());
   }
 
   handle(m: ToWebview): void {
     switch (m.type) {
-      case 'session/snapshot':
+      case 'session/snapshot': {
+        const same = this.session?.id === m.session.id;
+        const previous = same ? this.ui : null;
         this.session = m.session;
         this.status = m.status;
-        this.events = m.events.slice();
-        this.model = RunModel.from(this.events);
-        if (isFinal(m.status.phase)) this.model.end();
-        this.ui = { selected: null, follow: true };
+        this.eventCount = m.events.length;
+        this.reset(new RunModel({ input: m.session.input, extras: m.extras }));
+        this.backlog = m.events.length ? [m.events] : [];
+        this.endPending = isFinal(m.status.phase);
+        const restored = this.restored?.sessionId === m.session.id ? this.restored.ui : null;
+        this.restored = null;
+        this.setUiAll(previous ?? restored ?? { ...DEFAULT_UI });
         break;
-      case 'session/events':
+      }
+      case 'session/events': {
         if (!this.session || m.sessionId !== this.session.id) return;
-        if (m.from > this.events.length) {
+        if (m.from > this.eventCount) {
           // A batch was lost (the panel was hidden): ask for everything from what we have.
-          post({ type: 'resync', sessionId: m.sessionId, from: this.events.length });
+          this.api.postMessage({ type: 'resync', sessionId: m.sessionId, from: this.eventCount });
           return;
         }
-        for (const ev of m.events.slice(this.events.length - m.from)) {
-          this.events.push(ev);
-          this.model.apply(ev);
-        }
+        const skip = this.eventCount - m.from;
+        if (m.events.length <= skip) return;
+        this.backlog.push(skip ? m.events.slice(skip) : m.events);
+        this.eventCount = m.from + m.events.length;
         break;
+      }
       case 'session/status':
         if (!this.session || m.sessionId !== this.session.id) return;
         this.status = m.status;
-        if (isFinal(m.status.phase)) this.model.end();
+        // The model closes its last superstep once everything received has been taken in.
+        if (isFinal(m.status.phase)) this.endPending = true;
+        break;
+      case 'session/extras':
+        if (!this.session || m.sessionId !== this.session.id) return;
+        this.extrasPending = { ...(this.extrasPending ?? {}), ...m.extras };
         break;
       case 'session/none':
         this.session = null;
-        this.events = [];
-        this.model = new RunModel();
+        this.eventCount = 0;
+        this.reset(new RunModel());
+        this.setUiAll({ ...DEFAULT_UI });
         break;
       default: {
         const never: never = m;
-        post({ type: 'log', level: 'warn', message: `unknown message ${JSON.stringify(never).slice(0, 80)}` });
+        this.api.postMessage({ type: 'log', level: 'warn', message: `unknown message ${JSON.stringify(never).slice(0, 80)}` });
         return;
       }
+    }
+    if (m.type !== 'session/events') this.uiDirty = true;
+    this.changed();
+  }
+
+  private reset(model: RunModel): void {
+    this.model = model;
+    this.index = new TimelineIndex();
+    this.rowsCache = null;
+    this.applied = 0;
+    this.backlog = [];
+    this.backlogPos = 0;
+    this.endPending = false;
+    this.extrasPending = null;
+  }
+
+  /** Events received but not yet taken in by the model. */
+  get loading(): number {
+    return this.eventCount - this.applied;
+  }
+
+  /** Feed queued events to the model for up to `budget` ms. */
+  private drain(budget: number): void {
+    const clock = typeof performance !== 'undefined' ? () => performance.now() : Date.now;
+    const deadline = clock() + budget;
+    let n = 0;
+    while (this.backlog.length) {
+      const chunk = this.backlog[0];
+      const model = this.model;
+      while (this.backlogPos < chunk.length) {
+        model.apply(chunk[this.backlogPos++]);
+        this.applied++;
+        // Reading the clock is not free: every 64 events.
+        if ((++n & 63) === 0 && clock() > deadline) return;
+      }
+      this.backlog.shift();
+      this.backlogPos = 0;
+    }
+    if (this.extrasPending) {
+      this.model.attachExtras(this.extrasPending);
+      this.extrasPending = null;
+    }
+    if (this.endPending) {
+      this.endPending = false;
+      this.model.end();
+    }
+  }
+
+  /** Bring derived state up to date, then render, draw, report and persist. */
+  frame(): void {
+    this.frameSeq++;
+    const before = this.applied;
+    this.drain(APPLY_BUDGET_MS);
+    const changed = this.index.update(this.model.executions);
+    this.lastChanged = changed;
+    this.bumpSlow(this.applied !== before || changed.length > 0);
+    const exs = this.model.executions;
+    if (this.filter) {
+      this.filter.recheck(exs, changed);
+      this.filter.advance(exs);
+    }
+    let more = false;
+    if (this.search) {
+      this.search.recheck(exs, changed);
+      more = !this.search.advance(exs, SEARCH_BUDGET_MS);
+    }
+    if (this.ui.follow && this.live) {
+      this.ui.view = followView(this.ui.view, this.bounds(), this.ui.zoomed);
+    }
+    for (const l of this.listeners) l();
+    for (const d of this.drawers) d();
+    this.report();
+    this.persist();
+    if (more || this.backlog.length || (this.live && this.index.hasRunning())) this.changed();
+  }
+
+  private bumpSlow(dataChanged: boolean): void {
+    const t = clockNow();
+    if (this.uiDirty) {
+      this.uiDirty = false;
+      this.slowSeq++;
+      this.listSeq++;
+      this.lastSlow = t;
+    } else if (dataChanged && t - this.lastSlow >= SLOW_MS) {
+      if ((this.slowTurn ^= 1)) this.listSeq++;
+      else this.slowSeq++;
+      this.lastSlow = t;
+    }
+    if (dataChanged) {
+      this.lastData = t;
+      this.settleLater();
+    }
+  }
+
+  private lastData = -Infinity;
+
+  /** Once data stops arriving, refresh every part once so all show the final state. */
+  private settleLater(): void {
+    if (this.slowTimer) return;
+    this.slowTimer = setTimeout(() => {
+      this.slowTimer = null;
+      if (clockNow() - this.lastData < SLOW_MS) return this.settleLater();
+      this.uiDirty = true;
+      this.changed();
+    }, SLOW_MS);
+  }
+
+  setUi(patch: Partial<UiState>): void {
+    this.setUiAll({ ...this.ui, ...patch });
+  }
+
+  private setUiAll(next: UiState): void {
+    const prev = this.ui;
+    this.ui = next;
+    this.uiDirty = true;
+    if (next.collapsed !== prev.collapsed || this.collapsedSet.size !== next.collapsed.length) this.collapsedSet = new Set(next.collapsed);
+    if (next.filter !== prev.filter || (next.filter && !this.filter)) {
+      const p = filterPredicate(next.filter);
+      this.filter = p ? new Matcher(next.filter, p) : null;
+      this.filter?.advance(this.model.executions);
+    }
+    if (next.search !== prev.search || (next.search && !this.search)) {
+      const p = searchPredicate(next.search);
+      this.search = p ? new Matcher(next.search, p) : null;
     }
     this.changed();
   }
 
+  /** Identity of what the filter and search currently match (redraws when it changes). */
+  matchKey(): string {
+    const f = this.filter;
+    const q = this.search;
+    return `${f ? `${f.query}:${f.matches.length}:${f.done}` : ''}|${q ? `${q.query}:${q.matches.length}:${q.done}` : ''}`;
+  }
+
+  // ---- selection --------------------------------------------------------------------------
+
+  /** The executions listed (filtered), as a length and an accessor. */
+  listLength(): number {
+    return this.filter ? this.filter.matches.length : this.model.executions.length;
+  }
+
+  listAt(k: number): number {
+    return this.filter ? this.filter.matches[k] : k;
+  }
+
+  /** Position of execution i in the list, or where it would go. */
+  listPosition(i: number): number {
+    if (!this.filter) return i;
+    const m = this.filter.matches;
+    let lo = 0;
+    let hi = m.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (m[mid] < i) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** Select an execution (null clears). Selecting stops following: the person is looking at something. */
+  select(i: number | null, opts: { reveal?: boolean } = {}): void {
+    if (i !== null && (i < 0 || i >= this.model.executions.length)) return;
+    const patch: Partial<UiState> = { selected: i };
+    if (i !== null) {
+      patch.follow = false;
+      // The list and the rows bring it into view; the time window only moves when asked.
+      this.revealSeq++;
+      if (opts.reveal !== false) {
+        const ex = this.model.executions[i];
+        const end = ex.end ?? (ex.status === 'running' ? this.now() : ex.start);
+        const cur = this.view();
+        const next = reveal(cur, ex.start, end, this.bounds());
+        if (next !== cur) {
+          patch.view = next;
+          patch.zoomed = true;
+        }
+      }
+    }
+    this.setUi(patch);
+  }
+
+  /** Step through the listed executions: +1 next, -1 previous. */
+  step(delta: number): void {
+    const n = this.listLength();
+    if (!n) return;
+    const cur = this.ui.selected;
+    let k: number;
+    if (cur === null) k = delta > 0 ? 0 : n - 1;
+    else {
+      const pos = this.listPosition(cur);
+      const inList = pos < n && this.listAt(pos) === cur;
+      k = delta > 0 ? (inList ? pos + delta : pos) : pos + delta;
+    }
+    this.select(this.listAt(Math.max(0, Math.min(n - 1, k))));
+  }
+
+  selectFirst(): void {
+    if (this.listLength()) this.select(this.listAt(0));
+  }
+
+  selectLast(): void {
+    const n = this.listLength();
+    if (n) this.select(this.listAt(n - 1));
+  }
+
+  /** Next/previous search match (among the listed executions) after the selection. */
+  nextMatch(delta: 1 | -1): void {
+    const m = this.search?.matches;
+    if (!m || !m.length) return;
+    const cur = this.ui.selected ?? (delta > 0 ? -1 : Infinity);
+    const ok = (i: number) => !this.filter || this.filter.has(i);
+    if (delta > 0) {
+      for (const i of m) if (i > cur && ok(i)) return this.select(i);
+      for (const i of m) if (ok(i)) return this.select(i); // wrap
+    } else {
+      for (let k = m.length - 1; k >= 0; k--) if (m[k] < cur && ok(m[k])) return this.select(m[k]);
+      for (let k = m.length - 1; k >= 0; k--) if (ok(m[k])) return this.select(m[k]);
+    }
+  }
+
+  // ---- the time window --------------------------------------------------------------------
+
+  /** Zooming keeps following (the latest stays in view), it only sets the width. */
+  zoom(factor: number, anchor = 0.5): void {
+    this.setUi({ view: zoomAt(this.view(), factor, anchor, this.bounds()), zoomed: true });
+  }
+
+  /** Panning is "scrolling": it stops following. */
+  pan(dt: number): void {
+    this.setUi({ view: pan(this.view(), dt, this.bounds()), follow: false, zoomed: true });
+  }
+
+  setView(v: View, opts: { follow?: boolean } = {}): void {
+    this.setUi({ view: clampView(v, this.bounds()), zoomed: true, follow: opts.follow ?? false });
+  }
+
+  fitRun(): void {
+    this.setUi({ view: null, zoomed: false });
+  }
+
+  /** The "follow" control: back to the latest, and keep it there. */
+  followLatest(): void {
+    const view = followView(this.ui.view, this.bounds(), this.ui.zoomed);
+    this.revealSeq++;
+    this.setUi({ follow: true, view: this.ui.zoomed ? view : null });
+  }
+
+  // ---- rows -------------------------------------------------------------------------------
+
+  isCollapsed(key: string): boolean {
+    return this.collapsedSet.has(key);
+  }
+
+  toggleRow(key: string, collapse?: boolean): void {
+    const on = collapse ?? !this.collapsedSet.has(key);
+    const next = this.ui.collapsed.filter((k) => k !== key);
+    if (on) next.push(key);
+    this.setUi({ collapsed: next });
+  }
+
+  setAllCollapsed(collapse: boolean): void {
+    this.setUi({ collapsed: collapse ? [...this.index.rows.values()].filter((r) => r.children.length).map((r) => r.key) : [] });
+  }
+
+  /** Rows shown: collapsed subtrees skipped; with a filter, only rows with a match (or above one). */
+  rows(): Row[] {
+    const f = this.filter;
+    const key = `${this.index.rowsVersion}|${this.ui.collapsed.join('\u0002')}|${f ? `${f.query}|${f.matches.length}` : ''}`;
+    if (this.rowsCache && this.rowsCache.key === key) return this.rowsCache.rows;
+    let keep: ((r: Row) => boolean) | undefined;
+    if (f) {
+      const hit = new Set<Row>();
+      for (const i of f.matches) {
+        for (let r: Row | null = this.index.rowOf[i]; r && !hit.has(r); r = r.parent) hit.add(r);
+      }
+      keep = (r) => hit.has(r);
+    }
+    const rows = visibleRows(this.index, this.collapsedSet, keep);
+    this.rowsCache = { key, rows };
+    return rows;
+  }
+
+  // ---- host -------------------------------------------------------------------------------
+
   private report(): void {
     if (!this.session) return;
-    const key = `${this.session.id}:${this.events.length}:${this.model.executions.length}`;
+    // Counts what is drawn: events the model has taken in, not merely received.
+    const key = `${this.session.id}:${this.applied}:${this.model.executions.length}`;
     if (key === this.reported) return;
     this.reported = key;
-    post({ type: 'rendered', sessionId: this.session.id, events: this.events.length, executions: this.model.executions.length });
+    this.api.postMessage({ type: 'rendered', sessionId: this.session.id, events: this.applied, executions: this.model.executions.length });
   }
+
+  private persist(): void {
+    if (!this.session) return;
+    let ui = this.ui;
+    // While following, the window slides every frame; what matters is its width, which only a
+    // zoom changes. Saving it every frame would post a message to VS Code every frame.
+    if (ui.follow && this.live && ui.view) {
+      const prev = this.persistedView;
+      const same = prev && Math.abs(span(prev) - span(ui.view)) <= span(ui.view) * 0.01;
+      if (!same) this.persistedView = ui.view;
+      ui = { ...ui, view: this.persistedView };
+    } else this.persistedView = ui.view;
+    const state: Persisted = { v: 1, sessionId: this.session.id, ui };
+    const key = JSON.stringify(state);
+    if (key === this.persistedKey) return;
+    this.persistedKey = key;
+    this.api.setState(state);
+  }
+
+  private persistedView: View | null = null;
 }
 
-function isFinal(p: SessionStatus['phase']): boolean {
+function readPersisted(s: unknown): Persisted | null {
+  if (typeof s !== 'object' || s === null) return null;
+  const p = s as Partial<Persisted>;
+  if (p.v !== 1 || typeof p.sessionId !== 'string' || typeof p.ui !== 'object' || p.ui === null) return null;
+  const ui = { ...DEFAULT_UI, ...p.ui };
+  if (!Array.isArray(ui.collapsed)) ui.collapsed = [];
+  if (ui.view && !(Number.isFinite(ui.view.start) && Number.isFinite(ui.view.end) && ui.view.end > ui.view.start)) ui.view = null;
+  if (!['wrote', 'changed', 'state'].includes(ui.tab)) ui.tab = DEFAULT_UI.tab;
+  return { v: 1, sessionId: p.sessionId, ui };
+}
+
+function clockNow(): number {
+  return typeof performance !== 'undefined' ? performance.now() : Date.now();
+}
+
+export function isFinal(p: SessionStatus['phase']): boolean {
   return p === 'done' || p === 'error' || p === 'interrupted' || p === 'cancelled' || p === 'recorded';
 }

@@ -1,8 +1,8 @@
 // The one place the webview touches the VS Code webview API. In the standalone preview a small
-// stand-in is installed on window before this bundle runs.
+// stand-in is installed on window before this bundle runs; in plain-Node tests there is no window.
 import type { FromWebview } from '../shared/protocol';
 
-interface WebviewApi {
+export interface WebviewApi {
   postMessage(m: FromWebview): void;
   getState(): unknown;
   setState(s: unknown): void;
@@ -14,21 +14,19 @@ declare global {
   }
 }
 
-const api: WebviewApi = window.acquireVsCodeApi?.() ?? {
-  postMessage: () => undefined,
-  getState: () => undefined,
-  setState: () => undefined,
-};
+const noop: WebviewApi = { postMessage: () => undefined, getState: () => undefined, setState: () => undefined };
+
+let api: WebviewApi | undefined;
+
+/** acquireVsCodeApi may be called only once per webview: keep the handle. */
+export function webviewApi(): WebviewApi {
+  if (!api) {
+    const acquire = typeof window !== 'undefined' ? window.acquireVsCodeApi : undefined;
+    api = acquire ? acquire() : noop;
+  }
+  return api;
+}
 
 export function post(m: FromWebview): void {
-  api.postMessage(m);
-}
-
-export function getUiState<T>(): Partial<T> {
-  const s = api.getState();
-  return typeof s === 'object' && s !== null ? (s as Partial<T>) : {};
-}
-
-export function setUiState<T>(s: T): void {
-  api.setState(s);
+  webviewApi().postMessage(m);
 }

@@ -1,0 +1,431 @@
+// The timeline: overview strip, time axis, one lane per node (subgraphs nested and collapsible).
+// Lanes are drawn on a canvas; the row labels are a (virtual) ARIA tree beside it. Wheel, drag
+// and keys zoom and pan; hover names the execution under the pointer; click selects it.
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { Store } from '../store';
+import { describeExecution, hitTest, rowExecutions, writtenKeys, type Row } from '../layout';
+import { span, xToTime } from '../viewport';
+import { readPalette, watchTheme } from '../theme';
+import { AXIS_H, ROW_H, TimelineRenderer } from '../draw/timelineRenderer';
+import { OVERVIEW_H, OverviewRenderer } from '../draw/overviewRenderer';
+import { IconButton } from './ValueTree';
+
+export const LABEL_W = 200;
+const DRAG_PX = 4;
+
+export function Timeline({ store }: { store: Store; seq?: number }) {
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const canvasRef = useRef<HTMLCanvasElement>(null);
+  const overlayRef = useRef<HTMLCanvasElement>(null);
+  const overviewRef = useRef<HTMLCanvasElement>(null);
+  const tipRef = useRef<HTMLDivElement>(null);
+  const r = useRef({
+    tl: null as TimelineRenderer | null,
+    ov: null as OverviewRenderer | null,
+    hover: null as number | null,
+    scrollTop: 0,
+    activeRow: 0,
+    drag: null as null | { x: number; start: number; end: number; moved: boolean; kind: 'track' | 'overview'; offset: number },
+  });
+  const [scrollTop, setScrollTop] = useState(0);
+  const [height, setHeight] = useState(300);
+  const [activeRow, setActiveRow] = useState(0);
+  const rows = store.rows();
+  r.current.activeRow = Math.min(activeRow, Math.max(0, rows.length - 1));
+
+  // Mount: renderers, sizes, theme, the per-frame draw, and the wheel (needs passive: false).
+  useEffect(() => {
+    const scroller = scrollRef.current!;
+    const palette = readPalette();
+    const tl = new TimelineRenderer(canvasRef.current!, overlayRef.current!, palette);
+    const ov = new OverviewRenderer(overviewRef.current!, palette);
+    r.current.tl = tl;
+    r.current.ov = ov;
+    const size = () => {
+      const dpr = window.devicePixelRatio || 1;
+      const w = scroller.clientWidth - LABEL_W;
+      tl.resize(w, scroller.clientHeight + AXIS_H, dpr);
+      ov.resize(overviewRef.current!.parentElement!.clientWidth, dpr);
+      setHeight(scroller.clientHeight);
+    };
+    size();
+    const ro = new ResizeObserver(() => {
+      size();
+      store.changed();
+    });
+    ro.observe(scroller);
+    const unTheme = watchTheme(() => {
+      const p = readPalette();
+      tl.palette = p;
+      ov.palette = p;
+      ov.invalidate();
+      store.changed();
+    });
+    const draw = () => drawNow(store, r.current);
+    const unDraw = store.onDraw(draw);
+    const wheel = (e: WheelEvent) => onWheel(e, store, scroller, tl.width);
+    scroller.addEventListener('wheel', wheel, { passive: false });
+    store.changed();
+    return () => {
+      ro.disconnect();
+      unTheme();
+      unDraw();
+      scroller.removeEventListener('wheel', wheel);
+    };
+  }, [store]);
+
+  // Keep the selected execution's row on screen when it was chosen elsewhere (list, keys).
+  const lastReveal = useRef(store.revealSeq);
+  useEffect(() => {
+    if (lastReveal.current === store.revealSeq) return;
+    lastReveal.current = store.revealSeq;
+    const sel = store.ui.selected;
+    if (sel === null) return;
+    const row = store.index.rowOf[sel];
+    if (!row) return;
+    // A collapsed ancestor hides the row: open the way to it.
+    const closed: string[] = [];
+    for (let p = row.parent; p; p = p.parent) if (store.isCollapsed(p.key)) closed.push(p.key);
+    if (closed.length) {
+      store.setUi({ collapsed: store.ui.collapsed.filter((k) => !closed.includes(k)) });
+      return;
+    }
+    const ri = rows.indexOf(row);
+    if (ri < 0) return;
+    setActiveRow(ri);
+    const el = scrollRef.current!;
+    const y = ri * ROW_H;
+    if (y < el.scrollTop || y + ROW_H > el.scrollTop + el.clientHeight) el.scrollTop = Math.max(0, y - el.clientHeight / 2);
+  });
+
+  const onScroll = () => {
+    const st = scrollRef.current!.scrollTop;
+    r.current.scrollTop = st;
+    setScrollTop(st);
+    store.changed();
+  };
+
+  const trackX = (e: MouseEvent) => {
+    const rect = scrollRef.current!.getBoundingClientRect();
+    return e.clientX - rect.left - LABEL_W;
+  };
+
+  const hitAt = (e: MouseEvent): number | null => {
+    const tl = r.current.tl;
+    if (!tl) return null;
+    const x = trackX(e);
+    if (x < 0) return null;
+    const rect = scrollRef.current!.getBoundingClientRect();
+    const y = e.clientY - rect.top + scrollRef.current!.scrollTop;
+    const row = rows[Math.floor(y / ROW_H)];
+    if (!row) return null;
+    const v = store.view();
+    const t = xToTime(x, v, tl.width);
+    const slop = (span(v) / tl.width) * 4;
+    const f = store.filter;
+    return hitTest(row, store.model.executions, t, slop, store.now(), f ? (i) => f.has(i) : undefined);
+  };
+
+  const onMouseDown = (e: MouseEvent) => {
+    if (e.button !== 0 || trackX(e) < 0) return;
+    const v = store.view();
+    r.current.drag = { x: e.clientX, start: v.start, end: v.end, moved: false, kind: 'track', offset: 0 };
+    const move = (ev: MouseEvent) => {
+      const d = r.current.drag;
+      if (!d) return;
+      const dx = ev.clientX - d.x;
+      if (!d.moved && Math.abs(dx) < DRAG_PX) return;
+      d.moved = true;
+      const w = r.current.tl?.width ?? 1;
+      const dt = (-dx / w) * (d.end - d.start);
+      store.setView({ start: d.start + dt, end: d.end + dt });
+    };
+    const up = (ev: MouseEvent) => {
+      window.removeEventListener('mousemove', move);
+      window.removeEventListener('mouseup', up);
+      const d = r.current.drag;
+      r.current.drag = null;
+      if (d && !d.moved) {
+        const hit = hitAt(ev);
+        if (hit !== null) store.select(hit, { reveal: false });
+      }
+    };
+    window.addEventListener('mousemove', move);
+    window.addEventListener('mouseup', up);
+  };
+
+  const onMouseMove = (e: MouseEvent) => {
+    if (r.current.drag?.moved) return hideTip();
+    const hit = hitAt(e);
+    if (hit !== r.current.hover) {
+      r.current.hover = hit;
+      store.changed();
+    }
+    const tip = tipRef.current!;
+    if (hit === null) return hideTip();
+    const ex = store.model.executions[hit];
+    const t0 = Number.isFinite(store.index.t0) ? store.index.t0 : ex.start;
+    const keys = writtenKeys(ex.writes);
+    tip.textContent = '';
+    const line1 = document.createElement('div');
+    line1.className = 'tip-title';
+    line1.textContent = ex.path ? `${ex.path} › ${ex.node}` : ex.node;
+    const line2 = document.createElement('div');
+    line2.textContent = describeExecution(ex, t0, store.now()).slice(line1.textContent.length + 2);
+    tip.append(line1, line2);
+    if (keys.length) {
+      const line3 = document.createElement('div');
+      line3.className = 'muted';
+      line3.textContent = `wrote ${keys.join(', ')}`;
+      tip.append(line3);
+    }
+    const host = scrollRef.current!.parentElement!.getBoundingClientRect();
+    tip.hidden = false;
+    const x = Math.min(e.clientX - host.left + 14, host.width - tip.offsetWidth - 4);
+    const y = e.clientY - host.top + 16;
+    tip.style.transform = `translate(${Math.max(0, x)}px, ${y + tip.offsetHeight > host.height ? y - tip.offsetHeight - 24 : y}px)`;
+  };
+  const hideTip = () => {
+    if (tipRef.current) tipRef.current.hidden = true;
+  };
+  const onMouseLeave = () => {
+    hideTip();
+    if (r.current.hover !== null) {
+      r.current.hover = null;
+      store.changed();
+    }
+  };
+
+  const onDblClick = (e: MouseEvent) => {
+    const hit = hitAt(e);
+    if (hit === null) return;
+    const ex = store.model.executions[hit];
+    const end = ex.end ?? (ex.status === 'running' ? store.now() : ex.start);
+    const w = Math.max(end - ex.start, 1);
+    store.setView({ start: ex.start - w * 0.5, end: end + w * 0.5 });
+  };
+
+  // Overview: click centres the window there; dragging moves it.
+  const onOverviewDown = (e: MouseEvent) => {
+    if (e.button !== 0) return;
+    const cv = overviewRef.current!;
+    const rect = cv.getBoundingClientRect();
+    const b = store.bounds();
+    const toT = (cx: number) => OverviewRenderer.toTime(cx - rect.left, rect.width, b);
+    const v = store.view();
+    const s = span(v);
+    const t = toT(e.clientX);
+    const inside = t >= v.start && t <= v.end;
+    const offset = inside ? t - v.start : s / 2;
+    if (!inside) store.setView({ start: t - offset, end: t - offset + s });
+    const move = (ev: MouseEvent) => {
+      const tt = toT(ev.clientX);
+      store.setView({ start: tt - offset, end: tt - offset + s });
+    };
+    const up = () => {
+      window.removeEventListener('mousemove', move);
+      window.removeEventListener('mouseup', up);
+    };
+    window.addEventListener('mousemove', move);
+    window.addEventListener('mouseup', up);
+    e.preventDefault();
+  };
+
+  const onKey = (e: KeyboardEvent) => {
+    if (e.ctrlKey || e.metaKey || e.altKey) return;
+    const n = rows.length;
+    const cur = r.current.activeRow;
+    const row: Row | undefined = rows[cur];
+    let next = cur;
+    switch (e.key) {
+      case 'ArrowDown':
+        next = Math.min(n - 1, cur + 1);
+        break;
+      case 'ArrowUp':
+        next = Math.max(0, cur - 1);
+        break;
+      case 'Home':
+        next = 0;
+        break;
+      case 'End':
+        next = n - 1;
+        break;
+      case 'ArrowRight':
+        if (!row?.children.length) return;
+        if (store.isCollapsed(row.key)) store.toggleRow(row.key, false);
+        else next = Math.min(n - 1, cur + 1);
+        break;
+      case 'ArrowLeft':
+        if (row?.children.length && !store.isCollapsed(row.key)) store.toggleRow(row.key, true);
+        else if (row?.parent) next = rows.indexOf(row.parent);
+        else return;
+        break;
+      case 'Enter':
+      case ' ':
+        if (row) selectInRow(store, row, e.shiftKey ? -1 : 1);
+        break;
+      default:
+        return;
+    }
+    e.preventDefault();
+    e.stopPropagation();
+    if (next !== cur && next >= 0) {
+      setActiveRow(next);
+      r.current.activeRow = next;
+      const el = scrollRef.current!;
+      const y = next * ROW_H;
+      if (y < el.scrollTop) el.scrollTop = y;
+      else if (y + ROW_H > el.scrollTop + el.clientHeight) el.scrollTop = y + ROW_H - el.clientHeight;
+      store.changed();
+    }
+  };
+
+  const first = Math.max(0, Math.floor(scrollTop / ROW_H) - 4);
+  const last = Math.min(rows.length, Math.ceil((scrollTop + height) / ROW_H) + 4);
+  const labels = [];
+  for (let k = first; k < last; k++) labels.push(<RowLabel key={rows[k].key} store={store} row={rows[k]} index={k} count={rows.length} active={k === r.current.activeRow} onActivate={() => setActiveRow(k)} />);
+  const active = rows[r.current.activeRow];
+
+  return (
+    <section class="timeline" aria-label="Timeline">
+      <div class="overview" title="Overview of the whole run: click or drag to move the view">
+        <canvas ref={overviewRef} height={OVERVIEW_H} aria-hidden="true" onMouseDown={onOverviewDown} />
+      </div>
+      <div class="tl-body">
+        <div class="tl-head" style={{ width: `${LABEL_W}px`, height: `${AXIS_H}px` }}>
+          <span class="muted">Nodes</span>
+          <span class="tl-head-actions">
+            <IconButton icon="expand-all" label="Expand all subgraphs" onClick={() => store.setAllCollapsed(false)} />
+            <IconButton icon="collapse-all" label="Collapse all subgraphs" onClick={() => store.setAllCollapsed(true)} />
+          </span>
+        </div>
+        <div
+          ref={scrollRef}
+          class="tl-scroll"
+          style={{ top: `${AXIS_H}px` }}
+          role="tree"
+          tabIndex={0}
+          aria-label="Nodes of the run, one row each. Up and Down move between rows, Left and Right collapse and expand subgraphs, Enter selects the row's next execution."
+          aria-activedescendant={active ? rowId(active) : undefined}
+          onScroll={onScroll}
+          onKeyDown={onKey}
+          onMouseDown={onMouseDown}
+          onMouseMove={onMouseMove}
+          onMouseLeave={onMouseLeave}
+          onDblClick={onDblClick}
+        >
+          <div class="tl-inner" style={{ height: `${rows.length * ROW_H}px` }}>
+            {labels}
+          </div>
+          {rows.length === 0 && <div class="muted empty-note tl-empty">{store.filter ? 'No node matches the filter.' : 'Waiting for the first node…'}</div>}
+        </div>
+        <canvas ref={canvasRef} class="tl-canvas tl-base" style={{ left: `${LABEL_W}px` }} aria-hidden="true" />
+        <canvas ref={overlayRef} class="tl-canvas tl-overlay" style={{ left: `${LABEL_W}px` }} aria-hidden="true" />
+        <div ref={tipRef} class="tip" role="tooltip" hidden />
+      </div>
+    </section>
+  );
+}
+
+function rowId(row: Row): string {
+  // Row keys hold arbitrary node names: make an id out of a hash, never out of the text itself.
+  let h = 0;
+  for (let i = 0; i < row.key.length; i++) h = (Math.imul(h, 31) + row.key.charCodeAt(i)) | 0;
+  return `row-${(h >>> 0).toString(36)}-${row.depth}`;
+}
+
+function RowLabel({ store, row, index, count, active, onActivate }: { store: Store; row: Row; index: number; count: number; active: boolean; onActivate: () => void }) {
+  const parent = row.children.length > 0;
+  const collapsed = parent && store.isCollapsed(row.key);
+  const n = row.n;
+  const issues = [row.errors && `${row.errors} failed`, row.interrupts && `${row.interrupts} interrupted`, row.running.size && `${row.running.size} running`].filter(Boolean).join(', ');
+  const label = `${row.path ? `${row.path} › ` : ''}${row.node}: ${n} execution${n === 1 ? '' : 's'}${issues ? `, ${issues}` : ''}${parent ? `, subgraph with ${row.children.length} node${row.children.length === 1 ? '' : 's'}` : ''}`;
+  return (
+    <div
+      id={rowId(row)}
+      role="treeitem"
+      aria-level={row.depth + 1}
+      aria-setsize={count}
+      aria-posinset={index + 1}
+      aria-expanded={parent ? !collapsed : undefined}
+      aria-selected={active}
+      aria-label={label}
+      class={`tl-label${active ? ' active' : ''}`}
+      style={{ top: `${index * ROW_H}px`, width: `${LABEL_W}px`, paddingLeft: `${4 + row.depth * 14}px` }}
+      title={label}
+      onMouseDown={(e) => {
+        e.stopPropagation();
+        onActivate();
+      }}
+    >
+      <span
+        class={`twisty codicon ${parent ? (collapsed ? 'codicon-chevron-right' : 'codicon-chevron-down') : 'codicon-blank'}`}
+        aria-hidden="true"
+        onClick={() => parent && store.toggleRow(row.key)}
+      />
+      <span class="tl-name">{row.node}</span>
+      {row.errors > 0 && <span class="codicon codicon-error row-err" aria-hidden="true" />}
+      {row.interrupts > 0 && <span class="codicon codicon-debug-pause row-int" aria-hidden="true" />}
+      {row.running.size > 0 && <span class="codicon codicon-debug-start row-run" aria-hidden="true" />}
+      <span class="tl-count muted">{n || ''}</span>
+    </div>
+  );
+}
+
+/** Enter on a row: its next execution after the selection (Shift: previous), wrapping. */
+export function selectInRow(store: Store, row: Row, dir: 1 | -1): void {
+  const list = rowExecutions(row);
+  if (!list.length) return;
+  const f = store.filter;
+  const ok = (i: number) => !f || f.has(i);
+  const sel = store.ui.selected;
+  const at = sel !== null ? list.indexOf(sel) : -1;
+  for (let k = 1; k <= list.length; k++) {
+    const j = at < 0 ? (dir > 0 ? k - 1 : list.length - k) : (at + dir * k + list.length * 2) % list.length;
+    if (ok(list[j])) return store.select(list[j]);
+  }
+}
+
+function drawNow(store: Store, s: { tl: TimelineRenderer | null; ov: OverviewRenderer | null; hover: number | null; scrollTop: number; activeRow: number }): void {
+  const { tl, ov } = s;
+  if (!tl || !ov) return;
+  const now = store.now();
+  const view = store.view();
+  const f = store.filter;
+  const q = store.search;
+  const exs = store.model.executions;
+  tl.draw({
+    index: store.index,
+    executions: exs,
+    rows: store.rows(),
+    scrollTop: s.scrollTop,
+    view,
+    now,
+    live: store.live,
+    selected: store.ui.selected,
+    hover: s.hover !== null && s.hover < exs.length ? s.hover : null,
+    activeRow: s.activeRow,
+    inFilter: f ? f.table : null,
+    inSearch: q ? q.table : null,
+    matchKey: store.matchKey(),
+    interrupts: store.model.summary.interrupts,
+    changed: store.lastChanged,
+  });
+  ov.draw(store.index, exs, store.bounds(), view, now, performance.now());
+}
+
+function onWheel(e: WheelEvent, store: Store, scroller: HTMLElement, width: number): void {
+  const rect = scroller.getBoundingClientRect();
+  const x = e.clientX - rect.left - LABEL_W;
+  if (x < 0) return; // over the labels: plain vertical scrolling
+  const unit = e.deltaMode === 1 ? 16 : e.deltaMode === 2 ? rect.height : 1;
+  if (e.ctrlKey || e.metaKey) {
+    // Ctrl+wheel (and trackpad pinch) zooms about the pointer.
+    e.preventDefault();
+    store.zoom(Math.exp(e.deltaY * unit * 0.002), Math.min(1, Math.max(0, x / Math.max(1, width))));
+  } else if (e.shiftKey || Math.abs(e.deltaX) > Math.abs(e.deltaY)) {
+    e.preventDefault();
+    const d = (e.shiftKey && !e.deltaX ? e.deltaY : e.deltaX) * unit;
+    store.pan((d / Math.max(1, width)) * span(store.view()));
+  }
+}

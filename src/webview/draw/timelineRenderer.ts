@@ -1,0 +1,517 @@
+// Draws the timeline on two stacked canvases. Only what is on screen is visited: rows by scroll
+// position, executions by binary search on their start time; bars closer than a pixel merge into
+// one rectangle, so a zoomed-out 100,000-node lane costs about a rectangle per pixel column.
+//
+// - base: axis, grid, superstep boundaries, finished bars, badges. Redrawn in full only when what
+//   it shows moved by at least half a pixel (zoom, pan, scroll, rows, theme, filter); otherwise the
+//   executions that finished since the last frame are added to it. While a long run streams in,
+//   its fitted window grows by a fraction of a pixel per frame, so most frames only add bars.
+// - overlay: what changes every frame — running bars growing to now, the now line, hover and
+//   selection outlines.
+// Run data reaches the canvas only as fillText (inert).
+import type { Execution } from '../../shared/runModel';
+import { KIND_MARK, KIND_RUNNING, formatDuration, formatOffset, lowerBound, rowRange, upperBound, type Row, type TimelineIndex } from '../layout';
+import { span, ticks, type View } from '../viewport';
+import type { Palette } from '../theme';
+
+export const ROW_H = 22;
+export const AXIS_H = 22;
+const BAR_PAD = 4;
+const MARK_W = 7;
+const BAR_H = ROW_H - 2 * BAR_PAD;
+
+export interface DrawInput {
+  index: TimelineIndex;
+  executions: readonly Execution[];
+  rows: readonly Row[];
+  scrollTop: number;
+  view: View;
+  now: number;
+  live: boolean;
+  selected: number | null;
+  hover: number | null;
+  activeRow: number;
+  /** Filter verdicts by execution index (1 = matches; others dimmed); null when no filter. */
+  inFilter: Uint8Array | null;
+  /** Search verdicts, likewise. */
+  inSearch: Uint8Array | null;
+  /** Identity of the filter and search state: any change redraws in full. */
+  matchKey: string;
+  interrupts: readonly { t: number }[];
+  /** Executions added or changed since the previous draw (TimelineIndex.update). */
+  changed: readonly number[];
+}
+
+interface BaseState {
+  view: View;
+  rows: readonly Row[];
+  scrollTop: number;
+  activeRow: number;
+  palette: Palette;
+  matchKey: string;
+  interrupts: number;
+  steps: number;
+  w: number;
+  h: number;
+  dpr: number;
+  rowIndex: Map<Row, number>;
+}
+
+function context(c: HTMLCanvasElement, alpha: boolean): CanvasRenderingContext2D {
+  const ctx = c.getContext('2d', { alpha });
+  if (!ctx) throw new Error('no 2d context');
+  return ctx;
+}
+
+export class TimelineRenderer {
+  private base: CanvasRenderingContext2D;
+  private top: CanvasRenderingContext2D;
+  private ctx: CanvasRenderingContext2D;
+  private w = 0;
+  private h = 0;
+  private dpr = 1;
+  private state: BaseState | null = null;
+  /** Last frame: 'full' redraw or 'add' (bars added to the base), and rectangles drawn. */
+  lastMode: 'full' | 'add' = 'full';
+  lastRects = 0;
+
+  constructor(private readonly canvas: HTMLCanvasElement, private readonly overlay: HTMLCanvasElement, public palette: Palette) {
+    this.base = context(canvas, false);
+    this.top = context(overlay, true);
+    this.ctx = this.base;
+  }
+
+  resize(cssW: number, cssH: number, dpr: number): void {
+    const w = Math.max(1, Math.floor(cssW));
+    const h = Math.max(1, Math.floor(cssH));
+    if (w === this.w && h === this.h && dpr === this.dpr) return;
+    this.w = w;
+    this.h = h;
+    this.dpr = dpr;
+    for (const c of [this.canvas, this.overlay]) {
+      c.width = Math.round(w * dpr);
+      c.height = Math.round(h * dpr);
+      c.style.width = `${w}px`;
+      c.style.height = `${h}px`;
+    }
+    // Resizing a canvas resets its context state (font included).
+    this.fonts.clear();
+    this.state = null;
+  }
+
+  /** Forget the base layer (theme change, new session). */
+  invalidate(): void {
+    this.state = null;
+  }
+
+  get width(): number {
+    return this.w;
+  }
+
+  draw(d: DrawInput): void {
+    const s = this.state;
+    const W = this.w;
+    let view = d.view;
+    let full = true;
+    if (s && s.rows === d.rows && s.scrollTop === d.scrollTop && s.activeRow === d.activeRow && s.palette === this.palette && s.matchKey === d.matchKey && s.interrupts === d.interrupts.length && s.w === W && s.h === this.h && s.dpr === this.dpr) {
+      // Less than half a pixel of movement at either edge: keep drawing in the base's window.
+      const k = W / span(s.view);
+      if (Math.abs(d.view.start - s.view.start) * k < 0.5 && Math.abs(d.view.end - s.view.end) * k < 0.5) {
+        view = s.view;
+        full = false;
+      }
+    }
+    this.lastRects = 0;
+    if (full) this.drawBase({ ...d, view });
+    else this.addToBase({ ...d, view }, s!);
+    this.lastMode = full ? 'full' : 'add';
+    this.drawOverlay({ ...d, view });
+  }
+
+  // ---- base -------------------------------------------------------------------------------
+
+  /** Font last set on each context: setting ctx.font makes Chrome bring style up to date (a
+   * forced style recalc every frame while the DOM is being updated), so only when it changes. */
+  private fonts = new Map<CanvasRenderingContext2D, string>();
+
+  private begin(ctx: CanvasRenderingContext2D): void {
+    this.ctx = ctx;
+    ctx.setTransform(this.dpr, 0, 0, this.dpr, 0, 0);
+    if (this.fonts.get(ctx) !== this.palette.font) {
+      ctx.font = this.palette.font;
+      ctx.textBaseline = 'middle';
+      this.fonts.set(ctx, this.palette.font);
+    }
+    ctx.globalAlpha = 1;
+  }
+
+  private visible(d: DrawInput): [number, number] {
+    return [Math.max(0, Math.floor(d.scrollTop / ROW_H)), Math.min(d.rows.length, Math.ceil((d.scrollTop + this.h - AXIS_H) / ROW_H))];
+  }
+
+  private drawBase(d: DrawInput): void {
+    const ctx = this.base;
+    const p = this.palette;
+    this.begin(ctx);
+    const W = this.w;
+    const H = this.h;
+    ctx.fillStyle = p.bg;
+    ctx.fillRect(0, 0, W, H);
+
+    const v = d.view;
+    const k = W / span(v);
+    const X = (t: number) => (t - v.start) * k;
+    const origin = Number.isFinite(d.index.t0) ? d.index.t0 : v.start;
+    const [first, last] = this.visible(d);
+    const rowY = (r: number) => AXIS_H + r * ROW_H - d.scrollTop;
+
+    // The keyboard-active row.
+    if (d.activeRow >= first && d.activeRow < last) {
+      ctx.fillStyle = p.rowActive;
+      ctx.fillRect(0, rowY(d.activeRow), W, ROW_H);
+    }
+    // Grid: time ticks and row separators.
+    const tk = ticks(v, W, origin);
+    ctx.fillStyle = p.grid;
+    for (const r of tk) ctx.fillRect(Math.round(X(origin + r)), AXIS_H, 1, H - AXIS_H);
+    for (let r = first; r < last; r++) ctx.fillRect(0, rowY(r) + ROW_H - 1, W, 1);
+
+    this.drawSteps(d, X, 0);
+    for (let r = first; r < last; r++) this.drawRow(d, d.rows[r], rowY(r), X, k);
+
+    // Run-level interrupts: a line across every lane.
+    ctx.fillStyle = p.int;
+    for (const it of d.interrupts) {
+      const x = X(it.t);
+      if (x < -2 || x > W + 2) continue;
+      ctx.fillRect(Math.round(x) - 1, AXIS_H, 2, H - AXIS_H);
+    }
+    this.drawAxis(d, tk, origin, X, W);
+
+    const rowIndex = new Map<Row, number>();
+    d.rows.forEach((r, i) => rowIndex.set(r, i));
+    this.state = {
+      view: d.view, rows: d.rows, scrollTop: d.scrollTop, activeRow: d.activeRow, palette: p, matchKey: d.matchKey,
+      interrupts: d.interrupts.length, steps: d.index.stepTimes.length, w: W, h: H, dpr: this.dpr, rowIndex,
+    };
+  }
+
+  /** Same window as the base: paint what finished since, on top of what is there. */
+  private addToBase(d: DrawInput, s: BaseState): void {
+    const ctx = this.base;
+    const p = this.palette;
+    this.begin(ctx);
+    const v = d.view;
+    const W = this.w;
+    const k = W / span(v);
+    const X = (t: number) => (t - v.start) * k;
+    const [first, last] = this.visible(d);
+    if (d.index.stepTimes.length !== s.steps) {
+      this.drawSteps(d, X, s.steps);
+      s.steps = d.index.stepTimes.length;
+    }
+    const exs = d.executions;
+    for (const i of d.changed) {
+      const ex = exs[i];
+      if (!ex || ex.status === 'running') continue;
+      const row = d.index.rowOf[i];
+      const ri = row ? s.rowIndex.get(row) : undefined;
+      if (ri === undefined || ri < first || ri >= last) continue;
+      const by = AXIS_H + ri * ROW_H - d.scrollTop + BAR_PAD;
+      const style = ex.status === 'error' ? 2 : ex.status === 'interrupted' ? 3 : 0;
+      if (ex.timeSource === 'arrival') {
+        const x = X(ex.start);
+        if (x < -MARK_W || x > W + MARK_W) continue;
+        this.bar(ctx, p, x - MARK_W / 2, x + MARK_W / 2, by, style, false, true, 1);
+      } else {
+        const x0 = X(ex.start);
+        let x1 = X(ex.end ?? ex.start);
+        if (x1 - x0 < 2) x1 = x0 + 2;
+        if (x1 < 0 || x0 > W) continue;
+        this.bar(ctx, p, x0, x1, by, style, false, false, 1);
+      }
+      if (style) this.badge(Math.min(W - 6, Math.max(6, X(ex.end ?? ex.start))), by + BAR_H / 2, style === 2 ? 'error' : 'interrupt');
+    }
+  }
+
+  private drawSteps(d: DrawInput, X: (t: number) => number, from: number): void {
+    const ctx = this.ctx;
+    const times = d.index.stepTimes;
+    const v = d.view;
+    const end = upperBound(times, v.end);
+    // Boundaries closer than 8 px would be a grey wash, not information: skip those.
+    let lastX = -Infinity;
+    ctx.beginPath();
+    for (let i = Math.max(from, lowerBound(times, v.start)); i < end; i++) {
+      const x = Math.round(X(times[i])) + 0.5;
+      if (x - lastX < 8) continue;
+      lastX = x;
+      ctx.moveTo(x, AXIS_H);
+      ctx.lineTo(x, this.h);
+    }
+    ctx.strokeStyle = this.palette.step;
+    ctx.lineWidth = 1;
+    ctx.setLineDash([3, 3]);
+    ctx.stroke();
+    ctx.setLineDash([]);
+  }
+
+  /** One bar (or a merged run of bars), or a diamond when only the arrival time is known. */
+  private bar(ctx: CanvasRenderingContext2D, p: Palette, x0: number, x1: number, by: number, style: number, dim: boolean, mark: boolean, count: number): void {
+    ctx.globalAlpha = dim ? 0.28 : 1;
+    ctx.fillStyle = colour(p, style);
+    if (count === 1 && mark) {
+      const cx = (x0 + x1) / 2;
+      const cy = by + BAR_H / 2;
+      ctx.beginPath();
+      ctx.moveTo(cx, cy - BAR_H / 2);
+      ctx.lineTo(cx + MARK_W / 2, cy);
+      ctx.lineTo(cx, cy + BAR_H / 2);
+      ctx.lineTo(cx - MARK_W / 2, cy);
+      ctx.closePath();
+      ctx.fill();
+      if (p.contrast) {
+        ctx.strokeStyle = p.contrast;
+        ctx.lineWidth = 1;
+        ctx.stroke();
+      }
+    } else {
+      // A lone bar leaves a pixel of air before the next one, so back-to-back runs stay apart.
+      const w = Math.max(2, x1 - x0 - (count === 1 && x1 - x0 > 4 ? 1 : 0));
+      ctx.fillRect(x0, by, w, BAR_H);
+      if (p.contrast && w > 3) {
+        ctx.strokeStyle = p.contrast;
+        ctx.lineWidth = 1;
+        ctx.strokeRect(x0 + 0.5, by + 0.5, w - 1, BAR_H - 1);
+      }
+    }
+    ctx.globalAlpha = 1;
+    this.lastRects++;
+  }
+
+  private drawRow(d: DrawInput, row: Row, y: number, X: (t: number) => number, k: number): void {
+    const ctx = this.base;
+    const p = this.palette;
+    const v = d.view;
+    const W = this.w;
+    const by = y + BAR_PAD;
+    const [lo, hi] = rowRange(row, v.start, v.end);
+    const exs = d.executions;
+    const st = row.starts;
+    const en = row.ends;
+    const kd = row.kinds;
+    const ix = row.execs;
+    const fv = d.inFilter;
+    const sv = d.inSearch;
+    const vs = v.start;
+
+    // A run of bars that overlap on screen (or slivers that touch) and share a style is drawn as
+    // one rectangle.
+    let rx0 = 0;
+    let rx1 = -Infinity;
+    let rStyle = 0;
+    let rDim = false;
+    let rCount = 0;
+    let rMark = false;
+    const marks: number[] = [];
+    for (let j = lo; j < hi; j++) {
+      const kind = kd[j];
+      const style = kind & 3;
+      if (style === KIND_RUNNING) continue; // on the overlay, growing to now
+      let x0: number;
+      let x1: number;
+      const mark = (kind & KIND_MARK) !== 0;
+      if (mark) {
+        const x = (st[j] - vs) * k;
+        x0 = x - MARK_W / 2;
+        x1 = x + MARK_W / 2;
+      } else {
+        x0 = (st[j] - vs) * k;
+        x1 = (en[j] - vs) * k;
+        if (x1 - x0 < 2) x1 = x0 + 2;
+      }
+      if (x1 < 0) continue;
+      if (x0 > W) break; // sorted by start: nothing further is on screen
+      const i = ix[j];
+      const dim = (fv !== null && fv[i] !== 1) || (sv !== null && sv[i] !== 1);
+      if (style !== 0) marks.push(i);
+      if (rCount && style === rStyle && dim === rDim && (x0 < rx1 - 0.5 || (x0 <= rx1 + 1 && x1 - x0 < 3))) {
+        if (x1 > rx1) rx1 = x1;
+        rCount++;
+      } else {
+        if (rCount) this.bar(ctx, p, rx0, rx1, by, rStyle, rDim, rMark, rCount);
+        rx0 = x0;
+        rx1 = x1;
+        rStyle = style;
+        rDim = dim;
+        rCount = 1;
+        rMark = mark;
+      }
+    }
+    if (rCount) this.bar(ctx, p, rx0, rx1, by, rStyle, rDim, rMark, rCount);
+
+    // Durations inside bars wide enough to hold them.
+    if (hi - lo < 400) {
+      ctx.fillStyle = p.bg;
+      for (let j = lo; j < hi; j++) {
+        if (kd[j] & KIND_MARK || (kd[j] & 3) === KIND_RUNNING) continue;
+        const ex = exs[ix[j]];
+        const end = ex.end ?? ex.start;
+        const x0 = Math.max(0, X(ex.start));
+        const x1 = Math.min(W, X(end));
+        if (x1 - x0 < 48) continue;
+        const text = formatDuration(end - ex.start);
+        if (ctx.measureText(text).width + 8 > x1 - x0) continue;
+        ctx.fillText(text, x0 + 4, by + BAR_H / 2 + 0.5);
+      }
+    }
+
+    // Errors and interrupts cannot be missed: a badge at the end of the bar, never merged away.
+    let lastBadge = -Infinity;
+    for (const i of marks) {
+      const ex = exs[i];
+      const x = Math.min(W - 6, Math.max(6, X(ex.end ?? ex.start)));
+      if (x - lastBadge < 3) continue;
+      lastBadge = x;
+      this.badge(x, by + BAR_H / 2, ex.status === 'error' ? 'error' : 'interrupt');
+    }
+  }
+
+  private badge(x: number, y: number, kind: 'error' | 'interrupt'): void {
+    const ctx = this.ctx;
+    const p = this.palette;
+    ctx.globalAlpha = 1;
+    ctx.fillStyle = kind === 'error' ? p.err : p.int;
+    ctx.beginPath();
+    ctx.arc(x, y, 6, 0, Math.PI * 2);
+    ctx.fill();
+    ctx.strokeStyle = p.contrast || p.bg;
+    ctx.lineWidth = 1.5;
+    ctx.stroke();
+    ctx.fillStyle = p.bg;
+    ctx.strokeStyle = p.bg;
+    if (kind === 'error') {
+      ctx.beginPath();
+      ctx.moveTo(x - 2.5, y - 2.5);
+      ctx.lineTo(x + 2.5, y + 2.5);
+      ctx.moveTo(x + 2.5, y - 2.5);
+      ctx.lineTo(x - 2.5, y + 2.5);
+      ctx.lineWidth = 1.6;
+      ctx.stroke();
+    } else {
+      ctx.fillRect(x - 2.5, y - 3, 1.8, 6);
+      ctx.fillRect(x + 0.7, y - 3, 1.8, 6);
+    }
+  }
+
+  private drawAxis(d: DrawInput, tk: number[], origin: number, X: (t: number) => number, W: number): void {
+    const ctx = this.base;
+    const p = this.palette;
+    ctx.fillStyle = p.bg;
+    ctx.fillRect(0, 0, W, AXIS_H);
+    ctx.fillStyle = p.grid;
+    ctx.fillRect(0, AXIS_H - 1, W, 1);
+    const s = span(d.view);
+    ctx.fillStyle = p.muted;
+    for (const r of tk) {
+      const x = Math.round(X(origin + r));
+      ctx.fillRect(x, AXIS_H - 5, 1, 4);
+      ctx.fillText(formatOffset(r, s), x + 3, AXIS_H / 2 - 1);
+    }
+    // Superstep starts, where there is room.
+    const times = d.index.stepTimes;
+    let lastX = -Infinity;
+    ctx.fillStyle = p.step;
+    for (let i = lowerBound(times, d.view.start), e = upperBound(times, d.view.end); i < e; i++) {
+      const x = Math.round(X(times[i]));
+      if (x - lastX < 28) continue;
+      lastX = x;
+      ctx.fillRect(x, AXIS_H - 8, 1, 7);
+    }
+    for (const it of d.interrupts) {
+      const x = X(it.t);
+      if (x < -8 || x > W + 8) continue;
+      this.badge(Math.min(W - 7, Math.max(7, x)), AXIS_H / 2, 'interrupt');
+    }
+  }
+
+  // ---- overlay ----------------------------------------------------------------------------
+
+  private drawOverlay(d: DrawInput): void {
+    const ctx = this.top;
+    const p = this.palette;
+    this.begin(ctx);
+    const W = this.w;
+    const H = this.h;
+    ctx.clearRect(0, 0, W, H);
+    const v = d.view;
+    const k = W / span(v);
+    const X = (t: number) => (t - v.start) * k;
+    const [first, last] = this.visible(d);
+    const rowY = (r: number) => AXIS_H + r * ROW_H - d.scrollTop;
+    const fv = d.inFilter;
+    const sv = d.inSearch;
+
+    // Running nodes: a bar growing to now, pulsing unless motion is reduced, with an open end.
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(0, AXIS_H, W, H - AXIS_H);
+    ctx.clip();
+    for (let r = first; r < last; r++) {
+      const row = d.rows[r];
+      if (!row.running.size) continue;
+      const by = rowY(r) + BAR_PAD;
+      for (const i of row.running) {
+        const ex = d.executions[i];
+        const x0 = X(ex.start);
+        const x1 = Math.max(X(d.now), x0 + 2);
+        if (x1 < 0 || x0 > W) continue;
+        const dim = (fv !== null && fv[i] !== 1) || (sv !== null && sv[i] !== 1);
+        const pulse = p.reducedMotion ? 1 : 0.65 + 0.35 * Math.abs(Math.sin(d.now / 300));
+        ctx.globalAlpha = (dim ? 0.28 : 1) * pulse;
+        ctx.fillStyle = p.run;
+        ctx.fillRect(x0, by, x1 - x0, BAR_H);
+        ctx.globalAlpha = 1;
+        ctx.clearRect(x1 - 2, by + 3, 1, BAR_H - 6);
+        this.lastRects++;
+      }
+    }
+    // Now, while live.
+    if (d.live) {
+      const x = X(d.now);
+      if (x >= 0 && x <= W) {
+        ctx.fillStyle = p.now;
+        ctx.fillRect(Math.round(x), AXIS_H, 1, H - AXIS_H);
+      }
+    }
+    // Hover and selection outlines.
+    for (const [i, kind] of [[d.hover, 'hover'], [d.selected, 'selected']] as const) {
+      if (i === null || i === undefined) continue;
+      const row = d.index.rowOf[i];
+      const ri = row ? (this.state?.rows === d.rows ? this.state.rowIndex.get(row) ?? -1 : d.rows.indexOf(row)) : -1;
+      if (ri < first || ri >= last) continue;
+      const ex = d.executions[i];
+      const y = rowY(ri) + BAR_PAD - 2;
+      let x0 = X(ex.start);
+      let x1 = X(ex.end ?? (ex.status === 'running' ? d.now : ex.start));
+      if (ex.timeSource === 'arrival') {
+        x0 -= MARK_W / 2 + 1;
+        x1 = x0 + MARK_W + 2;
+      }
+      if (x1 - x0 < 4) {
+        const c = (x0 + x1) / 2;
+        x0 = c - 2;
+        x1 = c + 2;
+      }
+      ctx.strokeStyle = kind === 'selected' ? p.focus : p.fg;
+      ctx.lineWidth = kind === 'selected' ? 2 : 1;
+      ctx.strokeRect(Math.round(x0) - 0.5, y - 0.5, Math.round(x1 - x0) + 1, BAR_H + 4);
+    }
+    ctx.restore();
+  }
+}
+
+/** Status bits of a kind (KIND_DONE, _RUNNING, _ERROR, _INTERRUPTED) → colour. */
+function colour(p: Palette, s: number): string {
+  return s === 0 ? p.ok : s === 1 ? p.run : s === 2 ? p.err : p.int;
+}

@@ -1,0 +1,375 @@
+// The preview's stand-in for the extension host, in a Web Worker: like the real host it runs off
+// the panel's thread, holds the run's events, answers `ready` with a snapshot, sends batched
+// `session/events` and answers `resync`. Its messages reach the panel as window 'message' events
+// (forwarded by standIn.ts), the path VS Code uses. Preview only; never part of the extension.
+/// <reference lib="webworker" />
+import { parseRecording, type Recording } from '../../shared/recording';
+import type { RunEvent } from '../../shared/events';
+import type { FromWebview, SessionInfo, SessionStatus, ToWebview } from '../../shared/protocol';
+
+export type FromPage =
+  | { type: 'init'; params: Record<string, string>; replayStart: number | null }
+  | { type: 'webview'; m: FromWebview }
+  | { type: 'file'; name: string; file: Blob }
+  | { type: 'stream'; rate: number; seconds: number; batchMs: number };
+
+export type ToPage =
+  | { type: 'toWebview'; m: ToWebview }
+  | { type: 'status'; text: string }
+  /** `at`: ms since the epoch (timeOrigin + now), comparable across threads. */
+  | { type: 'timing'; name: string; at: number }
+  | { type: 'session'; id: string; sent: number }
+  | { type: 'replayStart'; at: number }
+  | { type: 'error'; message: string }
+  /** Benchmark stream: a batch was posted; its events were "created" at these times. */
+  | { type: 'batch'; end: number; created: number[]; sent: number }
+  | { type: 'streamDone'; sent: number };
+
+declare const self: DedicatedWorkerGlobalScope;
+
+const BATCH_MS = 30;
+/** The first slice of a recording read in slices: small, so the panel paints soon. */
+const FIRST_SLICE = 2000;
+let params: Record<string, string> = {};
+let replayStart: number | null = null;
+let session: SessionInfo | null = null;
+/** Every event of the session so far (the host keeps them all). */
+let events: RunEvent[] = [];
+let sent = 0;
+let recording: Recording | null = null;
+let timer: ReturnType<typeof setInterval> | null = null;
+/** The panel said `ready`: until then nothing is sent (a download may already be under way). */
+let panelReady = false;
+/** A recording being read in slices (started at init, before the panel is ready). */
+let streaming: { deliver: (final: boolean) => void; done: boolean } | null = null;
+/** Events the panel reported drawn (its `rendered`): slices are paced by it. */
+let drawn = 0;
+
+const abs = () => performance.timeOrigin + performance.now();
+const toPage = (m: ToPage) => self.postMessage(m);
+const send = (m: ToWebview) => toPage({ type: 'toWebview', m });
+const status = (text: string) => toPage({ type: 'status', text });
+const timing = (name: string) => toPage({ type: 'timing', name, at: abs() });
+const setSent = (n: number) => {
+  sent = n;
+  if (session) toPage({ type: 'session', id: session.id, sent });
+};
+
+self.onmessage = (e: MessageEvent<FromPage>) => {
+  const m = e.data;
+  switch (m.type) {
+    case 'init':
+      params = m.params;
+      replayStart = m.replayStart;
+      // Start reading the recording while the panel's script loads; send once it is ready.
+      if (params.file && params.mode !== 'live' && Number(params.chunk ?? '20000') > 0) void start();
+      return;
+    case 'webview':
+      return onWebview(m.m);
+    case 'file':
+      void m.file.text().then(
+        (text) => {
+          recording = parseRecording(text);
+          openRecording(recording, `${m.name} (local)`, false);
+        },
+        (err: Error) => status(`could not read ${m.name}: ${err.message}`),
+      );
+      return;
+    case 'stream':
+      void benchStream(m.rate, m.seconds, m.batchMs);
+      return;
+  }
+};
+
+function onWebview(m: FromWebview): void {
+  switch (m.type) {
+    case 'ready':
+      panelReady = true;
+      // The panel (re)started: the snapshot carries everything read so far, the rest follows.
+      if (streaming) {
+        sent = 0;
+        drawn = 0;
+        return streaming.deliver(streaming.done);
+      }
+      // A reload of the panel (hidden and shown again): the snapshot carries everything so far.
+      if (session && recording) return snapshotAgain();
+      void start();
+      return;
+    case 'rendered':
+      drawn = m.events;
+      streaming?.deliver(streaming.done);
+      return;
+    case 'resync':
+      if (session && m.sessionId === session.id) send({ type: 'session/events', sessionId: m.sessionId, from: m.from, events: events.slice(m.from, sent) });
+      return;
+    default:
+      return;
+  }
+}
+
+function snapshotAgain(): void {
+  if (!session) return;
+  const phase: SessionStatus['phase'] = timer ? 'streaming' : ((params.status as SessionStatus['phase']) ?? (params.mode === 'live' ? finalPhase(events) : 'recorded'));
+  send({ type: 'session/snapshot', session, status: { phase }, events: events.slice(0, sent), extras: extrasOf(recording) });
+}
+
+async function start(): Promise<void> {
+  const file = params.file;
+  if (!file) {
+    send({ type: 'session/none' });
+    status('Pick a recording (JSON Lines) to load it.');
+    return;
+  }
+  const live = params.mode === 'live';
+  const chunk = Number(params.chunk ?? '20000');
+  try {
+    if (!live && chunk > 0) return await stream(file, chunk);
+    status(`loading ${file}…`);
+    const res = await fetch(`/recording?file=${encodeURIComponent(file)}`);
+    if (!res.ok) throw new Error(`${res.status} ${await res.text()}`);
+    const text = await res.text();
+    recording = parseRecording(text);
+    timing('parsed');
+    openRecording(recording, file, live);
+  } catch (e) {
+    toPage({ type: 'error', message: (e as Error).message });
+    status(`could not load ${file}: ${(e as Error).message}`);
+    send({ type: 'session/none' });
+  }
+}
+
+function extrasOf(rec: Recording | null): Record<string, unknown> | undefined {
+  const x = rec?.header.extras;
+  return x && typeof x === 'object' ? (x as Record<string, unknown>) : undefined;
+}
+
+function sessionFor(h: Recording['header'], name: string): SessionInfo {
+  return {
+    id: `preview:${name}`,
+    title: `${h.assistantId ?? 'run'} — ${name.split('/').pop()}`,
+    url: h.url,
+    assistantId: h.assistantId,
+    graphId: h.assistantId,
+    threadId: h.threadId ?? null,
+    runId: h.runId ?? null,
+    streamMode: h.streamMode,
+    startedAt: h.startedAt,
+    input: h.input,
+  };
+}
+
+/** One JSON Lines event, as parseRecording reads it. */
+function eventOf(v: Record<string, unknown>): RunEvent {
+  return {
+    id: typeof v.id === 'string' ? v.id : v.id === null || v.id === undefined ? null : String(v.id),
+    event: String(v.event),
+    ns: Array.isArray(v.ns) ? v.ns.map(String) : [],
+    data: v.data,
+    t: typeof v.t === 'number' ? v.t : 0,
+  };
+}
+
+/**
+ * Read the recording as it downloads and hand it to the panel in slices: the snapshot carries the
+ * first events (phase `connecting`: more is coming), each further slice is a `session/events`, and
+ * `session/status` gives the final phase at the end. The panel paints after the first slice.
+ */
+async function stream(file: string, chunk: number): Promise<void> {
+  status(`loading ${file}…`);
+  const res = await fetch(`/recording?file=${encodeURIComponent(file)}`);
+  if (!res.ok || !res.body) throw new Error(`${res.status} ${await res.text()}`);
+  const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+  const all: RunEvent[] = [];
+  events = all;
+  let header: Recording['header'] | null = null;
+  let buf = '';
+  let lineNo = 0;
+  const endPhase = (params.status ?? 'recorded') as SessionStatus['phase'];
+  // Everything read so far goes out in slices: a small snapshot (paints soon), then `chunk`s.
+  let finalSent = false;
+  const deliver = (final: boolean) => {
+    if (!session || !panelReady) return;
+    if (sent === 0) {
+      finalSent = false;
+      const first = final && all.length <= FIRST_SLICE ? all.length : Math.min(all.length, FIRST_SLICE);
+      timing('snapshotPosted');
+      const done = final && first === all.length;
+      send({ type: 'session/snapshot', session, status: { phase: done ? endPhase : 'connecting' }, events: all.slice(0, first), extras: extrasOf({ header: header!, events: [] }) });
+      setSent(first);
+      if (done) return;
+    }
+    // Back-pressure: at most one slice beyond what the panel has drawn is in flight, so a queue of
+    // big messages never stands between the panel and its next paint.
+    while (all.length > sent && sent - drawn < chunk) {
+      const to = Math.min(all.length, sent + chunk);
+      send({ type: 'session/events', sessionId: session.id, from: sent, events: all.slice(sent, to) });
+      setSent(to);
+    }
+    if (final && sent === all.length && !finalSent) {
+      finalSent = true;
+      send({ type: 'session/status', sessionId: session.id, status: { phase: endPhase } });
+    }
+  };
+  const take = (line: string) => {
+    lineNo++;
+    const t = line.trim();
+    if (!t) return;
+    let v: unknown;
+    try {
+      v = JSON.parse(t);
+    } catch (e) {
+      throw new Error(`line ${lineNo}: not JSON (${(e as Error).message})`);
+    }
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Error(`line ${lineNo}: expected a JSON object`);
+    const o = v as Record<string, unknown>;
+    if (!header) {
+      if (o.type !== 'run') throw new Error('the first line must describe the run ({"type":"run",…})');
+      header = o as unknown as Recording['header'];
+      session = sessionFor(header, file);
+      return;
+    }
+    if (typeof o.event !== 'string') throw new Error(`line ${lineNo}: an event line needs a string "event"`);
+    all.push(eventOf(o));
+    // A small first slice paints soon; later slices are bigger (fewer messages).
+    if (all.length - sent >= (sent ? chunk : Math.min(chunk, FIRST_SLICE))) deliver(false);
+  };
+  streaming = { deliver, done: false };
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    buf += value;
+    const lines = buf.split('\n');
+    buf = lines.pop() ?? '';
+    for (const l of lines) take(l);
+  }
+  take(buf);
+  timing('parsed');
+  if (!header) throw new Error('the file is empty');
+  streaming.done = true;
+  recording = { header, events: all };
+  deliver(true);
+  status(`${all.length} events`);
+}
+
+function finalPhase(list: readonly RunEvent[]): SessionStatus['phase'] {
+  let phase: SessionStatus['phase'] = 'done';
+  for (const ev of list) {
+    if (ev.event === 'error') phase = 'error';
+    else if (ev.event === 'updates' && typeof ev.data === 'object' && ev.data !== null && '__interrupt__' in ev.data) phase = 'interrupted';
+  }
+  return phase;
+}
+
+function openRecording(rec: Recording, name: string, live: boolean): void {
+  streaming = null;
+  if (timer) clearInterval(timer);
+  timer = null;
+  session = sessionFor(rec.header, name);
+  const id = session.id;
+  const extras = extrasOf(rec);
+  if (!live) {
+    events = rec.events;
+    timing('snapshotPosted');
+    const phase = (params.status ?? 'recorded') as SessionStatus['phase'];
+    send({ type: 'session/snapshot', session, status: { phase }, events: rec.events, extras });
+    setSent(rec.events.length);
+    status(`${rec.events.length} events`);
+    return;
+  }
+  // Live: replay at the recorded pace from a start time that survives a reload of the page, so a
+  // reload in the middle behaves like a panel that was hidden: the snapshot has everything so far.
+  const speed = Math.max(0.01, Number(params.speed ?? '1') || 1);
+  const startedAt = replayStart ?? Date.now();
+  toPage({ type: 'replayStart', at: startedAt });
+  const t0 = rec.events.length ? rec.events[0].t : 0;
+  events = rec.events.map((e) => ({ ...e, t: startedAt + (e.t - t0) / speed }));
+  const due = () => {
+    const now = Date.now();
+    let n = sent;
+    while (n < events.length && events[n].t <= now) n++;
+    return n;
+  };
+  const dropAt = Number(params.drop ?? '0');
+  let batchNo = 0;
+  const first = due();
+  send({ type: 'session/snapshot', session, status: { phase: first >= events.length ? finalPhase(events) : 'streaming' }, events: events.slice(0, first), extras });
+  setSent(first);
+  if (first >= events.length) return;
+  timer = setInterval(() => {
+    const n = due();
+    if (n > sent) {
+      const from = sent;
+      setSent(n);
+      batchNo++;
+      // A lost batch: the next one arrives with a `from` beyond what the panel has.
+      if (batchNo !== dropAt) send({ type: 'session/events', sessionId: id, from, events: events.slice(from, n) });
+    }
+    if (sent >= events.length) {
+      clearInterval(timer!);
+      timer = null;
+      send({ type: 'session/status', sessionId: id, status: { phase: finalPhase(events) } });
+      status(`replayed ${events.length} events`);
+    }
+  }, BATCH_MS);
+  status(`replaying ${events.length} events…`);
+}
+
+// ---- the benchmark's live stream ----------------------------------------------------------------
+
+const NODES = ['plan', 'retrieve', 'rerank', 'draft', 'critique', 'tool_call', 'summarize', 'route'];
+
+/**
+ * `rate` events per second for `seconds`, posted every `batchMs` like the host's batching:
+ * tasks starts, then their updates and results, a few nodes open at a time.
+ */
+async function benchStream(rate: number, seconds: number, batchMs: number): Promise<void> {
+  if (!session) return;
+  const id = session.id;
+  let task = 1_000_000;
+  const open: { id: string; name: string; ns: string[] }[] = [];
+  const t0 = performance.now();
+  let made = 0;
+  await new Promise<void>((resolve) => {
+    const tick = setInterval(() => {
+      const now = performance.now();
+      if (now - t0 >= seconds * 1000) {
+        clearInterval(tick);
+        resolve();
+        return;
+      }
+      // Catch up with the clock, so the rate holds even when a timer fires late.
+      const n = Math.round(((now - t0) / 1000) * rate) - made;
+      if (n <= 0) return;
+      const batch: RunEvent[] = [];
+      const created: number[] = [];
+      const wall = Date.now();
+      const base = abs();
+      for (let k = 0; k < n; k++) {
+        // Events reach the host spread over the batch window; the host sends them together.
+        created.push(base - batchMs * (1 - k / n));
+        const seq = String(events.length + batch.length);
+        if (open.length < 3 || k % 3 === 0) {
+          const name = NODES[task % NODES.length];
+          const ns = task % 10 === 0 ? ['child:bench-sub'] : [];
+          const tid = `s${task++}`;
+          open.push({ id: tid, name, ns });
+          batch.push({ id: seq, event: 'tasks', ns, data: { id: tid, name, input: {} }, t: wall });
+        } else {
+          const o = open.shift()!;
+          const writes = { notes: `${o.name} live ${o.id}` };
+          batch.push({ id: seq, event: 'updates', ns: o.ns, data: { [o.name]: writes }, t: wall });
+          batch.push({ id: String(events.length + batch.length), event: 'tasks', ns: o.ns, data: { id: o.id, name: o.name, result: writes, error: null, interrupts: [] }, t: wall });
+          created.push(base - batchMs * (1 - k / n));
+          k++;
+        }
+      }
+      made += batch.length;
+      const from = sent;
+      for (const ev of batch) events.push(ev);
+      toPage({ type: 'batch', end: from + batch.length, created, sent: abs() });
+      send({ type: 'session/events', sessionId: id, from, events: batch });
+      setSent(from + batch.length);
+    }, batchMs);
+  });
+  toPage({ type: 'streamDone', sent });
+}

@@ -1,0 +1,223 @@
+// `npm run bench:webview`: the timeline panel in headless Chromium, through the standalone preview.
+//   1. Load a 100,000-execution run (updates + tasks: 3 events per execution): time to first paint.
+//   2. Stream 2,000 events/s for 10 s into the open (live) panel, in ~30 ms batches as the host
+//      sends them: frame intervals (p50/p95), dropped frames, event-to-paint latency (p95), and the
+//      JS heap at the end (after a GC).
+// Targets: first paint < 1.5 s; p95 frame < 16 ms; p95 event-to-paint < 100 ms; heap < 300 MB.
+import { mkdtempSync, writeFileSync, rmSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { launch, pageUrl, repoRoot, startPreview } from '../webview/harness';
+
+const EXECUTIONS = Number(process.env.BENCH_EXECUTIONS ?? 100_000);
+const RATE = Number(process.env.BENCH_RATE ?? 2000);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const BATCH_MS = 30;
+
+const NODES = ['plan', 'retrieve', 'rerank', 'draft', 'critique', 'tool_call', 'summarize', 'route'];
+const SUB = ['child:bench-sub', 'inner'];
+
+/**
+ * A synthetic run: supersteps of 1–3 parallel nodes, a few of them in a subgraph, each with a
+ * task start, an update and a task result. Times end about now.
+ */
+function generate(n: number): string {
+  const lines: string[] = [];
+  const span = n * 2; // ~2 ms of run per execution
+  const tEnd = Date.now();
+  let t = tEnd - span;
+  lines.push(JSON.stringify({ type: 'run', version: 1, assistantId: 'bench', threadId: 'bench-thread', runId: 'bench-run', streamMode: ['updates', 'tasks'], startedAt: t }));
+  let id = 0;
+  let made = 0;
+  let step = 0;
+  const ev = (event: string, ns: string[], data: unknown, at: number) => lines.push(JSON.stringify({ id: String(id++), event, ns, data, t: Math.round(at) }));
+  while (made < n) {
+    const width = 1 + (step % 3);
+    const starts: { name: string; ns: string[]; task: string; end: number }[] = [];
+    for (let k = 0; k < width && made < n; k++, made++) {
+      const name = NODES[(step * 3 + k) % NODES.length];
+      const ns = made % 10 === 9 ? [SUB[0]] : [];
+      const task = `t${made}`;
+      ev('tasks', ns, { id: task, name, input: { i: made }, triggers: [`branch:to:${name}`] }, t);
+      starts.push({ name, ns, task, end: t + 1 + ((made * 7) % 5) });
+    }
+    for (const s of starts) {
+      const writes = { [s.name === 'draft' ? 'draft' : 'notes']: `${s.name} #${s.task}`, count: Number(s.task.slice(1)) };
+      ev('updates', s.ns, { [s.name]: writes }, s.end);
+      ev('tasks', s.ns, { id: s.task, name: s.name, result: writes, interrupts: [], error: null }, s.end);
+    }
+    t = Math.max(...starts.map((s) => s.end)) + 1;
+    step++;
+  }
+  return lines.join('\n') + '\n';
+}
+
+function pct(a: number[], p: number): number {
+  if (!a.length) return NaN;
+  const s = [...a].sort((x, y) => x - y);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'lgt-bench-webview-'));
+  const file = join(dir, 'run-100k.jsonl');
+  const g0 = Date.now();
+  writeFileSync(file, generate(EXECUTIONS));
+  console.log(`generated ${EXECUTIONS.toLocaleString()} executions (${(EXECUTIONS * 3).toLocaleString()} events) in ${Date.now() - g0} ms`);
+
+  const preview = await startPreview([file]);
+  const browser = await launch();
+  try {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
+    const cdp = await page.context().newCDPSession(page);
+
+    // ---- 1. first paint ------------------------------------------------------------------
+    // BENCH_CHUNK=0: the whole run in one snapshot message, as the extension's host sends it today;
+    // default: the preview host's slices (first 2,000 events, then 20,000 a message).
+    await page.goto(pageUrl(preview, file, { theme: 'dark', status: 'streaming', chrome: '0', chunk: process.env.BENCH_CHUNK ?? '20000' }));
+    await page.waitForFunction(() => (window as any).lgtPreview?.timings?.firstPaint !== undefined, null, { timeout: 60_000 });
+    const total = EXECUTIONS * 3;
+    // Everything taken in (the panel paints as it loads; streaming starts once all is in).
+    await page.waitForFunction((n) => (window as any).lgtPreview?.rendered?.events >= n, total, { timeout: 180_000, polling: 100 });
+    const t = (await page.evaluate(() => (window as any).lgtPreview.timings)) as Record<string, number>;
+    const rendered = await page.evaluate(() => (window as any).lgtPreview.rendered);
+    const loadedMs = rendered.at;
+    const firstPaint = t.firstPaint;
+    const webviewPart = t.firstPaint - t.snapshotPosted;
+
+    // ---- 2. stream -------------------------------------------------------------------------
+    await page.waitForTimeout(500);
+    // BENCH_PROFILE=1: sample the page's CPU while streaming and print where the time went.
+    const profiling = !!process.env.BENCH_PROFILE;
+    const metrics = async () => {
+      const { metrics: m } = (await cdp.send('Performance.getMetrics')) as { metrics: { name: string; value: number }[] };
+      return Object.fromEntries(m.map((x) => [x.name, x.value]));
+    };
+    await cdp.send('Performance.enable');
+    const m0 = await metrics();
+    if (profiling) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+      await cdp.send('Profiler.start');
+    }
+    const stream = await page.evaluate(
+      async ({ rate, seconds, batchMs }) => {
+        const pv = (window as any).lgtPreview;
+        const frames: number[] = [];
+        const work: number[] = [];
+        let last = 0;
+        let running = true;
+        const tick = (ts: number) => {
+          if (last) frames.push(ts - last);
+          last = ts;
+          // Frame time: from the frame's start (the rAF timestamp) until it has been rendered —
+          // every rAF callback (the panel's draw), the Preact render, style, layout and paint.
+          pv.afterPaint(() => work.push(performance.now() - ts));
+          if (running) requestAnimationFrame(tick);
+        };
+        requestAnimationFrame(tick);
+        // Each batch: the index after its last event, when its events reached the host, when sent.
+        const batches: { end: number; created: number[]; sent: number }[] = [];
+        const latencies: number[] = [];
+        const batchLatencies: number[] = [];
+        pv.onBatch = (b: { end: number; created: number[]; sent: number }) => batches.push(b);
+        pv.onRendered = (r: { events: number }) => {
+          const done = batches.filter((b) => b.end <= r.events);
+          if (!done.length) return;
+          for (const b of done) batches.splice(batches.indexOf(b), 1);
+          pv.afterPaint(() => {
+            const now = performance.now();
+            for (const b of done) {
+              batchLatencies.push(now - b.sent);
+              for (const c of b.created) latencies.push(now - c);
+            }
+          });
+        };
+        const before: number = pv.sent;
+        const sentEvents = (await pv.stream({ rate, seconds, batchMs })) - before;
+        // Let the last batches paint.
+        await new Promise((r) => setTimeout(r, 300));
+        running = false;
+        pv.onRendered = null;
+        pv.onBatch = null;
+        return { frames, work, latencies, batchLatencies, sentEvents, pending: batches.length, rendered: pv.rendered };
+      },
+      { rate: RATE, seconds: SECONDS, batchMs: BATCH_MS },
+    );
+
+    const m1 = await metrics();
+    const per = (k: string) => +(((m1[k] ?? 0) - (m0[k] ?? 0)) * 1000).toFixed(0);
+    const mainThread = { scriptMs: per('ScriptDuration'), layoutMs: per('LayoutDuration'), styleMs: per('RecalcStyleDuration'), taskMs: per('TaskDuration'), layouts: (m1.LayoutCount ?? 0) - (m0.LayoutCount ?? 0), styleRecalcs: (m1.RecalcStyleCount ?? 0) - (m0.RecalcStyleCount ?? 0) };
+    if (profiling) {
+      const { profile } = (await cdp.send('Profiler.stop')) as { profile: { nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[]; samples: number[] } };
+      const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+      const self = new Map<string, number>();
+      for (const id of profile.samples) {
+        const f = byId.get(id)!.callFrame;
+        const k = `${f.functionName || '(anonymous)'} ${f.url.split('/').pop()}:${f.lineNumber + 1}`;
+        self.set(k, (self.get(k) ?? 0) + 1);
+      }
+      const n = profile.samples.length;
+      console.log('CPU while streaming (self time):');
+      for (const [k, v] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`  ${((100 * v) / n).toFixed(1).padStart(5)}%  ${k}`);
+    }
+    await cdp.send('HeapProfiler.collectGarbage');
+    const heap = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number; totalSize: number };
+
+    const frames = stream.frames;
+    const frameP50 = pct(frames, 50);
+    const frameP95 = pct(frames, 95);
+    const workP50 = pct(stream.work, 50);
+    const workP95 = pct(stream.work, 95);
+    const interval = 1000 / 60;
+    const dropped = frames.reduce((n, d) => n + Math.max(0, Math.round(d / interval) - 1), 0);
+    const e2p95 = pct(stream.latencies, 95);
+    const b2p95 = pct(stream.batchLatencies, 95);
+    const heapMB = heap.usedSize / 1024 / 1024;
+    const results = {
+      executions: rendered.executions,
+      events: rendered.events,
+      firstPaintMs: Math.round(firstPaint),
+      firstPaintWebviewMs: Math.round(webviewPart),
+      fullyLoadedMs: Math.round(loadedMs),
+      readMs: Math.round(t.parsed - t.start),
+      streamedEvents: stream.sentEvents,
+      endExecutions: stream.rendered.executions,
+      frames: frames.length,
+      frameP50: +frameP50.toFixed(1),
+      frameP95: +frameP95.toFixed(1),
+      frameWorkP50: +workP50.toFixed(1),
+      frameWorkP95: +workP95.toFixed(1),
+      droppedFrames: dropped,
+      eventToPaintP95: Math.round(e2p95),
+      batchToPaintP95: Math.round(b2p95),
+      heapMB: Math.round(heapMB),
+      mainThread,
+    };
+    const row = (name: string, value: string, target: string, ok: boolean) => console.log(`${ok ? 'PASS' : 'MISS'}  ${name.padEnd(34)} ${value.padStart(12)}   target ${target}`);
+    console.log(`\nwebview benchmark, ${process.env.BENCH_CHUNK === '0' ? 'one snapshot message' : 'snapshot in slices'} (${results.executions.toLocaleString()} executions, ${results.events.toLocaleString()} events loaded; ${results.streamedEvents.toLocaleString()} streamed in ${SECONDS} s)`);
+    row('first paint (navigation → painted)', `${results.firstPaintMs} ms`, '< 1500 ms', results.firstPaintMs < 1500);
+    console.log(`      first slice posted at ${Math.round(t.snapshotPosted)} ms, painted ${results.firstPaintWebviewMs} ms later`);
+    row('whole run in (navigation → all drawn)', `${results.fullyLoadedMs} ms`, '(no target; paints as it loads)', true);
+    row('frame time p50 (frame start → painted)', `${results.frameWorkP50} ms`, '', true);
+    row('frame time p95 (frame start → painted)', `${results.frameWorkP95} ms`, '< 16 ms', results.frameWorkP95 < 16);
+    row('frame interval p50 / p95', `${results.frameP50} / ${results.frameP95} ms`, '16.7 ms = every vsync', results.frameP95 < 17.5);
+    row('dropped frames (10 s)', `${results.droppedFrames}`, `of ~${Math.round(SECONDS * 60)}`, true);
+    row('event-to-paint p95 (incl. 30 ms batching)', `${results.eventToPaintP95} ms`, '< 100 ms', results.eventToPaintP95 < 100);
+    row('batch-to-paint p95 (webview only)', `${results.batchToPaintP95} ms`, '', true);
+    console.log(`      main thread while streaming: tasks ${mainThread.taskMs} ms, script ${mainThread.scriptMs} ms, layout ${mainThread.layoutMs} ms (${mainThread.layouts}×), style ${mainThread.styleMs} ms (${mainThread.styleRecalcs}×) over ${SECONDS * 1000 + 300} ms`);
+    row('JS heap at the end (after GC)', `${results.heapMB} MB`, '< 300 MB', results.heapMB < 300);
+    mkdirSync(join(repoRoot, 'test-results'), { recursive: true });
+    writeFileSync(join(repoRoot, 'test-results', 'bench-webview.json'), JSON.stringify(results, null, 2));
+  } finally {
+    await browser.close();
+    await preview.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
