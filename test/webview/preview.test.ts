@@ -231,10 +231,14 @@ describe('navigation', () => {
     await page.waitForFunction(() => document.querySelectorAll('.execlist [role="option"]').length === 5);
     await page.keyboard.press('Control+f');
     await page.keyboard.type('hits for otters');
+    // The search judges executions in slices: wait until it has counted its matches (a slow,
+    // loaded machine otherwise presses Enter before there is anything to jump to).
+    await page.waitForFunction(() => [...document.querySelectorAll('.field-count')].some((e) => (e.textContent ?? '').trim() === '4'));
     await page.keyboard.press('Enter');
     await page.locator('.detail h2').waitFor();
     const firstHit = await page.locator('.detail h2').textContent();
     await page.keyboard.press('Enter');
+    await page.waitForFunction((first) => document.querySelector('.detail h2')?.textContent !== first, firstHit);
     const secondHit = await page.locator('.detail h2').textContent();
     assert.notEqual(firstHit, secondHit);
     // Three fetches and the merge that summarized them.
