@@ -27,9 +27,13 @@ suite('end to end, like a person', () => {
     await ui({ action: 'command', title: 'LangGraph: Start Run' });
     await ui({ action: 'waitFor', selector: input('Assistant'), timeoutMs: 30_000 });
     await ui({ action: 'type', text: 'slow' });
+    // Enter picks the focused row: wait until the filter has made it `slow` (a loaded machine
+    // can otherwise press Enter on the unfiltered first row).
+    await ui({ action: 'waitFor', selector: '.quick-input-list .monaco-list-row.focused:has-text("slow")', timeoutMs: 30_000 });
     await ui({ action: 'press', key: 'Enter' });
     await ui({ action: 'waitFor', selector: input('Thread'), timeoutMs: 30_000 });
-    await ui({ action: 'press', key: 'Enter' }); // "New thread" is first
+    await ui({ action: 'waitFor', selector: '.quick-input-list .monaco-list-row.focused:has-text("New thread")', timeoutMs: 30_000 });
+    await ui({ action: 'press', key: 'Enter' });
     // The input schema is read first (the server type-checks the graph on first use: slow).
     await ui({ action: 'waitFor', selector: input('Hello!'), timeoutMs: 90_000 });
     await ui({ action: 'type', text: 'hi from a person' });
