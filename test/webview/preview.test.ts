@@ -116,8 +116,7 @@ describe('detail pane', () => {
     await settle(page);
     await page.keyboard.press('j');
     await page.keyboard.press('j');
-    await page.locator('.detail h2').waitFor();
-    assert.match((await page.locator('.detail h2').textContent())!, /tools/);
+    await textMatches(page, '.detail h2', /tools/);
     assert.equal(await page.locator('.execlist [aria-selected="true"]').count(), 1);
     // Wrote: the tool results, as chat, each naming the call it answers.
     await page.keyboard.press('1');
@@ -138,7 +137,7 @@ describe('detail pane', () => {
     assert.ok((await page.locator('.tab-panel .msg').count()) >= 3);
     // k goes back.
     await page.keyboard.press('k');
-    assert.match((await page.locator('.detail h2').textContent())!, /agent/);
+    await textMatches(page, '.detail h2', /agent/);
     await page.context().close();
   });
 
@@ -246,6 +245,14 @@ describe('navigation', () => {
     await page.context().close();
   });
 });
+
+/** Key presses render on the next frame: wait (bounded) for the text, then assert it. */
+async function textMatches(page: Page, selector: string, re: RegExp): Promise<void> {
+  await page
+    .waitForFunction(([sel, src, flags]) => new RegExp(src, flags).test(document.querySelector(sel)?.textContent ?? ''), [selector, re.source, re.flags] as const, { timeout: 15_000 })
+    .catch(() => undefined); // the assertion below reports what was there instead
+  assert.match((await page.locator(selector).first().textContent()) ?? '', re);
+}
 
 async function assertVisibleText(page: Page, selector: string, re: RegExp): Promise<void> {
   const el = page.locator(selector).first();
