@@ -1,8 +1,8 @@
 // The REST endpoints and the errors a user meets, against the real dev server.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LangGraphClient, LangGraphError, isRecord } from '../../src/client';
-import { exampleServer } from '../support/server';
+import { useExampleServer } from '../support/server';
 import { collect, freePort } from '../support/runs';
 
 /** A hang becomes a failure (not a timed assertion: nothing here is expected to take long). */
@@ -10,17 +10,9 @@ const HANG_GUARD = { timeout: 120_000 };
 
 let client: LangGraphClient;
 let url = '';
-let stopServer: () => Promise<void> = async () => undefined;
-
-before(async () => {
-  const s = await exampleServer();
-  stopServer = s.stop;
+useExampleServer((s) => {
+  client = s.client;
   url = s.url;
-  client = new LangGraphClient({ url: s.url });
-});
-after(async () => {
-  await client?.close();
-  await stopServer();
 });
 
 const isErr = (kind: string, message: RegExp) => (e: unknown) => {

@@ -1,21 +1,11 @@
 // The client against the real LangGraph dev server (started by `npm test`, or by this file).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LangGraphClient, LangGraphError, RunError, runErrorOf, type RunEvent } from '../../src/client';
-import { exampleServer } from '../support/server';
+import { useExampleServer } from '../support/server';
 
 let client: LangGraphClient;
-let stopServer: () => Promise<void> = async () => undefined;
-
-before(async () => {
-  const s = await exampleServer();
-  stopServer = s.stop;
-  client = new LangGraphClient({ url: s.url });
-});
-after(async () => {
-  await client?.close();
-  await stopServer();
-});
+useExampleServer((s) => (client = s.client));
 
 async function collect(it: AsyncIterable<RunEvent>): Promise<RunEvent[]> {
   const out: RunEvent[] = [];

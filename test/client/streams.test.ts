@@ -1,26 +1,16 @@
 // Every stream mode, subgraphs, interrupts, breakpoints, cancel and join — against the real dev
 // server and the example graphs (examples/src).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LangGraphClient, LangGraphError, interruptOf, isRecord, runErrorOf, type RunEvent } from '../../src/client';
-import { exampleServer } from '../support/server';
+import { useExampleServer } from '../support/server';
 import { assertConsecutiveIds, collect, wire } from '../support/runs';
 
 /** A hang becomes a failure (not a timed assertion: nothing here is expected to take long). */
 const HANG_GUARD = { timeout: 120_000 };
 
 let client: LangGraphClient;
-let stopServer: () => Promise<void> = async () => undefined;
-
-before(async () => {
-  const s = await exampleServer();
-  stopServer = s.stop;
-  client = new LangGraphClient({ url: s.url });
-});
-after(async () => {
-  await client?.close();
-  await stopServer();
-});
+useExampleServer((s) => (client = s.client));
 
 const of = (events: RunEvent[], mode: string) => events.filter((e) => e.event === mode);
 const rec = (v: unknown): Record<string, unknown> => (isRecord(v) ? v : assert.fail(`not an object: ${JSON.stringify(v)}`));

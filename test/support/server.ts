@@ -1,6 +1,8 @@
 // The real LangGraph dev server for tests. `npm test` starts one and passes its URL in
 // LGT_TEST_SERVER_URL; a test file run alone starts its own.
+import { before, after } from 'node:test';
 import { join, resolve } from 'node:path';
+import { LangGraphClient } from '../../src/client';
 import { pathToFileURL } from 'node:url';
 
 export const repoRoot = resolve(__dirname, '..', '..', '..');
@@ -27,4 +29,23 @@ export function exampleServer(): Promise<Started> {
     return mod.startExampleServer({ fresh: true, log });
   })();
   return shared;
+}
+
+/**
+ * Hooks for a test file that talks to the example server: starts it (or reuses npm test's) before
+ * the tests, hands over a client, and closes both after.
+ */
+export function useExampleServer(onReady: (s: { url: string; client: LangGraphClient }) => void): void {
+  let stop: () => Promise<void> = async () => undefined;
+  let client: LangGraphClient | undefined;
+  before(async () => {
+    const s = await exampleServer();
+    stop = s.stop;
+    client = new LangGraphClient({ url: s.url });
+    onReady({ url: s.url, client });
+  });
+  after(async () => {
+    await client?.close();
+    await stop();
+  });
 }
