@@ -1,9 +1,11 @@
 // The timeline webview panel. The host owns the events; the panel gets a snapshot on `ready`
-// and batched appends afterwards (one message per ~30 ms, not one per event). A hidden webview
-// cannot receive messages, so on becoming visible it is re-sent what it missed.
+// and batched appends afterwards (one message per ~30 ms, not one per event). A big run goes out
+// in slices paced by what the panel has drawn (src/shared/panelFeed.ts). A hidden webview cannot
+// receive messages, so on becoming visible it is re-sent what it missed.
 import * as vscode from 'vscode';
 import type { FromWebview, ToWebview } from '../shared/protocol';
 import { isFromWebview } from '../shared/protocol';
+import { PanelFeed } from '../shared/panelFeed';
 import type { RunSession } from './runSession';
 import { log } from './log';
 
@@ -27,8 +29,8 @@ export class TimelinePanel implements vscode.Disposable {
   private sessionSubs: vscode.Disposable[] = [];
   private readonly subs: vscode.Disposable[] = [];
   private ready = false;
-  /** Index of the first event the webview does not have yet. */
-  private sent = 0;
+  /** What the webview has been sent; big runs go out in slices paced by what it has drawn. */
+  private readonly feed = new PanelFeed((m) => this.post(m));
   private flushTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly messageHandlers: ((m: FromWebview) => void)[] = [];
 
@@ -63,13 +65,9 @@ export class TimelinePanel implements vscode.Disposable {
       panel.onDidDispose(() => this.dispose()),
       panel.webview.onDidReceiveMessage((m: unknown) => this.onMessage(m)),
       panel.onDidChangeViewState(() => {
-        // Back in view: push what it missed while it could not receive.
-        if (panel.visible && this.ready) {
-          this.flush();
-          // Extras posted while hidden were dropped; the model merges them, so resending is safe.
-          const s = this.session;
-          if (s?.extras) void this.post({ type: 'session/extras', sessionId: s.info.id, extras: s.extras });
-        }
+        // Back in view: push what it missed while it could not receive (events, status, extras;
+        // the model merges extras, so resending them is safe).
+        if (panel.visible && this.ready) this.feed.shown();
       }),
     );
   }
@@ -89,9 +87,10 @@ export class TimelinePanel implements vscode.Disposable {
     this.panel.title = `Timeline: ${session.info.title}`;
     this.sessionSubs = [
       session.onEvents(() => this.schedule()),
-      session.onStatus((status) => this.post({ type: 'session/status', sessionId: session.info.id, status })),
+      // A status follows the events it describes: flush them first.
+      session.onStatus(() => this.flush()),
       session.onExtras((extras) => {
-        if (this.ready) void this.post({ type: 'session/extras', sessionId: session.info.id, extras });
+        if (this.ready) this.feed.extras(extras);
       }),
     ];
     if (this.ready) this.sendSnapshot();
@@ -108,12 +107,10 @@ export class TimelinePanel implements vscode.Disposable {
         this.sendSnapshot();
         break;
       case 'resync':
-        if (this.session?.info.id === m.sessionId) {
-          this.sent = Math.min(this.sent, m.from);
-          this.flush();
-        }
+        this.feed.resync(m.sessionId, m.from);
         break;
       case 'rendered':
+        this.feed.rendered(m.sessionId, m.events);
         TimelinePanel.lastRendered = { sessionId: m.sessionId, events: m.events, executions: m.executions };
         TimelinePanel.renderedEmitter.fire(TimelinePanel.lastRendered);
         break;
@@ -135,40 +132,25 @@ export class TimelinePanel implements vscode.Disposable {
   }
 
   private sendSnapshot(): void {
-    const s = this.session;
-    if (!s) {
-      void this.post({ type: 'session/none' });
-      return;
-    }
-    this.sent = s.events.length;
-    void this.post({ type: 'session/snapshot', session: s.info, status: s.status, events: s.events.slice(), extras: s.extras });
+    this.feed.snapshot(this.session ?? null);
   }
 
   private schedule(): void {
     if (this.flushTimer) return;
-    this.flushTimer = setTimeout(() => {
-      this.flushTimer = undefined;
-      this.flush();
-    }, BATCH_MS);
+    this.flushTimer = setTimeout(() => this.flush(), BATCH_MS);
   }
 
   private flush(): void {
-    const s = this.session;
-    if (!s || !this.ready || !this.panel.visible) return;
-    if (this.sent >= s.events.length) return;
-    const from = this.sent;
-    const events = s.events.slice(from);
-    this.sent = s.events.length;
-    void this.post({ type: 'session/events', sessionId: s.info.id, from, events });
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    if (!this.ready || !this.panel.visible || this.feed.session !== this.session) return;
+    this.feed.flush();
   }
 
+  /** Resolves false when the webview did not take the message (hidden); the feed sends it again. */
   private post(m: ToWebview): Thenable<boolean> {
     return this.panel.webview.postMessage(m).then(
-      (ok) => {
-        // A message to a hidden webview is dropped: mark it unsent so the next flush repeats it.
-        if (!ok && m.type === 'session/events') this.sent = Math.min(this.sent, m.from);
-        return ok;
-      },
+      (ok) => ok,
       () => false,
     );
   }

@@ -2,7 +2,11 @@
 // with an exhaustive default; an unknown message is logged, never thrown.
 import type { RunEvent } from './events';
 
-export type SessionPhase = 'connecting' | 'streaming' | 'reconnecting' | 'done' | 'error' | 'interrupted' | 'cancelled' | 'recorded';
+/**
+ * `loading`: the panel has the first part of a run that has already ended; the rest is on its way
+ * (big runs are sent in slices) and the real final phase follows the last slice.
+ */
+export type SessionPhase = 'connecting' | 'streaming' | 'reconnecting' | 'loading' | 'done' | 'error' | 'interrupted' | 'cancelled' | 'recorded';
 
 export interface SessionInfo {
   id: string;
@@ -22,6 +26,11 @@ export interface SessionStatus {
   phase: SessionPhase;
   /** Human-readable, e.g. the error message or "reconnecting (attempt 2)…". */
   message?: string;
+}
+
+/** The run is over: nothing more will arrive for it. */
+export function isFinalPhase(p: SessionPhase): boolean {
+  return p === 'done' || p === 'error' || p === 'interrupted' || p === 'cancelled' || p === 'recorded';
 }
 
 /** Host → webview. */

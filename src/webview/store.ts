@@ -3,6 +3,7 @@
 // mutate the model; one scheduled frame coalesces any number of them into one render and one draw.
 import { RunModel } from '../shared/runModel';
 import type { SessionInfo, SessionStatus, ToWebview } from '../shared/protocol';
+import { isFinalPhase } from '../shared/protocol';
 import type { RunEvent } from '../shared/events';
 import { TimelineIndex, visibleRows, type Bounds, type Row } from './layout';
 import { Matcher, filterPredicate, searchPredicate } from './filter';
@@ -151,7 +152,7 @@ export class Store {
         this.eventCount = m.events.length;
         this.reset(new RunModel({ input: m.session.input, extras: m.extras }));
         this.backlog = m.events.length ? [m.events] : [];
-        this.endPending = isFinal(m.status.phase);
+        this.endPending = isFinalPhase(m.status.phase);
         const restored = this.restored?.sessionId === m.session.id ? this.restored.ui : null;
         this.restored = null;
         this.setUiAll(previous ?? restored ?? { ...DEFAULT_UI });
@@ -174,7 +175,7 @@ export class Store {
         if (!this.session || m.sessionId !== this.session.id) return;
         this.status = m.status;
         // The model closes its last superstep once everything received has been taken in.
-        if (isFinal(m.status.phase)) this.endPending = true;
+        if (isFinalPhase(m.status.phase)) this.endPending = true;
         break;
       case 'session/extras':
         if (!this.session || m.sessionId !== this.session.id) return;
@@ -519,8 +520,4 @@ function readPersisted(s: unknown): Persisted | null {
 
 function clockNow(): number {
   return typeof performance !== 'undefined' ? performance.now() : Date.now();
-}
-
-export function isFinal(p: SessionStatus['phase']): boolean {
-  return p === 'done' || p === 'error' || p === 'interrupted' || p === 'cancelled' || p === 'recorded';
 }

@@ -48,6 +48,7 @@ export function run(): Promise<void> {
       require('./smoke.test');
       require('./extension.test');
       require('./sessions.test');
+      require('./bigRun.test');
       require('./e2e.test');
       // ---------------------------------------------------------------------------------------
 

@@ -6,6 +6,7 @@ const PHASE_ICON: Record<string, string> = {
   connecting: 'plug',
   streaming: 'radio-tower',
   reconnecting: 'sync',
+  loading: 'cloud-download',
   done: 'pass',
   recorded: 'history',
   error: 'error',

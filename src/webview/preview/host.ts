@@ -5,6 +5,7 @@
 /// <reference lib="webworker" />
 import { parseRecording, type Recording } from '../../shared/recording';
 import type { RunEvent } from '../../shared/events';
+import { FIRST_SLICE, PanelFeed, type FeedSource } from '../../shared/panelFeed';
 import type { FromWebview, SessionInfo, SessionStatus, ToWebview } from '../../shared/protocol';
 
 export type FromPage =
@@ -28,8 +29,6 @@ export type ToPage =
 declare const self: DedicatedWorkerGlobalScope;
 
 const BATCH_MS = 30;
-/** The first slice of a recording read in slices: small, so the panel paints soon. */
-const FIRST_SLICE = 2000;
 let params: Record<string, string> = {};
 let replayStart: number | null = null;
 let session: SessionInfo | null = null;
@@ -42,8 +41,8 @@ let timer: ReturnType<typeof setInterval> | null = null;
 let panelReady = false;
 /** A recording being read in slices (started at init, before the panel is ready). */
 let streaming: { deliver: (final: boolean) => void; done: boolean } | null = null;
-/** Events the panel reported drawn (its `rendered`): slices are paced by it. */
-let drawn = 0;
+/** Paces a recording read in slices, as the extension's panel does. */
+let feed: PanelFeed | null = null;
 
 const abs = () => performance.timeOrigin + performance.now();
 const toPage = (m: ToPage) => self.postMessage(m);
@@ -88,7 +87,6 @@ function onWebview(m: FromWebview): void {
       // The panel (re)started: the snapshot carries everything read so far, the rest follows.
       if (streaming) {
         sent = 0;
-        drawn = 0;
         return streaming.deliver(streaming.done);
       }
       // A reload of the panel (hidden and shown again): the snapshot carries everything so far.
@@ -96,11 +94,16 @@ function onWebview(m: FromWebview): void {
       void start();
       return;
     case 'rendered':
-      drawn = m.events;
-      streaming?.deliver(streaming.done);
+      if (streaming && feed) {
+        feed.rendered(m.sessionId, m.events);
+        setSent(feed.sentCount);
+      }
       return;
     case 'resync':
-      if (session && m.sessionId === session.id) send({ type: 'session/events', sessionId: m.sessionId, from: m.from, events: events.slice(m.from, sent) });
+      if (streaming && feed) {
+        feed.resync(m.sessionId, m.from);
+        setSent(feed.sentCount);
+      } else if (session && m.sessionId === session.id) send({ type: 'session/events', sessionId: m.sessionId, from: m.from, events: events.slice(m.from, sent) });
       return;
     default:
       return;
@@ -185,30 +188,19 @@ async function stream(file: string, chunk: number): Promise<void> {
   let buf = '';
   let lineNo = 0;
   const endPhase = (params.status ?? 'recorded') as SessionStatus['phase'];
-  // Everything read so far goes out in slices: a small snapshot (paints soon), then `chunk`s.
-  let finalSent = false;
+  // Everything read so far goes out as the extension's panel sends it (src/shared/panelFeed.ts):
+  // a small snapshot (paints soon), then `chunk`s paced by what the panel has drawn.
+  let source: FeedSource | null = null;
   const deliver = (final: boolean) => {
     if (!session || !panelReady) return;
+    if (!source) source = { info: session, events: all, status: { phase: 'loading' }, extras: extrasOf({ header: header!, events: [] }) };
+    if (final) source.status = { phase: endPhase };
     if (sent === 0) {
-      finalSent = false;
-      const first = final && all.length <= FIRST_SLICE ? all.length : Math.min(all.length, FIRST_SLICE);
       timing('snapshotPosted');
-      const done = final && first === all.length;
-      send({ type: 'session/snapshot', session, status: { phase: done ? endPhase : 'connecting' }, events: all.slice(0, first), extras: extrasOf({ header: header!, events: [] }) });
-      setSent(first);
-      if (done) return;
-    }
-    // Back-pressure: at most one slice beyond what the panel has drawn is in flight, so a queue of
-    // big messages never stands between the panel and its next paint.
-    while (all.length > sent && sent - drawn < chunk) {
-      const to = Math.min(all.length, sent + chunk);
-      send({ type: 'session/events', sessionId: session.id, from: sent, events: all.slice(sent, to) });
-      setSent(to);
-    }
-    if (final && sent === all.length && !finalSent) {
-      finalSent = true;
-      send({ type: 'session/status', sessionId: session.id, status: { phase: endPhase } });
-    }
+      feed = new PanelFeed((m) => (send(m), true), { firstSlice: FIRST_SLICE, slice: chunk });
+      feed.snapshot(source);
+    } else feed?.flush();
+    setSent(feed?.sentCount ?? 0);
   };
   const take = (line: string) => {
     lineNo++;

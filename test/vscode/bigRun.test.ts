@@ -1,0 +1,65 @@
+// A big recorded run opened in the real panel: the host sends it in slices paced by what the
+// webview has drawn (src/shared/panelFeed.ts), so the panel paints long before all of it is in,
+// and it still ends with every event and execution drawn.
+import * as assert from 'node:assert';
+import * as vscode from 'vscode';
+import { extensionApi, until } from './harness';
+import { generate } from '../support/bigRun';
+import { FIRST_SLICE, SLICE } from '../../src/shared/panelFeed';
+import type { RunSession } from '../../src/host/runSession';
+
+suite('big runs', () => {
+  test('a 60,000-event recording paints from its first slice and ends complete', async function () {
+    this.timeout(180_000);
+    const api = await extensionApi();
+    const executions = 20_000;
+    const dir = vscode.workspace.workspaceFolders![0].uri;
+    const file = vscode.Uri.joinPath(dir, 'big-run.jsonl');
+    await vscode.workspace.fs.writeFile(file, new TextEncoder().encode(generate(executions)));
+    const reports: { sessionId: string; events: number; executions: number }[] = [];
+    const sub = api.timeline.onDidRender((r) => reports.push({ ...r }));
+    // What the host posts to the webview: the snapshot and each slice, by size.
+    const posted: { type: string; events: number; phase?: string }[] = [];
+    const tap = () => {
+      const w = api.timeline.active!.panel.webview as vscode.Webview & { tapped?: boolean };
+      if (w.tapped) return;
+      w.tapped = true;
+      const post = w.postMessage.bind(w);
+      w.postMessage = (m: { type: string; events?: unknown[]; status?: { phase: string } }) => {
+        posted.push({ type: m.type, events: m.events?.length ?? 0, phase: m.status?.phase });
+        return post(m);
+      };
+    };
+    try {
+      if (api.timeline.active) tap();
+      const s = await vscode.commands.executeCommand<RunSession>('langgraph.openRecording', { file });
+      tap(); // a panel made by the command has not been sent anything yet: it waits for `ready`
+      assert.ok(s, 'no session');
+      const id = s.info.id;
+      const total = s.events.length;
+      assert.strictEqual(total, executions * 3);
+      assert.ok(total > FIRST_SLICE + SLICE, 'the recording must need several slices');
+      await until('the panel to draw the whole run', () => reports.some((r) => r.sessionId === id && r.events === total), 150_000);
+      const mine = reports.filter((r) => r.sessionId === id && r.events > 0);
+      assert.ok(mine.length >= 2, `the panel reported ${mine.length} times`);
+      assert.ok(mine[0].events <= FIRST_SLICE, `first paint already had ${mine[0].events} events: the snapshot was not sliced`);
+      assert.strictEqual(mine[mine.length - 1].executions, executions);
+      // Reports only grow: nothing was applied twice or out of order.
+      for (let i = 1; i < mine.length; i++) assert.ok(mine[i].events >= mine[i - 1].events, `report ${i} went back: ${mine[i - 1].events} → ${mine[i].events}`);
+      // The host's side: a small snapshot marked loading, slices no bigger than SLICE, every event
+      // sent once, and the final phase only after the last slice.
+      const snaps = posted.filter((m) => m.type === 'session/snapshot');
+      assert.strictEqual(snaps.length, 1, JSON.stringify(posted));
+      assert.ok(snaps[0].events <= FIRST_SLICE, `the snapshot carried ${snaps[0].events} events`);
+      assert.strictEqual(snaps[0].phase, 'loading');
+      const slices = posted.filter((m) => m.type === 'session/events');
+      assert.ok(slices.every((m) => m.events <= SLICE), JSON.stringify(slices));
+      assert.strictEqual(snaps[0].events + slices.reduce((n, m) => n + m.events, 0), total);
+      const last = posted.at(-1)!;
+      assert.deepStrictEqual([last.type, last.phase], ['session/status', 'recorded']);
+    } finally {
+      sub.dispose();
+      await vscode.workspace.fs.delete(file);
+    }
+  });
+});
