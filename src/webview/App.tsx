@@ -26,7 +26,8 @@ export const KEYMAP: [string, string][] = [
   ['/', 'filter by node name or state key'],
   ['Ctrl+F', 'search what nodes wrote (Enter / Shift+Enter: next / previous)'],
   ['1 / 2 / 3', 'Wrote / Changed / State tab'],
-  ['t / l / p', 'focus the timeline rows / the execution list / the detail pane'],
+  ['t / l / p / o', 'focus the timeline rows / the execution list / the detail pane / the overview'],
+  ['overview: ← → (Shift), PageUp / PageDown, Home / End', 'move the visible window (End on a live run: follow)'],
   ['rows: ↑ ↓ ← →, Enter', 'move, collapse / expand subgraphs, select the row’s next execution'],
   ['trees: Ctrl+C / Ctrl+Shift+C', 'copy the focused value / its path'],
   ['Esc', 'clear the selection'],
@@ -192,6 +193,9 @@ export function globalKey(e: KeyboardEvent, store: Store, toggleHelp: () => void
       break;
     case 'p':
       focus('.detail [role="tab"][aria-selected="true"]');
+      break;
+    case 'o':
+      focus('.overview');
       break;
     case '?':
       toggleHelp();

@@ -3,7 +3,7 @@
 // and keys zoom and pan; hover names the execution under the pointer; click selects it.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Store } from '../store';
-import { describeExecution, hitTest, rowExecutions, writtenKeys, type Row } from '../layout';
+import { describeExecution, formatAt, formatDuration, hitTest, rowExecutions, writtenKeys, type Row } from '../layout';
 import { span, xToTime } from '../viewport';
 import { readPalette, watchTheme } from '../theme';
 import { AXIS_H, ROW_H, TimelineRenderer } from '../draw/timelineRenderer';
@@ -54,6 +54,21 @@ export function Timeline({ store }: { store: Store; seq?: number }) {
       store.changed();
     });
     ro.observe(scroller);
+    // Moving the window to a screen with another pixel ratio (or zooming VS Code) resizes nothing:
+    // watch the ratio itself, or the canvases stay sharp at the old one only.
+    let dprQuery: MediaQueryList | null = null;
+    const onDpr = () => {
+      watchDpr();
+      size();
+      store.changed();
+    };
+    window.addEventListener('resize', onDpr);
+    const watchDpr = () => {
+      dprQuery?.removeEventListener('change', onDpr);
+      dprQuery = typeof matchMedia === 'function' ? matchMedia(`(resolution: ${window.devicePixelRatio || 1}dppx)`) : null;
+      dprQuery?.addEventListener('change', onDpr);
+    };
+    watchDpr();
     const unTheme = watchTheme(() => {
       const p = readPalette();
       tl.palette = p;
@@ -61,13 +76,19 @@ export function Timeline({ store }: { store: Store; seq?: number }) {
       ov.invalidate();
       store.changed();
     });
-    const draw = () => drawNow(store, r.current);
+    const draw = () => {
+      // The ratio can change with no event at all (some platforms, emulation): check it per draw.
+      if ((window.devicePixelRatio || 1) !== tl.pixelRatio) onDpr();
+      drawNow(store, r.current);
+    };
     const unDraw = store.onDraw(draw);
     const wheel = (e: WheelEvent) => onWheel(e, store, scroller, tl.width);
     scroller.addEventListener('wheel', wheel, { passive: false });
     store.changed();
     return () => {
       ro.disconnect();
+      dprQuery?.removeEventListener('change', onDpr);
+      window.removeEventListener('resize', onDpr);
       unTheme();
       unDraw();
       scroller.removeEventListener('wheel', wheel);
@@ -231,6 +252,36 @@ export function Timeline({ store }: { store: Store; seq?: number }) {
     e.preventDefault();
   };
 
+  // Overview from the keyboard: a slider for the visible window.
+  const onOverviewKey = (e: KeyboardEvent) => {
+    if (e.ctrlKey || e.metaKey || e.altKey) return;
+    const b = store.bounds();
+    const v = store.view();
+    const s = span(v);
+    switch (e.key) {
+      case 'ArrowLeft':
+      case 'ArrowRight':
+        store.pan((e.key === 'ArrowLeft' ? -1 : 1) * s * (e.shiftKey ? 1 : 0.1));
+        break;
+      case 'PageUp':
+      case 'PageDown':
+        store.pan((e.key === 'PageUp' ? -1 : 1) * s);
+        break;
+      case 'Home':
+        store.setView({ start: b.t0, end: b.t0 + s });
+        break;
+      case 'End':
+        // On a live run the end keeps moving: follow it.
+        if (store.live) store.followLatest();
+        else store.setView({ start: b.t1 - s, end: b.t1 });
+        break;
+      default:
+        return;
+    }
+    e.preventDefault();
+    e.stopPropagation();
+  };
+
   const onKey = (e: KeyboardEvent) => {
     if (e.ctrlKey || e.metaKey || e.altKey) return;
     const n = rows.length;
@@ -288,7 +339,16 @@ export function Timeline({ store }: { store: Store; seq?: number }) {
 
   return (
     <section class="timeline" aria-label="Timeline">
-      <div class="overview" title="Overview of the whole run: click or drag to move the view">
+      <div
+        class="overview"
+        title="Overview of the whole run: click or drag to move the view (keyboard: ← → PageUp PageDown Home End)"
+        role="slider"
+        tabIndex={0}
+        aria-label="Visible part of the run"
+        aria-orientation="horizontal"
+        {...windowValue(store)}
+        onKeyDown={onOverviewKey}
+      >
         <canvas ref={overviewRef} height={OVERVIEW_H} aria-hidden="true" onMouseDown={onOverviewDown} />
       </div>
       <div class="tl-body">
@@ -428,4 +488,20 @@ function onWheel(e: WheelEvent, store: Store, scroller: HTMLElement, width: numb
     const d = (e.shiftKey && !e.deltaX ? e.deltaY : e.deltaX) * unit;
     store.pan((d / Math.max(1, width)) * span(store.view()));
   }
+}
+
+/** The overview slider's value: where the visible window sits in the run, in percent and words. */
+function windowValue(store: Store): { 'aria-valuemin': number; 'aria-valuemax': number; 'aria-valuenow': number; 'aria-valuetext': string } {
+  const b = store.bounds();
+  const v = store.view();
+  const total = Math.max(b.t1 - b.t0, 1e-9);
+  const mid = (v.start + v.end) / 2;
+  const now = Math.round(Math.min(100, Math.max(0, ((mid - b.t0) / total) * 100)));
+  const at = (t: number) => formatAt(Math.max(0, t - b.t0));
+  return {
+    'aria-valuemin': 0,
+    'aria-valuemax': 100,
+    'aria-valuenow': now,
+    'aria-valuetext': Number.isFinite(total) && b.t1 > b.t0 ? `showing +${at(v.start)} to +${at(v.end)} of ${formatDuration(b.t1 - b.t0)}` : 'nothing to show yet',
+  };
 }

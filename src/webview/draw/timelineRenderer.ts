@@ -81,6 +81,11 @@ export class TimelineRenderer {
     this.ctx = this.base;
   }
 
+  /** The device pixel ratio the canvases are sized for. */
+  get pixelRatio(): number {
+    return this.dpr;
+  }
+
   resize(cssW: number, cssH: number, dpr: number): void {
     const w = Math.max(1, Math.floor(cssW));
     const h = Math.max(1, Math.floor(cssH));

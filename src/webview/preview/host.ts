@@ -41,6 +41,7 @@ let timer: ReturnType<typeof setInterval> | null = null;
 let panelReady = false;
 /** A recording being read in slices (started at init, before the panel is ready). */
 let streaming: { deliver: (final: boolean) => void; done: boolean } | null = null;
+let streamStarted = false;
 /** Paces a recording read in slices, as the extension's panel does. */
 let feed: PanelFeed | null = null;
 
@@ -126,7 +127,13 @@ async function start(): Promise<void> {
   const live = params.mode === 'live';
   const chunk = Number(params.chunk ?? '20000');
   try {
-    if (!live && chunk > 0) return await stream(file, chunk);
+    if (!live && chunk > 0) {
+      // `init` starts the download; a `ready` that comes while it is still connecting must not
+      // start a second one (two readers would each feed the panel half of what it needs).
+      if (streamStarted) return;
+      streamStarted = true;
+      return await stream(file, chunk);
+    }
     status(`loading ${file}…`);
     const res = await fetch(`/recording?file=${encodeURIComponent(file)}`);
     if (!res.ok) throw new Error(`${res.status} ${await res.text()}`);
@@ -359,8 +366,14 @@ async function benchStream(rate: number, seconds: number, batchMs: number): Prom
       const from = sent;
       for (const ev of batch) events.push(ev);
       toPage({ type: 'batch', end: from + batch.length, created, sent: abs() });
-      send({ type: 'session/events', sessionId: id, from, events: batch });
-      setSent(from + batch.length);
+      if (streaming && feed) {
+        // A recording read in slices: the feed sends, as the extension's panel does for a live run.
+        feed.flush();
+        setSent(feed.sentCount);
+      } else {
+        send({ type: 'session/events', sessionId: id, from, events: batch });
+        setSent(from + batch.length);
+      }
     }, batchMs);
   });
   toPage({ type: 'streamDone', sent });
