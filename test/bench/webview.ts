@@ -15,6 +15,73 @@ const RATE = Number(process.env.BENCH_RATE ?? 2000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const BATCH_MS = 30;
 
+interface TraceEvent {
+  name: string;
+  ph: string;
+  pid: number;
+  tid: number;
+  ts: number;
+  dur?: number;
+  tdur?: number;
+  args?: Record<string, unknown>;
+}
+
+/**
+ * Main-thread work of the page by kind, in thread time: what the frames spend on script (and
+ * which part), style, layout, paint. Top-level slices only (nested ones are in their parent).
+ */
+function printTrace(evs: TraceEvent[]): void {
+  const main = evs.find((e) => e.name === 'thread_name' && (e.args as { name?: string })?.name === 'CrRendererMain');
+  if (!main) return console.log('trace: no renderer main thread');
+  const mine = evs.filter((e) => e.pid === main.pid && e.tid === main.tid && e.ph === 'X' && e.dur !== undefined).sort((a, b) => a.ts - b.ts || (b.dur ?? 0) - (a.dur ?? 0));
+  const by = new Map<string, { wall: number; cpu: number; n: number; max: number }>();
+  const add = (k: string, e: TraceEvent) => {
+    const x = by.get(k) ?? { wall: 0, cpu: 0, n: 0, max: 0 };
+    x.wall += (e.dur ?? 0) / 1000;
+    x.cpu += (e.tdur ?? e.dur ?? 0) / 1000;
+    x.n++;
+    x.max = Math.max(x.max, (e.tdur ?? e.dur ?? 0) / 1000);
+    by.set(k, x);
+  };
+  // Second level under each task: what the task did. A task that fires animation frames is a
+  // frame: its thread time is the frame's cost (script, style, layout, paint, commit).
+  let taskEnd = -1;
+  let task: TraceEvent | null = null;
+  interface Frame {
+    cpu: number;
+    dom: boolean;
+    parts: Map<string, number>;
+  }
+  const frames: Frame[] = [];
+  let frame: Frame | null = null;
+  for (const e of mine) {
+    if (e.name === 'RunTask' || e.name === 'ThreadControllerImpl::RunTask') {
+      taskEnd = e.ts + (e.dur ?? 0);
+      task = e;
+      frame = null;
+      add('(task)', e);
+      continue;
+    }
+    if (e.ts >= taskEnd) continue;
+    if (e.name === 'FireAnimationFrame' && task && !frame) frames.push((frame = { cpu: (task.tdur ?? task.dur ?? 0) / 1000, dom: false, parts: new Map() }));
+    if (frame && e.name === 'Layout') frame.dom = true;
+    if (frame && ['FireAnimationFrame', 'UpdateLayoutTree', 'Layout', 'PrePaint', 'Paint', 'Layerize', 'Commit', 'MinorGC', 'MajorGC'].includes(e.name)) frame.parts.set(e.name, (frame.parts.get(e.name) ?? 0) + (e.tdur ?? e.dur ?? 0) / 1000);
+    if (['FunctionCall', 'FireAnimationFrame', 'EventDispatch', 'TimerFire', 'UpdateLayoutTree', 'Layout', 'Paint', 'PrePaint', 'Layerize', 'UpdateLayer', 'Commit', 'MajorGC', 'MinorGC', 'V8.GC_SCAVENGER', 'ParseHTML', 'HitTest'].includes(e.name)) add(e.name, e);
+  }
+  const show = (what: string, list: number[]) => list.length && console.log(`  ${what.padEnd(34)} n=${String(list.length).padStart(4)}  p50 ${pct(list, 50).toFixed(1)} ms  p95 ${pct(list, 95).toFixed(1)} ms  max ${Math.max(...list).toFixed(1)} ms`);
+  console.log('frame cost in thread CPU time (the task that runs the animation frame: script, style, layout, paint):');
+  show('all frames', frames.map((f) => f.cpu));
+  show('frames that laid out the DOM', frames.filter((f) => f.dom).map((f) => f.cpu));
+  show('canvas-only frames', frames.filter((f) => !f.dom).map((f) => f.cpu));
+  for (const [what, list] of [['DOM', frames.filter((f) => f.dom)], ['canvas-only', frames.filter((f) => !f.dom)]] as const) {
+    const sum = new Map<string, number>();
+    for (const f of list) for (const [k, v] of f.parts) sum.set(k, (sum.get(k) ?? 0) + v);
+    console.log(`  ${what} frames, mean per frame: ${[...sum].map(([k, v]) => `${k} ${(v / Math.max(1, list.length)).toFixed(1)}`).join(', ')}`);
+  }
+  console.log('renderer main thread while streaming (thread time; nested slices overlap):');
+  for (const [k, v] of [...by].sort((a, b) => b[1].cpu - a[1].cpu).slice(0, 16)) console.log(`  ${k.padEnd(22)} ${v.cpu.toFixed(0).padStart(6)} ms cpu ${v.wall.toFixed(0).padStart(6)} ms wall  ${String(v.n).padStart(6)}×  max ${v.max.toFixed(1)} ms`);
+}
+
 function pct(a: number[], p: number): number {
   if (!a.length) return NaN;
   const s = [...a].sort((x, y) => x - y);
@@ -53,6 +120,14 @@ async function main(): Promise<void> {
     await page.waitForTimeout(500);
     // BENCH_PROFILE=1: sample the page's CPU while streaming and print where the time went.
     const profiling = !!process.env.BENCH_PROFILE;
+    // BENCH_TRACE=1: trace the renderer while streaming and print where each frame's time went,
+    // in thread CPU time (not wall time, so other processes on the machine do not count).
+    const tracing = !!process.env.BENCH_TRACE;
+    const traceEvents: TraceEvent[] = [];
+    if (tracing) {
+      cdp.on('Tracing.dataCollected', (d) => traceEvents.push(...(d.value as unknown as TraceEvent[])));
+      await cdp.send('Tracing.start', { categories: 'devtools.timeline,disabled-by-default-devtools.timeline,blink', options: 'sampling-frequency=10000' } as never);
+    }
     const metrics = async () => {
       const { metrics: m } = (await cdp.send('Performance.getMetrics')) as { metrics: { name: string; value: number }[] };
       return Object.fromEntries(m.map((x) => [x.name, x.value]));
@@ -124,6 +199,12 @@ async function main(): Promise<void> {
       const n = profile.samples.length;
       console.log('CPU while streaming (self time):');
       for (const [k, v] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`  ${((100 * v) / n).toFixed(1).padStart(5)}%  ${k}`);
+    }
+    if (tracing) {
+      const done = new Promise<void>((r) => cdp.once('Tracing.tracingComplete', () => r()));
+      await cdp.send('Tracing.end');
+      await done;
+      printTrace(traceEvents);
     }
     await cdp.send('HeapProfiler.collectGarbage');
     const heap = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number; totalSize: number };

@@ -123,9 +123,10 @@ export function ExecList({ store }: { store: Store; seq?: number }) {
     const dur = ex.timeSource === 'arrival' ? '' : ex.end !== null ? formatDuration(ex.end - ex.start) : ex.status === 'running' ? `${formatDuration(now - ex.start)}…` : '';
     items.push(
       <div
-        // Keyed by execution: while following, rows already shown keep their DOM untouched and only
-        // the newcomers are laid out.
-        key={i}
+        // Keyed by place in the window, not by execution: while a run streams in, the rows shown
+        // turn over every update, and patching the text of rows already in the DOM is far cheaper
+        // than removing them all and building new ones.
+        key={k - first}
         id={`ex-${i}`}
         role="option"
         aria-selected={sel}
