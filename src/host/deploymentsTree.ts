@@ -30,6 +30,11 @@ export class DeploymentsTree implements vscode.TreeDataProvider<Node>, vscode.Di
     this.subs.push(deployments.onDidChange(() => this.refresh()));
   }
 
+  /** Whether a refresh is scheduled because something listed is busy (read-only; tests). */
+  get isPolling(): boolean {
+    return this.pollTimer !== undefined;
+  }
+
   refresh(node?: Node): void {
     if (!node) this.health.clear();
     this.changed.fire(node);
