@@ -49,6 +49,7 @@ export function run(): Promise<void> {
       require('./extension.test');
       require('./sessions.test');
       require('./e2e.test');
+      require('./resilience.test');
       // ---------------------------------------------------------------------------------------
 
       mocha.run((failures) => {
