@@ -23,9 +23,10 @@ suite('window reload mid-run', () => {
       this.timeout(120_000);
       const api = await extensionApi();
       await vscode.commands.executeCommand('langgraph.addDeployment', { name: 'Example', url: serverUrl() });
-      // 5 nodes of 3 s: the run goes on for a good while after the reload.
+      // 5 nodes of 6 s: the run goes on for ~18 s after the reload, usually longer than the
+      // window takes to come back, so the new host rejoins it live.
       const session = await vscode.commands.executeCommand<RunSession>('langgraph.startRun', {
-        url: serverUrl(), assistantId: 'slow', graphId: 'slow', input: { delay_ms: 3000 }, streamMode: ['updates'],
+        url: serverUrl(), assistantId: 'slow', graphId: 'slow', input: { delay_ms: 6000 }, streamMode: ['updates'],
       });
       assert.ok(session, 'startRun returned no session');
       await until('two node updates', () => nodesOf(session.events).length >= 2, 60_000);
@@ -58,11 +59,14 @@ suite('window reload mid-run', () => {
     assert.strictEqual(session.info.threadId, before.threadId);
     assert.deepStrictEqual(api.commands.sessions, [session], 'the new host has sessions it was not asked for');
     const client = await api.deployments.client(serverUrl());
-    const atRejoin = (await client.getRun(before.threadId, before.runId)).status;
-    console.log(`      (the run was ${atRejoin} when the new host rejoined it, having seen ${before.events.length} events before the reload)`);
 
     await session.done;
     assert.strictEqual(session.status.phase, 'done', session.status.message);
+    // Whether the rejoin caught the run still going depends on how fast the window came back;
+    // said, not asserted (the reload itself was mid-run: phase 1 checked).
+    const ended = Date.parse((await client.getRun(before.threadId, before.runId)).updated_at ?? '');
+    const live = Number.isFinite(ended) && ended > session.info.startedAt;
+    console.log(`      (the new host rejoined the run ${live ? `${((ended - session.info.startedAt) / 1000).toFixed(1)} s before it ended` : 'after it had ended'}; the old host had ${before.events.length} events)`);
     // Every event once: ids 0..n-1, each node once, the events of before the reload unchanged,
     // and the whole equal to the server's own replay of the run.
     assert.deepStrictEqual(session.events.map((e) => e.id), session.events.map((_, i) => String(i)), 'event ids are not 0..n-1');
