@@ -15,6 +15,7 @@ export interface ExtensionApi {
   deployments: Deployments;
   tree: DeploymentsTree;
   timeline: typeof TimelinePanel;
+  statusBar: RunStatusBar;
   recentLog: readonly string[];
 }
 
@@ -63,7 +64,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     }),
     { dispose: () => TimelinePanel.active?.dispose() },
   );
-  return { commands, sessionCommands: more, deployments, tree, timeline: TimelinePanel, recentLog };
+  return { commands, sessionCommands: more, deployments, tree, timeline: TimelinePanel, statusBar, recentLog };
 }
 
 export function deactivate(): void {}

@@ -420,8 +420,10 @@ export function workbenchUrl({ base, folder, extensionDevelopmentPath, extension
 }
 
 // Console errors every code-server session shows in this offline sandbox: the closed-source vsda
-// module is not shipped (404) and the Open VSX marketplace is unreachable. LGT_VSCODE_DEBUG=1 shows them.
-const NOISE = [/\/vsda\//, /open-vsx\.org/];
+// module is not shipped (404) and the Open VSX marketplace is unreachable; and, on a window reload
+// (the reload test), the web workbench's note that it cannot wait for shutdown joiners.
+// LGT_VSCODE_DEBUG=1 shows them.
+const NOISE = [/\/vsda\//, /open-vsx\.org/, /\[lifecycle\] Long running operations during shutdown are unsupported in the web/];
 export function isKnownNoise(text) {
   return process.env.LGT_VSCODE_DEBUG !== '1' && NOISE.some((re) => re.test(text));
 }

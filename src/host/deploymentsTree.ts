@@ -30,6 +30,11 @@ export class DeploymentsTree implements vscode.TreeDataProvider<Node>, vscode.Di
     this.subs.push(deployments.onDidChange(() => this.refresh()));
   }
 
+  /** Whether a refresh is scheduled because something listed is busy (read-only; tests). */
+  get isPolling(): boolean {
+    return this.pollTimer !== undefined;
+  }
+
   refresh(node?: Node): void {
     if (!node) this.health.clear();
     this.changed.fire(node);
@@ -74,6 +79,9 @@ export class DeploymentsTree implements vscode.TreeDataProvider<Node>, vscode.Di
         const t = n.thread;
         const item = new vscode.TreeItem(t.thread_id.slice(0, 8), vscode.TreeItemCollapsibleState.Collapsed);
         item.description = [t.status, relTime(t.updated_at)].filter(Boolean).join(' · ');
+        // The label is a short prefix, and the server's ids are time-ordered (UUIDv7): threads made
+        // within a minute share it. Screen readers (and tests) get the whole id.
+        item.accessibilityInformation = { label: `Thread ${t.thread_id}, ${item.description}` };
         item.tooltip = `thread ${t.thread_id}\nstatus ${t.status ?? '?'}\nupdated ${t.updated_at ?? '?'}`;
         item.iconPath = new vscode.ThemeIcon(t.status === 'interrupted' ? 'debug-pause' : t.status === 'error' ? 'error' : t.status === 'busy' ? 'sync~spin' : 'comment-discussion');
         item.contextValue = `thread.${t.status ?? 'idle'}`;
@@ -85,6 +93,7 @@ export class DeploymentsTree implements vscode.TreeDataProvider<Node>, vscode.Di
         const item = new vscode.TreeItem(r.run_id.slice(0, 8), vscode.TreeItemCollapsibleState.None);
         const took = r.status !== 'running' && r.status !== 'pending' ? duration(r.created_at, r.updated_at) : undefined;
         item.description = [r.status, took, relTime(r.created_at)].filter(Boolean).join(' · ');
+        item.accessibilityInformation = { label: `Run ${r.run_id}, ${item.description}` };
         item.tooltip = `run ${r.run_id}\nthread ${r.thread_id}\nstatus ${r.status}\ncreated ${r.created_at ?? '?'}`;
         item.iconPath = runIcon(r.status);
         item.contextValue = `run.${r.status}`;

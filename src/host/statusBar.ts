@@ -9,10 +9,16 @@ export class RunStatusBar implements vscode.Disposable {
   private session: RunSession | undefined;
   private timer: ReturnType<typeof setInterval> | undefined;
   private subs: vscode.Disposable[] = [];
+  private visible = false;
 
   constructor() {
     this.item.name = 'LangGraph Run';
     this.item.command = 'langgraph.openTimeline';
+  }
+
+  /** What the item shows now (read-only; the integration tests check it). */
+  get shown(): { visible: boolean; text: string; tooltip: string } {
+    return { visible: this.visible, text: this.item.text, tooltip: typeof this.item.tooltip === 'string' ? this.item.tooltip : this.item.tooltip?.value ?? '' };
   }
 
   track(s: RunSession): void {
@@ -24,7 +30,10 @@ export class RunStatusBar implements vscode.Disposable {
 
   private update(): void {
     const s = this.session;
-    if (!s) return this.item.hide();
+    if (!s) {
+      this.visible = false;
+      return this.item.hide();
+    }
     const elapsed = formatElapsed(Date.now() - s.info.startedAt);
     const last = lastNode(s);
     const phase = s.status.phase;
@@ -33,6 +42,7 @@ export class RunStatusBar implements vscode.Disposable {
     this.item.tooltip = `LangGraph run ${s.info.runId ?? ''}\n${phase}${s.status.message ? `: ${s.status.message}` : ''}\n${s.events.length} events — click to open the timeline`;
     this.item.backgroundColor = phase === 'error' ? new vscode.ThemeColor('statusBarItem.errorBackground') : phase === 'reconnecting' ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     this.item.show();
+    this.visible = true;
     if (s.active && !this.timer) this.timer = setInterval(() => this.update(), 1000);
     if (!s.active && this.timer) {
       clearInterval(this.timer);

@@ -1,12 +1,15 @@
 // A loopback TCP proxy that sits in front of a real server and breaks chosen responses: it cuts
-// the connection after exactly N response bytes (FIN or RST), or stalls it (stops forwarding,
-// keeps the socket open, like a black-holed link). Requests are parsed just enough (head +
+// the connection after exactly N response bytes (FIN or RST), stalls it (stops forwarding, keeps
+// the socket open, like a black-holed link), or holds it (keeps what the server sends until the
+// test calls release(), then delivers all of it: a link that is slow for as long as a test needs
+// to look at the client's "reconnecting" state). Requests are parsed just enough (head +
 // Content-Length body) to know which response is which on a keep-alive connection.
 import net from 'node:net';
 
 export type Fault =
   | { at: number; how?: 'fin' | 'rst' } // forward `at` response bytes, then drop the connection
-  | { at: number; how: 'stall' }; // forward `at` bytes, then forward nothing more
+  | { at: number; how: 'stall' } // forward `at` bytes, then forward nothing more
+  | { at: number; how: 'hold' }; // forward `at` bytes, then keep the rest until release()
 
 export interface ProxiedRequest {
   method: string;
@@ -37,6 +40,8 @@ export interface FaultProxy {
   readonly matched: number;
   /** Replace the plan (applies to the next matching request onwards). */
   setPlan(plan: FaultProxyOptions['plan']): void;
+  /** Deliver what held responses kept back, and let them flow from now on. */
+  release(): void;
   close(): Promise<void>;
 }
 
@@ -49,6 +54,7 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
   let matched = 0;
   const requests: ProxiedRequest[] = [];
   const sockets = new Set<net.Socket>();
+  const held = new Set<() => void>();
 
   const nextFault = (req: { method: string; path: string; headers: Record<string, string> }): Fault | null => {
     if (!match(req.method, req.path)) return null;
@@ -65,6 +71,10 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
     // Request parsing state: a head being collected, or body bytes still to skip.
     let head = Buffer.alloc(0);
     let bodyLeft = 0;
+    // A held response: the bytes kept back (null = not holding), and whether it was released.
+    let holding: Buffer[] | null = null;
+    let released = false;
+    let closeAfterRelease = false;
 
     const kill = (how: 'fin' | 'rst') => {
       broken = true;
@@ -99,16 +109,34 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
         }
         bodyLeft = Number(headers['content-length'] ?? 0) || 0;
         current = { method, path, headers, fault: nextFault({ method, path, headers }), applied: false, bytes: 0 };
+        released = false;
         requests.push(current);
       }
       upstream.write(buf);
     });
 
+    const flush = () => {
+      held.delete(flush);
+      released = true;
+      const kept = holding ?? [];
+      holding = null;
+      for (const b of kept) {
+        if (current) current.bytes += b.length;
+        client.write(b);
+      }
+      // The server closed while the response was held: close after delivering it.
+      if (closeAfterRelease) client.end(() => done());
+    };
+
     upstream.on('data', (buf: Buffer) => {
       if (broken) return;
+      if (holding) {
+        holding.push(buf);
+        return;
+      }
       const req = current;
       const fault = req?.fault;
-      if (!req || !fault) {
+      if (!req || !fault || (fault.how === 'hold' && released)) {
         if (req) req.bytes += buf.length;
         client.write(buf);
         return;
@@ -123,6 +151,11 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
         client.write(buf.subarray(0, room));
       }
       req.applied = true;
+      if (fault.how === 'hold') {
+        holding = room < buf.length ? [buf.subarray(Math.max(0, room))] : [];
+        held.add(flush);
+        return;
+      }
       if (fault.how === 'stall') {
         // Swallow everything from now on; the client only learns by its own watchdog.
         broken = true;
@@ -133,6 +166,7 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
     });
 
     const done = () => {
+      held.delete(flush);
       sockets.delete(client);
       sockets.delete(upstream);
       client.destroy();
@@ -141,6 +175,10 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
     client.on('close', done);
     client.on('error', () => undefined);
     upstream.on('close', () => {
+      if (holding) {
+        closeAfterRelease = true;
+        return;
+      }
       // A stalled link stays open until the client gives up.
       if (!(broken && current?.fault?.how === 'stall')) done();
     });
@@ -157,6 +195,9 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
     },
     setPlan(p) {
       plan = p ?? [];
+    },
+    release() {
+      for (const f of [...held]) f();
     },
     close: async () => {
       for (const s of sockets) s.destroy();

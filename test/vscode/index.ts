@@ -13,6 +13,8 @@
 // calls whose first argument is not a string — the wrapper below formats them into one string.
 import Mocha from 'mocha';
 import { format } from 'node:util';
+import * as vscode from 'vscode';
+import { reloadRequested, takeReloadMarker, writeReloadMarker } from './reloadPhase';
 
 /** Must equal TEST_OUTPUT_MARK in scripts/vscode/launcher.mjs. */
 const TEST_OUTPUT_MARK = '\u2063lgt-test\u2063';
@@ -34,31 +36,53 @@ function tagConsole(): () => void {
 }
 
 export function run(): Promise<void> {
+  // After a window reload (see reloadPhase.ts) this host runs phase 2 of the reload test only.
+  const resumed = takeReloadMarker();
   const mocha = new Mocha({ ui: 'tdd', color: false, reporter: 'spec', timeout: 60_000 });
-  if (process.env.LGT_TEST_GREP) mocha.grep(process.env.LGT_TEST_GREP);
+  if (process.env.LGT_TEST_GREP && !resumed) mocha.grep(process.env.LGT_TEST_GREP);
   // The spec reporter captured console.log when mocha was loaded: route it through the tagged console.
   Mocha.reporters.Base.consoleLog = (...args: unknown[]) => console.log(...args);
 
   const restore = tagConsole();
+  let reloading = false;
   return new Promise<void>((resolve, reject) => {
     try {
       mocha.suite.emit('pre-require', globalThis, 'dist/test/vscode/index.js', mocha);
 
       // ---- suites: one require() per suite file (static paths, so esbuild bundles them) ----
-      require('./smoke.test');
-      require('./extension.test');
-      require('./sessions.test');
-      require('./bigRun.test');
-      require('./e2e.test');
+      if (!resumed) {
+        require('./smoke.test');
+        require('./extension.test');
+        require('./sessions.test');
+        require('./bigRun.test');
+        require('./e2e.test');
+        require('./resilience.test');
+      }
+      require('./reload.test'); // last: phase 1 ends this host by reloading the window
       // ---------------------------------------------------------------------------------------
 
-      mocha.run((failures) => {
-        if (failures > 0) reject(new Error(`${failures} test(s) failed.`));
+      if (resumed) console.log(`\n  after the window reload (phase 1: ${resumed.phase1.passes} passing, ${resumed.phase1.failures} failing):`);
+      const runner = mocha.run((failures) => {
+        const reload = resumed ? undefined : reloadRequested();
+        if (reload) {
+          // Phase 1 has reported; the reloaded window runs phase 2 and settles the run.
+          reloading = true;
+          writeReloadMarker(reload, { passes: runner.stats?.passes ?? 0, failures });
+          console.log('  reloading the window for phase 2 of the reload test…');
+          void vscode.commands.executeCommand('workbench.action.reloadWindow');
+          // The reload ends this extension host. Should it not, fail rather than hang.
+          setTimeout(() => reject(new Error('the window did not reload within 120 s')), 120_000).unref?.();
+          return;
+        }
+        const total = failures + (resumed?.phase1.failures ?? 0);
+        if (total > 0) reject(new Error(`${total} test(s) failed${resumed?.phase1.failures ? ` (${resumed.phase1.failures} before the window reload)` : ''}.`));
         else resolve();
       });
     } catch (err) {
       console.error(err instanceof Error ? err.stack ?? err.message : String(err));
       reject(err);
     }
-  }).finally(restore);
+  }).finally(() => {
+    if (!reloading) restore();
+  });
 }

@@ -7,6 +7,7 @@
 // Exit code = test result. Env passed on to the extension host (via runTests' extensionTestsEnv):
 // LGT_* variables of this process, plus whatever a caller puts in `extraEnv` of runVSCodeTests().
 import { runTests } from '@vscode/test-electron';
+import { randomUUID } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -43,6 +44,8 @@ export async function runVSCodeTests({
   const extensionTestsEnv = {
     ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('LGT_'))),
     ...extraEnv,
+    // Tells this run's markers from another's (the reload test's two phases, test/vscode/reloadPhase.ts).
+    LGT_TEST_RUN_ID: randomUUID(),
   };
   try {
     return await runTests({
