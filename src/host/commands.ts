@@ -8,6 +8,7 @@ import { RunSession } from './runSession';
 import { TimelinePanel } from './timelinePanel';
 import { log } from './log';
 import { askInput, pickThread } from './runInput';
+import { shortId } from '../shared/ids';
 
 export interface StartRunArgs {
   url?: string;
@@ -215,7 +216,7 @@ export class Commands {
       try {
         await client.cancelRun(node.thread.thread_id, node.run.run_id, { action: 'interrupt' });
         this.sessions.find((x) => x.info.runId === node.run.run_id)?.cancel();
-        void vscode.window.showInformationMessage(`Cancelled run ${node.run.run_id.slice(0, 8)}.`);
+        void vscode.window.showInformationMessage(`Cancelled run ${shortId(node.run.run_id)}.`);
       } catch (e) {
         void vscode.window.showErrorMessage(`Could not cancel the run: ${(e as Error).message}`);
       }

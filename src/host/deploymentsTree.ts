@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { LangGraphClient, LangGraphError, type Assistant, type Run, type Thread } from '../client';
 import type { Deployment, Deployments } from './deployments';
 import { log } from './log';
+import { shortId } from '../shared/ids';
 
 export type Node =
   | { kind: 'deployment'; deployment: Deployment }
@@ -77,7 +78,7 @@ export class DeploymentsTree implements vscode.TreeDataProvider<Node>, vscode.Di
       }
       case 'thread': {
         const t = n.thread;
-        const item = new vscode.TreeItem(t.thread_id.slice(0, 8), vscode.TreeItemCollapsibleState.Collapsed);
+        const item = new vscode.TreeItem(shortId(t.thread_id), vscode.TreeItemCollapsibleState.Collapsed);
         item.description = [t.status, relTime(t.updated_at)].filter(Boolean).join(' · ');
         // The label is a short prefix, and the server's ids are time-ordered (UUIDv7): threads made
         // within a minute share it. Screen readers (and tests) get the whole id.
@@ -90,7 +91,7 @@ export class DeploymentsTree implements vscode.TreeDataProvider<Node>, vscode.Di
       }
       case 'run': {
         const r = n.run;
-        const item = new vscode.TreeItem(r.run_id.slice(0, 8), vscode.TreeItemCollapsibleState.None);
+        const item = new vscode.TreeItem(shortId(r.run_id), vscode.TreeItemCollapsibleState.None);
         const took = r.status !== 'running' && r.status !== 'pending' ? duration(r.created_at, r.updated_at) : undefined;
         item.description = [r.status, took, relTime(r.created_at)].filter(Boolean).join(' · ');
         item.accessibilityInformation = { label: `Run ${r.run_id}, ${item.description}` };

@@ -5,6 +5,7 @@ import { LangGraphClient, LangGraphError, fetchRunExtras, runErrorOf, type Conne
 import { isRecord, type RunEvent } from '../shared/events';
 import type { SessionInfo, SessionStatus } from '../shared/protocol';
 import { log } from './log';
+import { shortId } from '../shared/ids';
 
 export interface StartSpec {
   client: LangGraphClient;
@@ -94,7 +95,7 @@ export class RunSession implements vscode.Disposable {
   static join(spec: { client: LangGraphClient; deploymentName: string; assistantId: string; graphId?: string; threadId: string; runId: string; status?: string }): RunSession {
     const s = new RunSession({
       id: `s${++counter}`,
-      title: `${spec.graphId ?? spec.assistantId} · run ${spec.runId.slice(0, 8)}`,
+      title: `${spec.graphId ?? spec.assistantId} · run ${shortId(spec.runId)}`,
       deploymentName: spec.deploymentName,
       url: spec.client.baseUrl,
       assistantId: spec.assistantId,

@@ -10,6 +10,7 @@ import { findNodeSource } from './nodeSource';
 import { RunSession } from './runSession';
 import { TimelinePanel } from './timelinePanel';
 import { log } from './log';
+import { shortId } from '../shared/ids';
 
 export class SessionCommands {
   constructor(
@@ -29,7 +30,7 @@ export class SessionCommands {
     const file = arg?.file ?? (await vscode.window.showSaveDialog({
       title: 'Export LangGraph Run',
       filters: { 'LangGraph run (JSON Lines)': ['jsonl'] },
-      defaultUri: vscode.Uri.joinPath(vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(require('node:os').homedir()), `${s.info.graphId ?? 'run'}-${(s.info.runId ?? 'unknown').slice(0, 8)}.jsonl`),
+      defaultUri: vscode.Uri.joinPath(vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(require('node:os').homedir()), `${s.info.graphId ?? 'run'}-${shortId(s.info.runId ?? 'unknown')}.jsonl`),
     }));
     if (!file) return undefined;
     const text = serializeRecording({
@@ -105,7 +106,7 @@ export class SessionCommands {
       const values = (state.tasks ?? []).flatMap((t) => (isRecord(t) && Array.isArray(t.interrupts) ? t.interrupts : [])).map((i) => (isRecord(i) && 'value' in i ? i.value : i));
       const asks = values.length ? values.map((v) => (typeof v === 'string' ? v : JSON.stringify(v))).join('; ') : state.next.length ? `paused before ${state.next.join(', ')} (breakpoint)` : 'nothing is pending on this thread';
       const text = await vscode.window.showInputBox({
-        title: `Resume thread ${threadId!.slice(0, 8)}`,
+        title: `Resume thread ${shortId(threadId!)}`,
         prompt: `The interrupt asks: ${asks.slice(0, 300)} — resume value as JSON`,
         value: '"yes"',
         ignoreFocusOut: true,
@@ -143,7 +144,7 @@ export class SessionCommands {
     const pick = (arg.step !== undefined && arg.step >= 0 ? before.find((h) => stepOf(h) === arg.step! - 1) : undefined) ?? before[0];
     const checkpointId = pick?.checkpoint?.checkpoint_id;
     if (!checkpointId) {
-      void vscode.window.showWarningMessage(`No checkpoint of thread ${s.info.threadId.slice(0, 8)} runs "${arg.node}" next; cannot fork from it.`);
+      void vscode.window.showWarningMessage(`No checkpoint of thread ${shortId(s.info.threadId)} runs "${arg.node}" next; cannot fork from it.`);
       return undefined;
     }
     log.info(`fork: thread ${s.info.threadId} from checkpoint ${checkpointId} (before ${arg.node})`);
