@@ -46,7 +46,8 @@ export class RunSession implements vscode.Disposable {
   static fromRecording(info: Omit<SessionInfo, 'id'>, events: RunEvent[], extras?: Record<string, unknown>): RunSession {
     const s = new RunSession({ ...info, id: `s${++counter}` });
     s.extras = extras;
-    s.events.push(...events);
+    // Not push(...events): a spread of a few hundred thousand items overflows the stack.
+    for (const e of events) s.events.push(e);
     s.status = { phase: 'recorded', message: `${events.length} recorded events` };
     return s;
   }

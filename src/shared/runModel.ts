@@ -1182,7 +1182,8 @@ export class RunModel {
       if (wasOpen && !this.ended) steps[steps.length - 1].closed = false;
     }
     g.steps.length = 0;
-    g.steps.push(...steps);
+    // Not push(...steps): a spread of 100,000+ items overflows the stack.
+    for (const st of steps) g.steps.push(st);
     this.histCursor = this.rangeStart(this.currentRun);
   }
 
@@ -1287,7 +1288,7 @@ export function diffStates(a: State, b: State, reducers: Reducers = new Reducers
       }
       continue;
     }
-    out.push(...diffValues(materializeValue(va), materializeValue(vb), {}, [k]));
+    for (const c of diffValues(materializeValue(va), materializeValue(vb), {}, [k])) out.push(c);
   }
   return out;
 }
