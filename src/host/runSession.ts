@@ -6,6 +6,8 @@ import { isRecord, type RunEvent } from '../shared/events';
 import type { SessionInfo, SessionStatus } from '../shared/protocol';
 import { log } from './log';
 import { shortId } from '../shared/ids';
+import { FIRST_SLICE } from '../shared/panelFeed';
+import type { RecordingReader } from '../shared/recording';
 
 export interface StartSpec {
   client: LangGraphClient;
@@ -22,6 +24,8 @@ export interface StartSpec {
 }
 
 let counter = 0;
+/** Events of a big recording read per turn of the event loop (~15 ms of parsing: the host stays responsive). */
+const READ_SLICE = 5_000;
 
 export class RunSession implements vscode.Disposable {
   readonly events: RunEvent[] = [];
@@ -49,6 +53,40 @@ export class RunSession implements vscode.Disposable {
     // Not push(...events): a spread of a few hundred thousand items overflows the stack.
     for (const e of events) s.events.push(e);
     s.status = { phase: 'recorded', message: `${events.length} recorded events` };
+    return s;
+  }
+
+  /**
+   * A recording read as it is shown: the first events at once (the panel paints them), the rest a
+   * slice per turn of the event loop, so a big file neither delays the panel nor blocks the
+   * extension host. `done` resolves when all is read; a bad line later in the file ends the
+   * session in `error`, naming the line, with what came before it kept.
+   */
+  static readRecording(info: Omit<SessionInfo, 'id'>, reader: RecordingReader, extras?: Record<string, unknown>): RunSession {
+    const first = reader.read(FIRST_SLICE);
+    if (reader.done) return RunSession.fromRecording(info, first, extras);
+    const s = new RunSession({ ...info, id: `s${++counter}` });
+    s.extras = extras;
+    for (const e of first) s.events.push(e);
+    s.status = { phase: 'loading', message: 'reading the recording…' };
+    (s as { done: Promise<void> }).done = (async () => {
+      try {
+        while (!reader.done) {
+          await new Promise((r) => setImmediate(r));
+          if (s.abort.signal.aborted) return;
+          const from = s.events.length;
+          const batch = reader.read(READ_SLICE);
+          for (const e of batch) s.events.push(e);
+          if (batch.length) s.onEventsEmitter.fire({ from, events: batch });
+        }
+        s.setStatus({ phase: 'recorded', message: `${s.events.length} recorded events` });
+      } catch (e) {
+        const message = `${(e as Error).message} — showing the ${s.events.length} events before it`;
+        log.warn(`recording: ${message}`);
+        s.setStatus({ phase: 'error', message });
+        void vscode.window.showErrorMessage(`The recording is damaged: ${message}.`);
+      }
+    })();
     return s;
   }
 

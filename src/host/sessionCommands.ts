@@ -1,7 +1,7 @@
 // Commands on runs and threads beyond starting one: export / open recordings, resume an
 // interrupt, copy ids, delete a thread, go to a node's source.
 import * as vscode from 'vscode';
-import { parseRecording, serializeRecording } from '../shared/recording';
+import { RecordingReader, serializeRecording } from '../shared/recording';
 import { isRecord } from '../shared/events';
 import type { Commands } from './commands';
 import type { Deployments } from './deployments';
@@ -54,22 +54,22 @@ export class SessionCommands {
       file = picked?.[0];
     }
     if (!file) return undefined;
-    let rec;
     try {
-      rec = parseRecording(new TextDecoder().decode(await vscode.workspace.fs.readFile(file)));
+      const reader = new RecordingReader(new TextDecoder().decode(await vscode.workspace.fs.readFile(file)));
+      // The first events are read now: a file that is not a recording fails here, before a panel opens.
+      const h = reader.header;
+      const session = RunSession.readRecording(
+        { title: `${h.assistantId ?? 'run'} (recorded)`, url: h.url, assistantId: h.assistantId, graphId: h.assistantId, threadId: h.threadId, runId: h.runId, streamMode: h.streamMode, startedAt: h.startedAt, input: h.input },
+        reader,
+        h.extras,
+      );
+      this.commands.adopt(session);
+      TimelinePanel.createOrShow(this.extensionUri, session);
+      return session;
     } catch (e) {
       void vscode.window.showErrorMessage(`Cannot open ${vscode.workspace.asRelativePath(file)}: ${(e as Error).message}`);
       return undefined;
     }
-    const h = rec.header;
-    const session = RunSession.fromRecording(
-      { title: `${h.assistantId ?? 'run'} (recorded)`, url: h.url, assistantId: h.assistantId, graphId: h.assistantId, threadId: h.threadId, runId: h.runId, streamMode: h.streamMode, startedAt: h.startedAt, input: h.input },
-      rec.events,
-      h.extras,
-    );
-    this.commands.adopt(session);
-    TimelinePanel.createOrShow(this.extensionUri, session);
-    return session;
   }
 
   /** Resume an interrupted thread: show what the interrupt asks, take the resume value as JSON. */

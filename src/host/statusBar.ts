@@ -37,7 +37,7 @@ export class RunStatusBar implements vscode.Disposable {
     const elapsed = formatElapsed(Date.now() - s.info.startedAt);
     const last = lastNode(s);
     const phase = s.status.phase;
-    const icon = s.active ? (phase === 'reconnecting' ? '$(debug-disconnect)' : '$(sync~spin)') : phase === 'error' ? '$(error)' : phase === 'interrupted' ? '$(debug-pause)' : phase === 'cancelled' ? '$(circle-slash)' : '$(pass)';
+    const icon = s.active ? (phase === 'reconnecting' ? '$(debug-disconnect)' : '$(sync~spin)') : phase === 'error' ? '$(error)' : phase === 'interrupted' ? '$(debug-pause)' : phase === 'cancelled' ? '$(circle-slash)' : phase === 'loading' ? '$(cloud-download)' : '$(pass)';
     this.item.text = `${icon} ${s.info.title}${last ? ` · ${last}` : ''}${s.active ? ` · ${elapsed}` : ''}`;
     this.item.tooltip = `LangGraph run ${s.info.runId ?? ''}\n${phase}${s.status.message ? `: ${s.status.message}` : ''}\n${s.events.length} events — click to open the timeline`;
     this.item.backgroundColor = phase === 'error' ? new vscode.ThemeColor('statusBarItem.errorBackground') : phase === 'reconnecting' ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;

@@ -43,33 +43,96 @@ export class RecordingParseError extends Error {
 }
 
 export function parseRecording(text: string): Recording {
-  const lines = text.split(/\r?\n/);
-  let header: RecordingHeader | null = null;
+  const r = new RecordingReader(text);
   const events: RunEvent[] = [];
-  lines.forEach((raw, i) => {
-    const line = raw.trim();
-    if (!line) return;
+  for (let more = r.read(Infinity); more.length; more = r.read(Infinity)) for (const e of more) events.push(e);
+  return { header: r.header, events };
+}
+
+/**
+ * Reads a recording a few lines at a time, so a big one can be shown while the rest is read (and
+ * the reader never blocks for long). The header is read by the constructor; `read` returns the next
+ * events (none at the end) and throws a RecordingParseError naming the bad line.
+ */
+export class RecordingReader {
+  readonly header: RecordingHeader;
+  private pos = 0;
+  private lineNo = 0;
+
+  constructor(private readonly text: string) {
+    let header: RecordingHeader | null = null;
+    for (let line = this.nextLine(); line !== null; line = this.nextLine()) {
+      if (!line) continue;
+      const v = this.parse(line);
+      if (v.type !== 'run') throw new RecordingParseError(this.lineNo, 'the first line must describe the run ({"type":"run",…}). Is this a LangGraph Timeline recording?');
+      header = { ...(v as unknown as RecordingHeader), startedAt: typeof v.startedAt === 'number' ? v.startedAt : 0 };
+      break;
+    }
+    if (!header) throw new RecordingParseError(1, 'the file is empty');
+    this.header = header;
+  }
+
+  get done(): boolean {
+    return this.pos >= this.text.length && !this.failed;
+  }
+
+  /** Share of the text read so far (0–1), for progress. */
+  get progress(): number {
+    return this.text.length ? Math.min(1, this.pos / this.text.length) : 1;
+  }
+
+  /** Up to `max` further events. A bad line ends the slice before it; the next read throws. */
+  read(max: number): RunEvent[] {
+    if (this.failed) throw this.failed;
+    const events: RunEvent[] = [];
+    try {
+      this.readInto(events, max);
+    } catch (e) {
+      if (!events.length) throw e;
+      this.failed = e as Error;
+    }
+    return events;
+  }
+
+  private failed: Error | null = null;
+
+  private readInto(events: RunEvent[], max: number): void {
+    while (events.length < max) {
+      const line = this.nextLine();
+      if (line === null) break;
+      if (!line) continue;
+      const v = this.parse(line);
+      if (typeof v.event !== 'string') throw new RecordingParseError(this.lineNo, 'an event line needs a string "event"');
+      events.push({
+        id: typeof v.id === 'string' ? v.id : v.id === null || v.id === undefined ? null : String(v.id),
+        event: v.event,
+        ns: Array.isArray(v.ns) ? v.ns.map(String) : [],
+        data: v.data,
+        t: typeof v.t === 'number' ? v.t : 0,
+      });
+    }
+  }
+
+  /** The next line, trimmed (null at the end). */
+  private nextLine(): string | null {
+    const text = this.text;
+    if (this.pos >= text.length) return null;
+    let end = text.indexOf('\n', this.pos);
+    if (end < 0) end = text.length;
+    const line = text.slice(this.pos, end).trim();
+    this.pos = end + 1;
+    this.lineNo++;
+    return line;
+  }
+
+  private parse(line: string): Record<string, unknown> {
     let v: unknown;
     try {
       v = JSON.parse(line);
     } catch (e) {
-      throw new RecordingParseError(i + 1, `not JSON (${(e as Error).message})`);
+      throw new RecordingParseError(this.lineNo, `not JSON (${(e as Error).message})`);
     }
-    if (!isRecord(v)) throw new RecordingParseError(i + 1, 'expected a JSON object');
-    if (header === null) {
-      if (v.type !== 'run') throw new RecordingParseError(i + 1, 'the first line must describe the run ({"type":"run",…}). Is this a LangGraph Timeline recording?');
-      header = { ...(v as unknown as RecordingHeader), startedAt: typeof v.startedAt === 'number' ? v.startedAt : 0 };
-      return;
-    }
-    if (typeof v.event !== 'string') throw new RecordingParseError(i + 1, 'an event line needs a string "event"');
-    events.push({
-      id: typeof v.id === 'string' ? v.id : v.id === null || v.id === undefined ? null : String(v.id),
-      event: v.event,
-      ns: Array.isArray(v.ns) ? v.ns.map(String) : [],
-      data: v.data,
-      t: typeof v.t === 'number' ? v.t : 0,
-    });
-  });
-  if (!header) throw new RecordingParseError(1, 'the file is empty');
-  return { header, events };
+    if (!isRecord(v)) throw new RecordingParseError(this.lineNo, 'expected a JSON object');
+    return v;
+  }
 }

@@ -40,6 +40,11 @@ suite('big runs', () => {
       tap(); // a panel made by the command has not been sent anything yet: it waits for `ready`
       assert.ok(s, 'no session');
       const id = s.info.id;
+      // The host reads a big file a slice at a time after the first events (the panel is already
+      // showing those); the session is done when all of it is read.
+      assert.ok(s.events.length < executions * 3, `the command returned only after reading all ${s.events.length} events`);
+      await s.done;
+      assert.strictEqual(s.status.phase, 'recorded', s.status.message);
       const total = s.events.length;
       assert.strictEqual(total, executions * 3);
       assert.ok(total > FIRST_SLICE + SLICE, 'the recording must need several slices');
@@ -47,7 +52,7 @@ suite('big runs', () => {
       const mine = reports.filter((r) => r.sessionId === id && r.events > 0);
       // Figures, not assertions (this machine's load varies): from the command to the panel's first
       // report of something drawn, and to all of it.
-      console.log(`      ${total.toLocaleString('en-US')} events: the command read them in ${opened - t0} ms; ${mine[0].at - t0} ms to the first drawn report (${mine[0].events} events), ${mine[mine.length - 1].at - t0} ms to all`);
+      console.log(`      ${total.toLocaleString('en-US')} events: the command returned in ${opened - t0} ms; ${mine[0].at - t0} ms to the first drawn report (${mine[0].events} events), ${mine[mine.length - 1].at - t0} ms to all`);
       assert.ok(mine.length >= 2, `the panel reported ${mine.length} times`);
       assert.ok(mine[0].events <= FIRST_SLICE, `first paint already had ${mine[0].events} events: the snapshot was not sliced`);
       assert.strictEqual(mine[mine.length - 1].executions, executions);
@@ -59,6 +64,7 @@ suite('big runs', () => {
       assert.strictEqual(snaps.length, 1, JSON.stringify(posted));
       assert.ok(snaps[0].events <= FIRST_SLICE, `the snapshot carried ${snaps[0].events} events`);
       assert.strictEqual(snaps[0].phase, 'loading');
+      assert.ok(posted.some((m) => m.type === 'session/events' && m.events > 0), 'no slice was sent');
       const slices = posted.filter((m) => m.type === 'session/events');
       assert.ok(slices.every((m) => m.events <= SLICE), JSON.stringify(slices));
       assert.strictEqual(snaps[0].events + slices.reduce((n, m) => n + m.events, 0), total);
@@ -66,6 +72,28 @@ suite('big runs', () => {
       assert.deepStrictEqual([last.type, last.phase], ['session/status', 'recorded']);
     } finally {
       sub.dispose();
+      await vscode.workspace.fs.delete(file);
+    }
+  });
+
+  test('a recording damaged past its first slice: the events before the bad line are shown, and it is named', async function () {
+    this.timeout(120_000);
+    const api = await extensionApi();
+    const lines = generate(10_000).trim().split('\n');
+    const badLine = 25_000; // 1-based, in the file (line 1 is the header)
+    lines[badLine - 1] = '{"id":"x","event":"updates","data":{'; // cut off mid-object
+    const file = vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0].uri, 'damaged-run.jsonl');
+    await vscode.workspace.fs.writeFile(file, new TextEncoder().encode(lines.join('\n') + '\n'));
+    try {
+      const s = await vscode.commands.executeCommand<RunSession>('langgraph.openRecording', { file });
+      assert.ok(s, 'the panel did not open: the damage is past the first slice');
+      await s.done;
+      assert.strictEqual(s.status.phase, 'error');
+      assert.match(s.status.message ?? '', new RegExp(`^Line ${badLine}: not JSON`));
+      assert.strictEqual(s.events.length, badLine - 2, 'the events before the bad line are kept');
+      await until('the panel to draw what was read', () => api.timeline.lastRendered?.sessionId === s.info.id && api.timeline.lastRendered.events === badLine - 2, 60_000);
+      assert.ok(api.recentLog.some((l) => l.includes(`Line ${badLine}`)), 'the log does not name the bad line');
+    } finally {
       await vscode.workspace.fs.delete(file);
     }
   });
