@@ -183,7 +183,8 @@ export class Commands {
     void session.done.then(() => {
       this.tree.refresh();
       if (session.status.phase === 'error') {
-        void vscode.window.showErrorMessage(`LangGraph run failed: ${session.status.message ?? 'unknown error'}`, 'Show Log').then((c) => {
+        // The message already says what failed ("The run failed: …", "Cannot reach …"): name the run.
+        void vscode.window.showErrorMessage(`LangGraph run "${session.info.title}": ${session.status.message ?? 'it failed for an unknown reason'}`, 'Show Log').then((c) => {
           if (c) void vscode.commands.executeCommand('langgraph.showLog');
         });
       }

@@ -284,8 +284,19 @@ describe('navigation', () => {
     // The search judges executions in slices: wait until it has counted its matches (a slow,
     // loaded machine otherwise presses Enter before there is anything to jump to).
     await page.waitForFunction(() => [...document.querySelectorAll('.field-count')].some((e) => (e.textContent ?? '').trim() === '4'));
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'search', 'the search box lost the focus');
     await page.keyboard.press('Enter');
-    await page.locator('.detail h2').waitFor();
+    // Once (in one CI run of many, on a loaded machine) the detail never showed a heading here:
+    // say what the page looked like if it happens again.
+    await page.locator('.detail h2').waitFor({ timeout: 20_000 }).catch(async (e: Error) => {
+      const state = await page.evaluate(() => ({
+        active: `${document.activeElement?.tagName}#${document.activeElement?.id}`,
+        search: (document.querySelector('#search') as HTMLInputElement | null)?.value,
+        counts: [...document.querySelectorAll('.field-count')].map((x) => x.textContent),
+        detail: document.querySelector('.detail')?.textContent?.slice(0, 200),
+      }));
+      throw new Error(`${e.message}\npage: ${JSON.stringify(state)}\nsaved UI: ${JSON.stringify(await savedUi(page))}`);
+    });
     const firstHit = await page.locator('.detail h2').textContent();
     await page.keyboard.press('Enter');
     await page.waitForFunction((first) => document.querySelector('.detail h2')?.textContent !== first, firstHit);
