@@ -26,100 +26,16 @@
 // "after" carries the server's value, so the chain always lands on the server's state. A key
 // nobody in the step wrote is news about an earlier step, and goes to its last writer.
 import { isRecord, nsNode, type RunEvent } from './events';
-import { diffValues, deepEqual, type Change } from './diff';
+import { deepEqual, type Change } from './diff';
 import {
-  IdIndex, PVec, Reducers, applyWrites, coerceMessage, fromPlain, inferReducer, materialize, materializeValue, reconcile, reducersFromSchema,
+  IdIndex, PVec, Reducers, applyWrites, coerceMessage, fromPlain, inferReducer, materialize, reconcile, reducersFromSchema,
   type ApplyContext, type ReducerKind, type State,
 } from './state';
+import type { Execution, InterruptInfo, ModelExtras, ModelOptions, RunPhase, RunSummary, StepSource, TimeSource } from './model/types';
+import { awaitKey, diffStates, errorOf, parseError, resultToWrites, stripInterrupt, withKey, writesContain } from './model/helpers';
 
-export type TimeSource = 'arrival' | 'tasks' | 'debug';
-export type ExecStatus = 'running' | 'done' | 'error' | 'interrupted';
-/** Where an execution's superstep came from, most to least certain. */
-export type StepSource = 'checkpoint' | 'history' | 'tasks' | 'values' | 'estimated';
-
-export interface Execution {
-  /** Position in the model's executions array. */
-  index: number;
-  node: string;
-  /** Namespace path of the graph the node ran in (`[]` = root), e.g. ['child:<task-id>']. */
-  ns: string[];
-  /** ns rendered as `child › grandchild`, '' at the root. */
-  path: string;
-  taskId: string | null;
-  /** Superstep in the server's numbering (the first node of a fresh run is step 1), per namespace. */
-  step: number;
-  stepSource: StepSource;
-  start: number;
-  end: number | null;
-  timeSource: TimeSource;
-  /** What the node returned (the `updates` payload), before reducers. */
-  writes: unknown;
-  status: ExecStatus;
-  error?: { name: string; message: string };
-  interrupts?: unknown[];
-  /** SSE ids of the events that built this execution. */
-  eventIds: string[];
-  /** The execution (in the parent graph) of the node that ran this subgraph, when known. */
-  parent: number | null;
-  runId: string | null;
-  /** The state computed from the writes disagreed with the server's after this node's superstep. */
-  disagreed: boolean;
-  /** The keys that disagreed and the server's values for them. */
-  server?: { keys: string[]; values: Record<string, unknown>; learned?: Record<string, ReducerKind> };
-  /** This run of the node is the resume of that interrupted execution. */
-  resumeOf?: number;
-}
-
-export type RunPhase = 'pending' | 'running' | 'success' | 'error' | 'interrupted';
-
-export interface InterruptInfo {
-  value: unknown;
-  id?: string;
-  ns: string[];
-  t: number;
-  runId: string | null;
-  node?: string;
-  execution?: number;
-  /** The run that resumed it, and the resume value when the model was told (extras.runs). */
-  resume?: { runId: string; t: number; value?: unknown };
-}
-
-export interface RunSummary {
-  runId: string | null;
-  phase: RunPhase;
-  error?: { name: string; message: string; node?: string; execution?: number };
-  interrupts: InterruptInfo[];
-  startedAt: number | null;
-  lastEventAt: number | null;
-  events: number;
-  gaps: { message: string; t: number }[];
-  /** Runs seen in this stream (a resume continues the thread with a new run). */
-  runs: { runId: string; startedAt: number; command?: unknown }[];
-  /** The run's status over time. */
-  phases: { phase: RunPhase; t: number }[];
-}
-
-/** What a recording (or the host) fetched besides the stream. Every field is optional. */
-export interface ModelExtras {
-  /** `POST /threads/{t}/history` (newest first, as the server returns it). */
-  history?: unknown[];
-  /** `GET /threads/{t}/state` (or just its `values`). */
-  finalState?: unknown;
-  /** `GET /assistants/{id}/schemas` (only `state_schema` is read). */
-  schemas?: unknown;
-  /** The runs of the stream in order, with what started each (`command.resume` for a resume). */
-  runs?: { runId?: string; input?: unknown; command?: unknown }[];
-}
-
-export interface ModelOptions {
-  /** The run's input: the initial state when no server values say better. */
-  input?: unknown;
-  extras?: ModelExtras | Record<string, unknown>;
-  /** Reducer hints by key (beyond what the schema says). */
-  reducers?: Record<string, ReducerKind>;
-  /** What started the stream's first run, when it was a command (`{resume: …}` for a resume). */
-  command?: unknown;
-}
+export type { TimeSource, ExecStatus, StepSource, Execution, RunPhase, InterruptInfo, RunSummary, ModelExtras, ModelOptions } from './model/types';
+export { diffStates } from './model/helpers';
 
 interface Step {
   n: number;
@@ -1260,86 +1176,4 @@ export class RunModel {
   namespaces(): string[][] {
     return [...this.graphs.values()].map((g) => g.ns);
   }
-}
-
-/** Diff of two snapshots; unchanged keys (same reference) cost nothing, appends cost their size. */
-export function diffStates(a: State, b: State, reducers: Reducers = new Reducers()): Change[] {
-  const out: Change[] = [];
-  // Keys in a stable order: snapshots from different sources list them differently.
-  const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
-  for (const k of keys) {
-    const va = a[k];
-    const vb = b[k];
-    if (va === vb) continue;
-    if (va === undefined) {
-      out.push({ kind: 'added', path: [k], after: materializeValue(vb) });
-      continue;
-    }
-    if (vb === undefined) {
-      out.push({ kind: 'removed', path: [k], before: materializeValue(va) });
-      continue;
-    }
-    if (va instanceof PVec && vb instanceof PVec && PVec.commonPrefix(va, vb) === va.size) {
-      const byId = reducers.kindOf(k) === 'messages';
-      for (let j = va.size; j < vb.size; j++) {
-        const el = vb.get(j);
-        const id = byId && isRecord(el) && typeof el.id === 'string' ? el.id : undefined;
-        out.push(id !== undefined ? { kind: 'added', path: [k, { id }], index: j, after: el } : { kind: 'added', path: [k, j], after: el });
-      }
-      continue;
-    }
-    for (const c of diffValues(materializeValue(va), materializeValue(vb), {}, [k])) out.push(c);
-  }
-  return out;
-}
-
-/** The write holds this very message object (by reference, as written). */
-function writesContain(writes: Record<string, unknown>, obj: unknown): boolean {
-  for (const v of Object.values(writes)) {
-    if (v === obj) return true;
-    if (Array.isArray(v) && v.includes(obj)) return true;
-  }
-  return false;
-}
-
-function withKey(s: State, k: string, v: unknown): State {
-  const out = { ...s };
-  if (v === undefined) delete out[k];
-  else out[k] = v;
-  return out;
-}
-
-function stripInterrupt(v: Record<string, unknown>): Record<string, unknown> {
-  if (!('__interrupt__' in v)) return v;
-  const { __interrupt__: _, ...rest } = v;
-  return rest;
-}
-
-function awaitKey(ns: string[], node: string): string {
-  return `${ns.join('|')}\u0000${node}`;
-}
-
-/** `{error,message}`, `{name,message}`, or history's JSON string of one. */
-function parseError(e: unknown): unknown {
-  if (typeof e === 'string') {
-    try {
-      return JSON.parse(e);
-    } catch {
-      return e;
-    }
-  }
-  return e;
-}
-
-function errorOf(err: unknown): { name: string; message: string } {
-  const e = parseError(err);
-  return isRecord(e) ? { name: String(e.error ?? e.name ?? 'Error'), message: String(e.message ?? '') } : { name: 'Error', message: String(e) };
-}
-
-/** A task result arrives as [[key, value], …] on some servers and as an object on others. */
-function resultToWrites(r: unknown): unknown {
-  if (Array.isArray(r) && r.every((p) => Array.isArray(p) && p.length === 2 && typeof p[0] === 'string')) {
-    return Object.fromEntries(r as [string, unknown][]);
-  }
-  return r;
 }
