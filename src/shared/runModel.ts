@@ -33,27 +33,13 @@ import {
 } from './state';
 import type { Execution, InterruptInfo, ModelExtras, ModelOptions, RunPhase, RunSummary, StepSource, TimeSource } from './model/types';
 import { Graph, type Step } from './model/graph';
-import { awaitKey, diffStates, errorOf, parseError, resultToWrites, stripInterrupt, withKey, writesContain } from './model/helpers';
+import { ThreadHistory, type HistTask } from './model/history';
+import { awaitKey, diffStates, errorOf, resultToWrites, stripInterrupt, withKey, writesContain } from './model/helpers';
 
 export type { TimeSource, ExecStatus, StepSource, Execution, RunPhase, InterruptInfo, RunSummary, ModelExtras, ModelOptions } from './model/types';
 export { diffStates } from './model/helpers';
 
-interface HistTask {
-  id: string;
-  name: string;
-  error: unknown;
-  interrupts: unknown[];
-}
-interface HistEntry {
-  step: number;
-  runId: string | null;
-  values: Record<string, unknown>;
-  /** Tasks of the NEXT step (step + 1), in the server's order. */
-  tasks: HistTask[];
-}
-
 const INTERNAL_NODES = new Set(['__start__', '__end__']);
-const LOOKAHEAD = 64;
 
 export class RunModel {
   readonly executions: Execution[] = [];
@@ -77,10 +63,7 @@ export class RunModel {
   private input: unknown;
   private command: unknown;
   private extras: ModelExtras = {};
-  private hist: HistEntry[] = [];
-  private histByStep = new Map<number, HistEntry>();
-  private histCursor = -1;
-  private histMatched = new Map<string, Execution>();
+  private readonly history = new ThreadHistory();
   private finalValues: Record<string, unknown> | null = null;
   private currentRun: string | null = null;
   private ended = false;
@@ -185,10 +168,10 @@ export class RunModel {
     }
     if (Array.isArray(e.history)) {
       this.extras.history = e.history;
-      this.indexHistory(e.history);
+      this.history.index(e.history, this.currentRun);
     }
     if (!rebuild) return;
-    if (this.hist.length) this.regroupRoot();
+    if (this.history.entries.length) this.regroupRoot();
     // Learn reducers again against the better evidence, so the flags land on the first step
     // where the declared rules went wrong.
     this.reducers.learned.clear();
@@ -217,7 +200,7 @@ export class RunModel {
     const command = info?.command ?? (previous === null ? this.command : undefined);
     s.runs.push({ runId, startedAt: t, ...(command !== undefined ? { command } : {}) });
     if (previous === null) {
-      this.startHistoryFor(runId);
+      this.history.startFor(runId);
       return;
     }
     // A new run on the same thread: a resume (or a follow-up). Earlier supersteps are over.
@@ -231,7 +214,7 @@ export class RunModel {
     for (const it of s.interrupts) {
       if (!it.resume) it.resume = { runId, t, ...(cmd && 'resume' in cmd ? { value: cmd.resume } : {}) };
     }
-    this.startHistoryFor(runId);
+    this.history.startFor(runId);
     this.setPhase('running', t);
   }
 
@@ -264,8 +247,8 @@ export class RunModel {
 
   private stepForUpdate(g: Graph, node: string): { step: Step; taskId: string | null } {
     const open = g.open;
-    if (g.ns.length === 0 && this.hist.length) {
-      const m = this.matchHistory(node, null);
+    if (g.ns.length === 0 && this.history.entries.length) {
+      const m = this.history.match(node, null);
       if (m) {
         const step = open && open.n === m.n ? open : this.openStep(g, m.n, 'history');
         return { step, taskId: m.task.id };
@@ -293,8 +276,8 @@ export class RunModel {
       let step: Step;
       let n: number | undefined = stepNo;
       let src: StepSource = stepNo !== undefined ? 'checkpoint' : 'tasks';
-      if (n === undefined && g.ns.length === 0 && this.hist.length) {
-        const m = this.matchHistory(d.name, d.id);
+      if (n === undefined && g.ns.length === 0 && this.history.entries.length) {
+        const m = this.history.match(d.name, d.id);
         if (m) {
           n = m.n;
           src = 'history';
@@ -577,14 +560,14 @@ export class RunModel {
     const prev = g.last;
     if (prev && !prev.closed) this.close(g, prev);
     if (!prev && source === 'history') {
-      const h = this.histByStep.get(n - 1);
+      const h = this.history.byStep.get(n - 1);
       if (h) {
         g.base = fromPlain(h.values, this.ctx(g));
         g.baseFrom = 'server';
       }
     }
     const step: Step = { n, source, execs: [], closed: false, start: prev ? (prev.end ?? prev.start) : g.base, end: null, truth: null, partial: false, idless: false, rev: 0, replayed: -1, runId: this.currentRun };
-    if (source === 'history') step.truth = this.histTruth(n, this.currentRun);
+    if (source === 'history') step.truth = this.history.truth(n, this.currentRun);
     g.steps.push(step);
     return step;
   }
@@ -880,79 +863,7 @@ export class RunModel {
   }
 
   // ---- thread history ---------------------------------------------------------------------
-
-  private indexHistory(raw: unknown[]): void {
-    const entries: HistEntry[] = [];
-    for (const e of raw) {
-      if (!isRecord(e) || !isRecord(e.metadata) || typeof e.metadata.step !== 'number') continue;
-      const ns = isRecord(e.checkpoint) ? e.checkpoint.checkpoint_ns : '';
-      if (ns) continue; // the root graph's checkpoints only
-      const tasks: HistTask[] = [];
-      for (const t of Array.isArray(e.tasks) ? e.tasks : []) {
-        if (!isRecord(t) || typeof t.id !== 'string' || typeof t.name !== 'string') continue;
-        tasks.push({ id: t.id, name: t.name, error: parseError(t.error), interrupts: Array.isArray(t.interrupts) ? t.interrupts : [] });
-      }
-      entries.push({ step: e.metadata.step, runId: typeof e.metadata.run_id === 'string' ? e.metadata.run_id : null, values: isRecord(e.values) ? e.values : {}, tasks });
-    }
-    entries.sort((a, b) => a.step - b.step);
-    this.hist = entries;
-    this.histByStep = new Map(entries.map((e) => [e.step, e]));
-    this.histMatched.clear();
-    this.histCursor = this.rangeStart(this.currentRun);
-  }
-
-  /** Index of the first history entry whose tasks belong to this run (-1: the history has none). */
-  private rangeStart(runId: string | null): number {
-    if (!this.hist.length) return -1;
-    if (runId === null) return 0;
-    const first = this.hist.findIndex((e) => e.runId === runId);
-    if (first < 0) return -1;
-    // A resumed run re-runs the tasks of the checkpoint it resumed from, which an earlier run wrote.
-    const prev = this.hist[first - 1];
-    return prev && prev.step === this.hist[first].step - 1 && prev.tasks.some((t) => t.interrupts.length) ? first - 1 : first;
-  }
-
-  private startHistoryFor(runId: string): void {
-    this.histCursor = this.rangeStart(runId);
-  }
-
-  private histTruth(n: number, runId: string | null): Record<string, unknown> | null {
-    const h = this.histByStep.get(n);
-    return h && (h.runId === null || runId === null || h.runId === runId) ? stripInterrupt(h.values) : null;
-  }
-
-  private matchHistory(node: string, taskId: string | null): { n: number; task: HistTask } | null {
-    if (this.histCursor < 0) return null;
-    const end = Math.min(this.hist.length, this.histCursor + LOOKAHEAD);
-    for (let k = this.histCursor; k < end; k++) {
-      const e = this.hist[k];
-      for (const t of e.tasks) {
-        if (t.name !== node || (taskId !== null && t.id !== taskId)) continue;
-        const prior = this.histMatched.get(t.id);
-        if (prior && prior.status !== 'interrupted') continue;
-        this.histCursor = k;
-        return { n: e.step + 1, task: t };
-      }
-    }
-    return null;
-  }
-
-  private findHistTask(runId: string | null, pred: (t: HistTask) => boolean): { n: number; task: HistTask } | undefined {
-    const from = this.rangeStart(runId);
-    if (from < 0) return undefined;
-    // A task already matched by an execution of another run (the resumed re-run) is still free.
-    const free = (t: HistTask) => {
-      const x = this.histMatched.get(t.id);
-      return !x || (runId !== null && x.runId !== runId);
-    };
-    for (let k = from; k < this.hist.length; k++) {
-      const e = this.hist[k];
-      if (k > from && runId !== null && e.runId !== runId) break;
-      const task = e.tasks.find((x) => pred(x) && free(x));
-      if (task) return { n: e.step + 1, task };
-    }
-    return undefined;
-  }
+  // Reading it and matching its tasks: model/history.ts. Here: what the model does with a match.
 
   private synthExec(found: { n: number; task: HistTask }, status: 'error' | 'interrupted', t: number, step: Step | null): Execution {
     const g = this.root();
@@ -963,14 +874,14 @@ export class RunModel {
       ex.interrupts = found.task.interrupts;
       this.interruptedTask.set(found.task.id, ex.index);
     }
-    this.histMatched.set(found.task.id, ex);
+    this.history.matched.set(found.task.id, ex);
     return ex;
   }
 
   /** An error or interrupt whose node never reported (updates alone), named by the history. */
   private synthFromHistory(pred: (t: HistTask) => boolean, status: 'error' | 'interrupted', t: number): Execution | undefined {
-    if (this.histCursor < 0) return undefined;
-    const found = this.findHistTask(this.currentRun, pred);
+    if (this.history.cursor < 0) return undefined;
+    const found = this.history.findTask(this.currentRun, pred);
     if (!found) return undefined;
     const g = this.root();
     const open = g.open;
@@ -981,7 +892,7 @@ export class RunModel {
   private regroupRoot(): void {
     const g = this.root();
     const existing = g.steps.flatMap((s) => s.execs).sort((a, b) => a.index - b.index);
-    this.histMatched.clear();
+    this.history.matched.clear();
     const runOrder = (id: string | null) => (id ? this.summary.runs.findIndex((r) => r.runId === id) : -1);
     const placed: { x: Execution; n: number; source: StepSource }[] = [];
     let cur: string | null | undefined;
@@ -989,11 +900,11 @@ export class RunModel {
     for (const x of existing) {
       if (x.runId !== cur) {
         cur = x.runId;
-        this.histCursor = this.rangeStart(cur);
+        this.history.startFor(cur);
       }
-      const m = this.matchHistory(x.node, x.taskId);
+      const m = this.history.match(x.node, x.taskId);
       if (m) {
-        this.histMatched.set(m.task.id, x);
+        this.history.matched.set(m.task.id, x);
         x.taskId ??= m.task.id;
         placed.push({ x, n: m.n, source: x.stepSource === 'checkpoint' && x.step === m.n ? 'checkpoint' : 'history' });
         lastN = m.n;
@@ -1005,7 +916,7 @@ export class RunModel {
     }
     const err = this.summary.error;
     if (err && err.execution === undefined) {
-      const f = this.findHistTask(this.currentRun, (t) => t.error !== null && t.error !== undefined);
+      const f = this.history.findTask(this.currentRun, (t) => t.error !== null && t.error !== undefined);
       if (f) {
         const x = this.synthExec(f, 'error', this.summary.lastEventAt ?? 0, null);
         Object.assign(err, { node: x.node, execution: x.index });
@@ -1014,7 +925,7 @@ export class RunModel {
     }
     for (const it of this.summary.interrupts) {
       if (it.execution !== undefined || it.id === undefined || it.ns.length) continue;
-      const f = this.findHistTask(it.runId, (t) => t.interrupts.some((v) => isRecord(v) && v.id === it.id));
+      const f = this.history.findTask(it.runId, (t) => t.interrupts.some((v) => isRecord(v) && v.id === it.id));
       if (!f) continue;
       const x = this.synthExec(f, 'interrupted', it.t, null);
       x.runId = it.runId;
@@ -1027,7 +938,7 @@ export class RunModel {
     for (const { x, n, source } of placed) {
       let step = steps[steps.length - 1];
       if (!step || step.n !== n || step.runId !== x.runId) {
-        step = { n, source, execs: [], closed: true, start: {}, end: null, truth: this.histTruth(n, x.runId), partial: false, idless: false, rev: 0, replayed: -1, runId: x.runId };
+        step = { n, source, execs: [], closed: true, start: {}, end: null, truth: this.history.truth(n, x.runId), partial: false, idless: false, rev: 0, replayed: -1, runId: x.runId };
         steps.push(step);
       }
       step.execs.push(x);
@@ -1036,7 +947,7 @@ export class RunModel {
       this.stepOf[x.index] = step;
     }
     if (steps.length) {
-      const before = this.histByStep.get(steps[0].n - 1);
+      const before = this.history.byStep.get(steps[0].n - 1);
       if (before) {
         g.base = fromPlain(before.values, this.ctx(g));
         g.baseFrom = 'server';
@@ -1046,7 +957,7 @@ export class RunModel {
     g.steps.length = 0;
     // Not push(...steps): a spread of 100,000+ items overflows the stack.
     for (const st of steps) g.steps.push(st);
-    this.histCursor = this.rangeStart(this.currentRun);
+    this.history.startFor(this.currentRun);
   }
 
   // ---- state, per execution ------------------------------------------------------------------
