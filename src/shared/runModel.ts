@@ -27,14 +27,12 @@
 // nobody in the step wrote is news about an earlier step, and goes to its last writer.
 import { isRecord, nsNode, type RunEvent } from './events';
 import { deepEqual, type Change } from './diff';
-import {
-  PVec, Reducers, applyWrites, coerceMessage, fromPlain, inferReducer, materialize, reconcile, reducersFromSchema,
-  type ApplyContext, type ReducerKind, type State,
-} from './state';
+import { Reducers, applyWrites, coerceMessage, fromPlain, materialize, reducersFromSchema, type ReducerKind, type State } from './state';
 import type { Execution, InterruptInfo, ModelExtras, ModelOptions, RunPhase, RunSummary, StepSource, TimeSource } from './model/types';
 import { Graph, type Step } from './model/graph';
 import { ThreadHistory, type HistTask } from './model/history';
-import { awaitKey, diffStates, errorOf, resultToWrites, stripInterrupt, withKey, writesContain } from './model/helpers';
+import { Replayer } from './model/replay';
+import { awaitKey, diffStates, errorOf, resultToWrites, stripInterrupt } from './model/helpers';
 
 export type { TimeSource, ExecStatus, StepSource, Execution, RunPhase, InterruptInfo, RunSummary, ModelExtras, ModelOptions } from './model/types';
 export { diffStates } from './model/helpers';
@@ -56,9 +54,8 @@ export class RunModel {
   private readonly childrenOf = new Map<Execution, Graph[]>();
   private readonly stepOf: Step[] = [];
   private readonly graphOf: Graph[] = [];
-  private readonly snaps: ({ before: State; after: State } | undefined)[] = [];
   private readonly diffCache = new Map<number, { rev: number; changes: Change[] }>();
-  private reducers: Reducers;
+  private readonly replayer: Replayer;
   private hints: Record<string, ReducerKind>;
   private input: unknown;
   private command: unknown;
@@ -67,16 +64,10 @@ export class RunModel {
   private finalValues: Record<string, unknown> | null = null;
   private currentRun: string | null = null;
   private ended = false;
-  private pendingRefresh = false;
-  private readonly relearned = new Map<string, number>();
-  /** Server values that a later boundary taught about an earlier step (see resolveOrphans). */
-  private readonly orphans: { g: Graph; step: Step; key?: string; value?: unknown; object?: unknown }[] = [];
-  /** Key → the executions whose step taught the model its reducer (they stay flagged). */
-  private readonly learnedAt = new Map<string, Set<Execution>>();
 
   constructor(options: ModelOptions = {}) {
     this.hints = { ...(options.reducers ?? {}) };
-    this.reducers = new Reducers(this.hints);
+    this.replayer = new Replayer(new Reducers(this.hints));
     this.input = options.input;
     this.command = options.command;
     if (options.extras) this.attachExtras(options.extras, false);
@@ -139,11 +130,11 @@ export class RunModel {
     this.ended = true;
     for (const g of this.graphs.values()) {
       const o = g.open;
-      if (o) this.close(g, o);
+      if (o) this.replayer.close(g, o);
     }
     const root = this.root();
     const last = root.last;
-    if (this.finalValues && last && !last.truth) this.setTruth(root, root.steps.length - 1, this.finalValues, false);
+    if (this.finalValues && last && !last.truth) this.replayer.setTruth(root, root.steps.length - 1, this.finalValues, false);
     const t = this.summary.lastEventAt ?? 0;
     if (status) this.finishWith(status, t);
     else if (this.summary.phase === 'running') this.setPhase(this.summary.interrupts.some((i) => !i.resume) ? 'interrupted' : 'success', t);
@@ -156,9 +147,9 @@ export class RunModel {
     const e = extras as ModelExtras;
     if (e.schemas !== undefined) {
       this.extras.schemas = e.schemas;
-      const learned = this.reducers.learned;
-      this.reducers = new Reducers({ ...reducersFromSchema(e.schemas), ...this.hints });
-      for (const [k, v] of learned) this.reducers.learned.set(k, v);
+      const learned = this.replayer.reducers.learned;
+      this.replayer.reducers = new Reducers({ ...reducersFromSchema(e.schemas), ...this.hints });
+      for (const [k, v] of learned) this.replayer.reducers.learned.set(k, v);
     }
     if (Array.isArray(e.runs)) this.extras.runs = e.runs;
     if (e.finalState !== undefined) {
@@ -174,18 +165,15 @@ export class RunModel {
     if (this.history.entries.length) this.regroupRoot();
     // Learn reducers again against the better evidence, so the flags land on the first step
     // where the declared rules went wrong.
-    this.reducers.learned.clear();
-    this.learnedAt.clear();
-    this.relearned.clear();
-    this.pendingRefresh = false;
+    this.replayer.forgetLearned();
     this.refreshAll();
     if (this.ended) {
       for (const g of this.graphs.values()) {
         const o = g.open;
-        if (o) this.close(g, o);
+        if (o) this.replayer.close(g, o);
       }
       const root = this.root();
-      if (this.finalValues && root.last && !root.last.truth) this.setTruth(root, root.steps.length - 1, this.finalValues, false);
+      if (this.finalValues && root.last && !root.last.truth) this.replayer.setTruth(root, root.steps.length - 1, this.finalValues, false);
     }
     this.afterChange();
   }
@@ -206,7 +194,7 @@ export class RunModel {
     // A new run on the same thread: a resume (or a follow-up). Earlier supersteps are over.
     for (const g of this.graphs.values()) {
       const o = g.open;
-      if (o) this.close(g, o);
+      if (o) this.replayer.close(g, o);
       const last = g.last;
       if (last) g.resumeAt = last.execs.some((x) => x.status === 'interrupted') ? last.n : null;
     }
@@ -360,19 +348,19 @@ export class RunModel {
     if (stepNo !== undefined && stepNo < 0) return; // before __start__ ran: not the run's state
     const last = g.last;
     if (!last) {
-      g.base = fromPlain(values, this.ctx(g));
+      g.base = fromPlain(values, this.replayer.ctx(g));
       g.baseFrom = 'server';
       return;
     }
     const i = g.steps.length - 1;
     if (!last.closed) {
       if (stepNo !== undefined) this.renumber(last, stepNo, 'checkpoint');
-      this.setTruth(g, i, values, false);
+      this.replayer.setTruth(g, i, values, false);
       return;
     }
     if (!last.truth || last.partial) {
       if (stepNo !== undefined) this.renumber(last, stepNo, 'checkpoint');
-      this.setTruth(g, i, values, false);
+      this.replayer.setTruth(g, i, values, false);
       return;
     }
     if (stepNo !== undefined && (last.source !== 'checkpoint' || last.n === stepNo)) {
@@ -384,7 +372,7 @@ export class RunModel {
     // The state moved without a node of this stream (an update_state between runs): an empty step
     // carries it, so the next step starts from it.
     g.steps.push({ n: stepNo ?? last.n, source: stepNo !== undefined ? 'checkpoint' : 'values', execs: [], closed: true, start: last.end ?? last.start, end: null, truth: values, partial: false, idless: false, rev: 0, replayed: -1, runId: this.currentRun });
-    this.replay(g, g.last!);
+    this.replayer.replay(g, g.last!);
   }
 
   private onInterrupt(ev: RunEvent, value: unknown): void {
@@ -453,6 +441,7 @@ export class RunModel {
   }
 
   // ---- executions, graphs and steps ---------------------------------------------------------
+  // Replaying a step's writes and holding it to the server's word: model/replay.ts.
 
   private newExec(g: Graph, n: number, source: StepSource, e: Pick<Execution, 'node' | 'ns' | 'taskId' | 'start' | 'end' | 'timeSource' | 'writes' | 'status' | 'eventIds'>): Execution {
     const ex: Execution = {
@@ -497,7 +486,7 @@ export class RunModel {
     this.graphs.set(key, g);
     if (ns.length === 0) {
       if (this.input !== undefined && this.input !== null) {
-        g.base = applyWrites({}, this.input, this.ctx(g));
+        g.base = applyWrites({}, this.input, this.replayer.ctx(g));
         g.baseFrom = 'input';
       }
       return g;
@@ -512,7 +501,7 @@ export class RunModel {
     // streamed, else the parent's state as it stands (replaced by the subgraph's own values if
     // those were streamed).
     if (input !== undefined) {
-      g.base = fromPlain(input, this.ctx(g));
+      g.base = fromPlain(input, this.replayer.ctx(g));
       g.baseFrom = 'task';
     } else g.adoptBase(this.headOf(pg), 'parent');
     if (parent) this.linkChild(g, parent);
@@ -541,7 +530,7 @@ export class RunModel {
   private headOf(g: Graph): State {
     const last = g.last;
     if (!last) return g.base;
-    if (!last.closed) this.provisional(g, last);
+    if (!last.closed) this.replayer.provisional(g, last);
     return last.end ?? last.start;
   }
 
@@ -558,11 +547,11 @@ export class RunModel {
   private openStep(g: Graph, n: number, source: StepSource): Step {
     g.resumeAt = null;
     const prev = g.last;
-    if (prev && !prev.closed) this.close(g, prev);
+    if (prev && !prev.closed) this.replayer.close(g, prev);
     if (!prev && source === 'history') {
       const h = this.history.byStep.get(n - 1);
       if (h) {
-        g.base = fromPlain(h.values, this.ctx(g));
+        g.base = fromPlain(h.values, this.replayer.ctx(g));
         g.baseFrom = 'server';
       }
     }
@@ -582,33 +571,13 @@ export class RunModel {
     }
   }
 
-  private adoptInBase(g: Graph, obj: unknown): boolean {
-    const to = g.subst.get(obj);
-    for (const [k, v] of Object.entries(g.base)) {
-      if (!(v instanceof PVec)) continue;
-      const arr = v.toArray();
-      const i = arr.indexOf(obj);
-      if (i < 0 || to === undefined) continue;
-      g.base = { ...g.base, [k]: v.set(i, to) };
-      for (const idx of g.indexes.values()) idx.stale = true;
-      return true;
-    }
-    return false;
-  }
-
-  private close(g: Graph, step: Step): void {
-    step.closed = true;
-    this.replay(g, step);
-    this.resolveOrphans();
-  }
-
   private touch(ex: Execution): void {
     const step = this.stepOf[ex.index];
     if (!step) return;
     step.rev++;
     if (step.closed) {
       const g = this.graphOf[ex.index];
-      this.refreshFrom(g, g.steps.lastIndexOf(step));
+      this.replayer.refreshFrom(g, g.steps.lastIndexOf(step));
     }
   }
 
@@ -637,7 +606,7 @@ export class RunModel {
       const s = this.snap(g.parentExec.index);
       if (s && s.before !== g.base) g.adoptBase(s.before, 'parent');
     }
-    if (g.steps.length) this.refreshFrom(g, 0);
+    if (g.steps.length) this.replayer.refreshFrom(g, 0);
     for (const st of g.steps) for (const x of st.execs) for (const kid of this.childrenOf.get(x) ?? []) this.refreshTree(kid);
   }
 
@@ -650,205 +619,15 @@ export class RunModel {
   }
 
   private afterChange(): void {
-    if (!this.pendingRefresh) return;
-    this.pendingRefresh = false;
+    if (!this.replayer.pendingRefresh) return;
+    this.replayer.pendingRefresh = false;
     this.refreshAll();
-  }
-
-  private setTruth(g: Graph, i: number, values: Record<string, unknown>, partial: boolean): void {
-    const step = g.steps[i];
-    step.truth = stripInterrupt(values);
-    step.partial = partial;
-    step.closed = true;
-    this.refreshFrom(g, i);
-  }
-
-  /** Replay step i and every later step whose start changed as a result. */
-  private refreshFrom(g: Graph, i: number): void {
-    for (let j = i; j < g.steps.length; j++) {
-      const s = g.steps[j];
-      const start = j === 0 ? g.base : (g.steps[j - 1].end ?? g.steps[j - 1].start);
-      if (j > i && start === s.start) break;
-      s.start = start;
-      s.rev++;
-      if (s.closed) this.replay(g, s);
-    }
-    this.resolveOrphans();
-  }
-
-  /**
-   * The server's values at a boundary can speak for an earlier step: a key nobody wrote in this
-   * step was last written before it (so that writer's step gets the value, and its reducer can be
-   * learned there), and an id-less message got its id where it was written. Each resolution adds
-   * to an earlier step's truth, so this ends.
-   */
-  private resolveOrphans(): void {
-    while (this.orphans.length) {
-      const o = this.orphans.shift()!;
-      const i = o.g.steps.lastIndexOf(o.step);
-      if (i < 0) continue;
-      let p = -1;
-      for (let j = i - 1; j >= 0 && p < 0; j--) {
-        for (const x of o.g.steps[j].execs) {
-          if (!isRecord(x.writes)) continue;
-          if (o.key !== undefined ? o.key in x.writes : writesContain(x.writes, o.object)) p = j;
-        }
-      }
-      if (p < 0) {
-        // Not written by any node: an input message, in the namespace's initial state.
-        if (o.object !== undefined && this.adoptInBase(o.g, o.object)) this.refreshFrom(o.g, 0);
-        continue;
-      }
-      const ps = o.g.steps[p];
-      if (o.key !== undefined) {
-        if (ps.truth && (!ps.partial || o.key in ps.truth)) continue;
-        ps.truth = { ...(ps.truth ?? {}), [o.key]: o.value };
-        ps.partial = true;
-        ps.closed = true;
-      }
-      this.refreshFrom(o.g, p);
-    }
-  }
-
-  private provisional(g: Graph, step: Step): void {
-    if (step.replayed === step.rev) return;
-    this.replay(g, step);
-  }
-
-  /** The graph's order of applying a step's writes: task order (node name for pull tasks). */
-  private appOrder(step: Step): Execution[] {
-    const xs = step.execs;
-    if (xs.length < 2 || xs.every((x) => x.timeSource !== 'arrival')) return xs;
-    return [...xs].sort((a, b) => (a.node < b.node ? -1 : a.node > b.node ? 1 : a.index - b.index));
-  }
-
-  private replay(g: Graph, step: Step): void {
-    const ctx = this.ctx(g);
-    const order = this.appOrder(step);
-    const run = (): State => {
-      let s = step.start;
-      const c = g.subst.size ? { ...ctx, subst: g.subst } : ctx;
-      for (const x of order) {
-        const before = s;
-        if (x.writes !== undefined) s = applyWrites(s, x.writes, c);
-        this.snaps[x.index] = { before, after: s };
-      }
-      return s;
-    };
-    for (const x of order) {
-      x.disagreed = false;
-      x.server = undefined;
-    }
-    let end = run();
-    // An open step may not have all its writes yet: only a closed one is held to the server's word.
-    if (step.truth && step.closed) {
-      let r = reconcile(end, step.truth, ctx, step.partial);
-      const learnedNow = this.learn(g, step, order, r.differing);
-      let mine = 0;
-      for (const [m, t] of r.adopt) {
-        g.subst.set(m, t);
-        if (order.some((x) => isRecord(x.writes) && writesContain(x.writes, m))) mine++;
-        else this.orphans.push({ g, step, object: m });
-      }
-      if (mine || learnedNow.length) {
-        end = run();
-        r = reconcile(end, step.truth, ctx, step.partial);
-      }
-      // Keys whose reducer was learned at this step stay flagged here on every later replay.
-      const learned: string[] = [];
-      for (const [k, at] of this.learnedAt) if (order.some((x) => at.has(x))) learned.push(k);
-      if (r.differing.length || learned.length) this.settle(g, step, order, r.differing, r.state, learned);
-      end = r.state;
-    }
-    step.end = end;
-    step.replayed = step.rev;
-  }
-
-  /**
-   * The server disagreed on some keys after this step. Flag the nodes that wrote them, and let the
-   * last writer's "after" carry the server's value, so the chain of snapshots stays exact.
-   */
-  private settle(g: Graph, step: Step, order: Execution[], keys: string[], truthState: State, learned: string[]): void {
-    for (const k of learned) {
-      const at = this.learnedAt.get(k)!;
-      for (const w of order) {
-        if (!at.has(w)) continue;
-        w.disagreed = true;
-        w.server ??= { keys: [], values: {} };
-        w.server.keys.push(k);
-        w.server.values[k] = step.truth![k];
-        (w.server.learned ??= {})[k] = this.reducers.kindOf(k);
-      }
-    }
-    for (const k of keys) {
-      const writers = order.filter((x) => isRecord(x.writes) && k in x.writes);
-      const value = step.truth![k];
-      for (const w of writers) {
-        w.disagreed = true;
-        w.server ??= { keys: [], values: {} };
-        if (!w.server.keys.includes(k)) w.server.keys.push(k);
-        w.server.values[k] = value;
-      }
-      // Nobody here wrote it: an earlier step did, and it should hear the server's value.
-      if (!writers.length) this.orphans.push({ g, step, key: k, value });
-      const from = writers.length ? order.indexOf(writers[writers.length - 1]) : order.length - 1;
-      if (from < 0) continue;
-      for (let j = from; j < order.length; j++) {
-        const x = order[j];
-        const sn = this.snaps[x.index]!;
-        this.snaps[x.index] = { before: j === from ? sn.before : withKey(sn.before, k, truthState[k]), after: withKey(sn.after, k, truthState[k]) };
-      }
-    }
-  }
-
-  /**
-   * Keys the server disagreed on that a concat or a sum of this step's writes explains exactly:
-   * from now on they reduce that way (replays included), so diffs read as what the graph did.
-   */
-  private learn(g: Graph, step: Step, order: Execution[], differing: string[]): string[] {
-    const out: string[] = [];
-    for (const k of differing) {
-      if (this.reducers.declared(k) || !step.truth || !(k in step.truth)) continue;
-      const current = this.reducers.learned.get(k);
-      // A learned kind that stops fitting may be relearned, a couple of times at most (no flip-flop).
-      const tries = this.relearned.get(k) ?? 0;
-      if (current && tries >= 2) continue;
-      const writes: unknown[] = [];
-      for (const x of order) if (isRecord(x.writes) && k in x.writes) writes.push(x.writes[k]);
-      if (!writes.length) continue;
-      // Fold every write of the key since the server last said its value (or since the start).
-      let start: unknown = g.base[k];
-      for (let j = g.steps.lastIndexOf(step) - 1; j >= 0; j--) {
-        const p = g.steps[j];
-        if (p.truth && (!p.partial || k in p.truth)) {
-          start = p.truth[k];
-          break;
-        }
-        const earlier: unknown[] = [];
-        for (const x of this.appOrder(p)) if (isRecord(x.writes) && k in x.writes) earlier.push(x.writes[k]);
-        writes.unshift(...earlier);
-        if (j === 0) start = g.base[k];
-      }
-      const kind = inferReducer(start, writes, step.truth[k], current);
-      if (kind) {
-        if (current) this.relearned.set(k, tries + 1);
-        this.reducers.learned.set(k, kind);
-        this.learnedAt.set(k, new Set(order.filter((x) => isRecord(x.writes) && k in x.writes)));
-        out.push(k);
-        this.pendingRefresh = true; // earlier steps without the server's word reduce this way too
-      }
-    }
-    return out;
-  }
-
-  private ctx(g: Graph): ApplyContext {
-    return { reducers: this.reducers, index: (k) => g.index(k) };
   }
 
   private hasIdless(writes: unknown): boolean {
     if (!isRecord(writes)) return false;
     for (const [k, v] of Object.entries(writes)) {
-      if (this.reducers.kindOf(k) !== 'messages') continue;
+      if (this.replayer.reducers.kindOf(k) !== 'messages') continue;
       for (const m of Array.isArray(v) ? v : [v]) {
         const c = coerceMessage(m);
         if (isRecord(c) && c.type !== 'remove' && typeof c.id !== 'string') return true;
@@ -949,7 +728,7 @@ export class RunModel {
     if (steps.length) {
       const before = this.history.byStep.get(steps[0].n - 1);
       if (before) {
-        g.base = fromPlain(before.values, this.ctx(g));
+        g.base = fromPlain(before.values, this.replayer.ctx(g));
         g.baseFrom = 'server';
       }
       if (wasOpen && !this.ended) steps[steps.length - 1].closed = false;
@@ -965,8 +744,8 @@ export class RunModel {
   private snap(i: number): { before: State; after: State } | undefined {
     const step = this.stepOf[i];
     if (!step) return undefined;
-    if (!step.closed) this.provisional(this.graphOf[i], step);
-    return this.snaps[i];
+    if (!step.closed) this.replayer.provisional(this.graphOf[i], step);
+    return this.replayer.snaps[i];
   }
 
   /** The state of the execution's graph (its namespace) as the node found it. Plain JSON. */
@@ -988,7 +767,7 @@ export class RunModel {
     const rev = this.stepOf[i].rev;
     const hit = this.diffCache.get(i);
     if (hit && hit.rev === rev && this.stepOf[i].replayed === rev) return hit.changes;
-    const changes = diffStates(s.before, s.after, this.reducers);
+    const changes = diffStates(s.before, s.after, this.replayer.reducers);
     // A view walks executions one by one: keep the recent diffs, not every one ever asked for.
     if (this.diffCache.size >= 256) this.diffCache.delete(this.diffCache.keys().next().value!);
     this.diffCache.set(i, { rev, changes });
@@ -1005,7 +784,7 @@ export class RunModel {
   stateChain(ns: string[] = []): number[] {
     const g = this.graphs.get(ns.join('|'));
     if (!g) return [];
-    return g.steps.flatMap((s) => this.appOrder(s).map((x) => x.index));
+    return g.steps.flatMap((s) => this.replayer.appOrder(s).map((x) => x.index));
   }
 
   /** The namespace's state before its first node ran. */
@@ -1019,7 +798,7 @@ export class RunModel {
     const g = this.root();
     const last = g.last;
     if (!last) return materialize(g.base);
-    if (!last.closed) this.provisional(g, last);
+    if (!last.closed) this.replayer.provisional(g, last);
     return materialize(last.end ?? last.start);
   }
 
