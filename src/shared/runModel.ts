@@ -25,6 +25,10 @@
 // anything else is a disagreement: the nodes that wrote the key are flagged and the last writer's
 // "after" carries the server's value, so the chain always lands on the server's state. A key
 // nobody in the step wrote is news about an earlier step, and goes to its last writer.
+//
+// This file is the entry point and holds the RunModel; its parts are in ./model/: the exported
+// types (types.ts), a graph and its steps (graph.ts), replaying a step against the server's word
+// (replay.ts), the thread's history (history.ts) and free functions (helpers.ts).
 import { isRecord, nsNode, type RunEvent } from './events';
 import { deepEqual, type Change } from './diff';
 import { Reducers, applyWrites, coerceMessage, fromPlain, materialize, reducersFromSchema, type ReducerKind, type State } from './state';
