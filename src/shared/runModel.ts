@@ -25,173 +25,23 @@
 // anything else is a disagreement: the nodes that wrote the key are flagged and the last writer's
 // "after" carries the server's value, so the chain always lands on the server's state. A key
 // nobody in the step wrote is news about an earlier step, and goes to its last writer.
+//
+// This file is the entry point and holds the RunModel; its parts are in ./model/: the exported
+// types (types.ts), a graph and its steps (graph.ts), replaying a step against the server's word
+// (replay.ts), the thread's history (history.ts) and free functions (helpers.ts).
 import { isRecord, nsNode, type RunEvent } from './events';
-import { diffValues, deepEqual, type Change } from './diff';
-import {
-  IdIndex, PVec, Reducers, applyWrites, coerceMessage, fromPlain, inferReducer, materialize, materializeValue, reconcile, reducersFromSchema,
-  type ApplyContext, type ReducerKind, type State,
-} from './state';
+import { deepEqual, type Change } from './diff';
+import { Reducers, applyWrites, coerceMessage, fromPlain, materialize, reducersFromSchema, type ReducerKind, type State } from './state';
+import type { Execution, InterruptInfo, ModelExtras, ModelOptions, RunPhase, RunSummary, StepSource, TimeSource } from './model/types';
+import { Graph, type Step } from './model/graph';
+import { ThreadHistory, type HistTask } from './model/history';
+import { Replayer } from './model/replay';
+import { awaitKey, diffStates, errorOf, resultToWrites, stripInterrupt } from './model/helpers';
 
-export type TimeSource = 'arrival' | 'tasks' | 'debug';
-export type ExecStatus = 'running' | 'done' | 'error' | 'interrupted';
-/** Where an execution's superstep came from, most to least certain. */
-export type StepSource = 'checkpoint' | 'history' | 'tasks' | 'values' | 'estimated';
-
-export interface Execution {
-  /** Position in the model's executions array. */
-  index: number;
-  node: string;
-  /** Namespace path of the graph the node ran in (`[]` = root), e.g. ['child:<task-id>']. */
-  ns: string[];
-  /** ns rendered as `child › grandchild`, '' at the root. */
-  path: string;
-  taskId: string | null;
-  /** Superstep in the server's numbering (the first node of a fresh run is step 1), per namespace. */
-  step: number;
-  stepSource: StepSource;
-  start: number;
-  end: number | null;
-  timeSource: TimeSource;
-  /** What the node returned (the `updates` payload), before reducers. */
-  writes: unknown;
-  status: ExecStatus;
-  error?: { name: string; message: string };
-  interrupts?: unknown[];
-  /** SSE ids of the events that built this execution. */
-  eventIds: string[];
-  /** The execution (in the parent graph) of the node that ran this subgraph, when known. */
-  parent: number | null;
-  runId: string | null;
-  /** The state computed from the writes disagreed with the server's after this node's superstep. */
-  disagreed: boolean;
-  /** The keys that disagreed and the server's values for them. */
-  server?: { keys: string[]; values: Record<string, unknown>; learned?: Record<string, ReducerKind> };
-  /** This run of the node is the resume of that interrupted execution. */
-  resumeOf?: number;
-}
-
-export type RunPhase = 'pending' | 'running' | 'success' | 'error' | 'interrupted';
-
-export interface InterruptInfo {
-  value: unknown;
-  id?: string;
-  ns: string[];
-  t: number;
-  runId: string | null;
-  node?: string;
-  execution?: number;
-  /** The run that resumed it, and the resume value when the model was told (extras.runs). */
-  resume?: { runId: string; t: number; value?: unknown };
-}
-
-export interface RunSummary {
-  runId: string | null;
-  phase: RunPhase;
-  error?: { name: string; message: string; node?: string; execution?: number };
-  interrupts: InterruptInfo[];
-  startedAt: number | null;
-  lastEventAt: number | null;
-  events: number;
-  gaps: { message: string; t: number }[];
-  /** Runs seen in this stream (a resume continues the thread with a new run). */
-  runs: { runId: string; startedAt: number; command?: unknown }[];
-  /** The run's status over time. */
-  phases: { phase: RunPhase; t: number }[];
-}
-
-/** What a recording (or the host) fetched besides the stream. Every field is optional. */
-export interface ModelExtras {
-  /** `POST /threads/{t}/history` (newest first, as the server returns it). */
-  history?: unknown[];
-  /** `GET /threads/{t}/state` (or just its `values`). */
-  finalState?: unknown;
-  /** `GET /assistants/{id}/schemas` (only `state_schema` is read). */
-  schemas?: unknown;
-  /** The runs of the stream in order, with what started each (`command.resume` for a resume). */
-  runs?: { runId?: string; input?: unknown; command?: unknown }[];
-}
-
-export interface ModelOptions {
-  /** The run's input: the initial state when no server values say better. */
-  input?: unknown;
-  extras?: ModelExtras | Record<string, unknown>;
-  /** Reducer hints by key (beyond what the schema says). */
-  reducers?: Record<string, ReducerKind>;
-  /** What started the stream's first run, when it was a command (`{resume: …}` for a resume). */
-  command?: unknown;
-}
-
-interface Step {
-  n: number;
-  source: StepSource;
-  /** In creation order. */
-  execs: Execution[];
-  closed: boolean;
-  start: State;
-  end: State | null;
-  truth: Record<string, unknown> | null;
-  partial: boolean;
-  /** Its latest write had id-less messages: the step is still running (updates-only grouping). */
-  idless: boolean;
-  rev: number;
-  replayed: number;
-  runId: string | null;
-}
-
-class Graph {
-  readonly key: string;
-  readonly steps: Step[] = [];
-  base: State = {};
-  /** Where `base` came from: the server, a task's input, the run input, or the parent's state. */
-  baseFrom: 'server' | 'task' | 'input' | 'parent' | 'none' = 'none';
-  readonly running = new Set<string>();
-  tasksMode = false;
-  truthMode = false;
-  parentExec: Execution | null = null;
-  /** Step number to reuse for the next step (a resumed interrupted step runs again). */
-  resumeAt: number | null = null;
-  readonly indexes = new Map<string, IdIndex>();
-  /** Id-less messages as written → the server's copy with its id, for every replay. */
-  readonly subst = new Map<unknown, unknown>();
-  constructor(readonly ns: string[]) {
-    this.key = ns.join('|');
-  }
-  index(k: string): IdIndex {
-    let i = this.indexes.get(k);
-    if (!i) this.indexes.set(k, (i = new IdIndex()));
-    return i;
-  }
-  /** A state built elsewhere (another namespace's): positions in our id indexes mean nothing. */
-  adoptBase(s: State, from: Graph['baseFrom']): void {
-    this.base = s;
-    this.baseFrom = from;
-    for (const i of this.indexes.values()) i.stale = true;
-  }
-  get last(): Step | undefined {
-    return this.steps[this.steps.length - 1];
-  }
-  get open(): Step | undefined {
-    const s = this.last;
-    return s && !s.closed ? s : undefined;
-  }
-}
-
-interface HistTask {
-  id: string;
-  name: string;
-  error: unknown;
-  interrupts: unknown[];
-}
-interface HistEntry {
-  step: number;
-  runId: string | null;
-  values: Record<string, unknown>;
-  /** Tasks of the NEXT step (step + 1), in the server's order. */
-  tasks: HistTask[];
-}
+export type { TimeSource, ExecStatus, StepSource, Execution, RunPhase, InterruptInfo, RunSummary, ModelExtras, ModelOptions } from './model/types';
+export { diffStates } from './model/helpers';
 
 const INTERNAL_NODES = new Set(['__start__', '__end__']);
-const LOOKAHEAD = 64;
 
 export class RunModel {
   readonly executions: Execution[] = [];
@@ -208,30 +58,20 @@ export class RunModel {
   private readonly childrenOf = new Map<Execution, Graph[]>();
   private readonly stepOf: Step[] = [];
   private readonly graphOf: Graph[] = [];
-  private readonly snaps: ({ before: State; after: State } | undefined)[] = [];
   private readonly diffCache = new Map<number, { rev: number; changes: Change[] }>();
-  private reducers: Reducers;
+  private readonly replayer: Replayer;
   private hints: Record<string, ReducerKind>;
   private input: unknown;
   private command: unknown;
   private extras: ModelExtras = {};
-  private hist: HistEntry[] = [];
-  private histByStep = new Map<number, HistEntry>();
-  private histCursor = -1;
-  private histMatched = new Map<string, Execution>();
+  private readonly history = new ThreadHistory();
   private finalValues: Record<string, unknown> | null = null;
   private currentRun: string | null = null;
   private ended = false;
-  private pendingRefresh = false;
-  private readonly relearned = new Map<string, number>();
-  /** Server values that a later boundary taught about an earlier step (see resolveOrphans). */
-  private readonly orphans: { g: Graph; step: Step; key?: string; value?: unknown; object?: unknown }[] = [];
-  /** Key → the executions whose step taught the model its reducer (they stay flagged). */
-  private readonly learnedAt = new Map<string, Set<Execution>>();
 
   constructor(options: ModelOptions = {}) {
     this.hints = { ...(options.reducers ?? {}) };
-    this.reducers = new Reducers(this.hints);
+    this.replayer = new Replayer(new Reducers(this.hints));
     this.input = options.input;
     this.command = options.command;
     if (options.extras) this.attachExtras(options.extras, false);
@@ -294,11 +134,11 @@ export class RunModel {
     this.ended = true;
     for (const g of this.graphs.values()) {
       const o = g.open;
-      if (o) this.close(g, o);
+      if (o) this.replayer.close(g, o);
     }
     const root = this.root();
     const last = root.last;
-    if (this.finalValues && last && !last.truth) this.setTruth(root, root.steps.length - 1, this.finalValues, false);
+    if (this.finalValues && last && !last.truth) this.replayer.setTruth(root, root.steps.length - 1, this.finalValues, false);
     const t = this.summary.lastEventAt ?? 0;
     if (status) this.finishWith(status, t);
     else if (this.summary.phase === 'running') this.setPhase(this.summary.interrupts.some((i) => !i.resume) ? 'interrupted' : 'success', t);
@@ -311,9 +151,9 @@ export class RunModel {
     const e = extras as ModelExtras;
     if (e.schemas !== undefined) {
       this.extras.schemas = e.schemas;
-      const learned = this.reducers.learned;
-      this.reducers = new Reducers({ ...reducersFromSchema(e.schemas), ...this.hints });
-      for (const [k, v] of learned) this.reducers.learned.set(k, v);
+      const learned = this.replayer.reducers.learned;
+      this.replayer.reducers = new Reducers({ ...reducersFromSchema(e.schemas), ...this.hints });
+      for (const [k, v] of learned) this.replayer.reducers.learned.set(k, v);
     }
     if (Array.isArray(e.runs)) this.extras.runs = e.runs;
     if (e.finalState !== undefined) {
@@ -323,24 +163,21 @@ export class RunModel {
     }
     if (Array.isArray(e.history)) {
       this.extras.history = e.history;
-      this.indexHistory(e.history);
+      this.history.index(e.history, this.currentRun);
     }
     if (!rebuild) return;
-    if (this.hist.length) this.regroupRoot();
+    if (this.history.entries.length) this.regroupRoot();
     // Learn reducers again against the better evidence, so the flags land on the first step
     // where the declared rules went wrong.
-    this.reducers.learned.clear();
-    this.learnedAt.clear();
-    this.relearned.clear();
-    this.pendingRefresh = false;
+    this.replayer.forgetLearned();
     this.refreshAll();
     if (this.ended) {
       for (const g of this.graphs.values()) {
         const o = g.open;
-        if (o) this.close(g, o);
+        if (o) this.replayer.close(g, o);
       }
       const root = this.root();
-      if (this.finalValues && root.last && !root.last.truth) this.setTruth(root, root.steps.length - 1, this.finalValues, false);
+      if (this.finalValues && root.last && !root.last.truth) this.replayer.setTruth(root, root.steps.length - 1, this.finalValues, false);
     }
     this.afterChange();
   }
@@ -355,13 +192,13 @@ export class RunModel {
     const command = info?.command ?? (previous === null ? this.command : undefined);
     s.runs.push({ runId, startedAt: t, ...(command !== undefined ? { command } : {}) });
     if (previous === null) {
-      this.startHistoryFor(runId);
+      this.history.startFor(runId);
       return;
     }
     // A new run on the same thread: a resume (or a follow-up). Earlier supersteps are over.
     for (const g of this.graphs.values()) {
       const o = g.open;
-      if (o) this.close(g, o);
+      if (o) this.replayer.close(g, o);
       const last = g.last;
       if (last) g.resumeAt = last.execs.some((x) => x.status === 'interrupted') ? last.n : null;
     }
@@ -369,7 +206,7 @@ export class RunModel {
     for (const it of s.interrupts) {
       if (!it.resume) it.resume = { runId, t, ...(cmd && 'resume' in cmd ? { value: cmd.resume } : {}) };
     }
-    this.startHistoryFor(runId);
+    this.history.startFor(runId);
     this.setPhase('running', t);
   }
 
@@ -402,8 +239,8 @@ export class RunModel {
 
   private stepForUpdate(g: Graph, node: string): { step: Step; taskId: string | null } {
     const open = g.open;
-    if (g.ns.length === 0 && this.hist.length) {
-      const m = this.matchHistory(node, null);
+    if (g.ns.length === 0 && this.history.entries.length) {
+      const m = this.history.match(node, null);
       if (m) {
         const step = open && open.n === m.n ? open : this.openStep(g, m.n, 'history');
         return { step, taskId: m.task.id };
@@ -431,8 +268,8 @@ export class RunModel {
       let step: Step;
       let n: number | undefined = stepNo;
       let src: StepSource = stepNo !== undefined ? 'checkpoint' : 'tasks';
-      if (n === undefined && g.ns.length === 0 && this.hist.length) {
-        const m = this.matchHistory(d.name, d.id);
+      if (n === undefined && g.ns.length === 0 && this.history.entries.length) {
+        const m = this.history.match(d.name, d.id);
         if (m) {
           n = m.n;
           src = 'history';
@@ -515,19 +352,19 @@ export class RunModel {
     if (stepNo !== undefined && stepNo < 0) return; // before __start__ ran: not the run's state
     const last = g.last;
     if (!last) {
-      g.base = fromPlain(values, this.ctx(g));
+      g.base = fromPlain(values, this.replayer.ctx(g));
       g.baseFrom = 'server';
       return;
     }
     const i = g.steps.length - 1;
     if (!last.closed) {
       if (stepNo !== undefined) this.renumber(last, stepNo, 'checkpoint');
-      this.setTruth(g, i, values, false);
+      this.replayer.setTruth(g, i, values, false);
       return;
     }
     if (!last.truth || last.partial) {
       if (stepNo !== undefined) this.renumber(last, stepNo, 'checkpoint');
-      this.setTruth(g, i, values, false);
+      this.replayer.setTruth(g, i, values, false);
       return;
     }
     if (stepNo !== undefined && (last.source !== 'checkpoint' || last.n === stepNo)) {
@@ -539,7 +376,7 @@ export class RunModel {
     // The state moved without a node of this stream (an update_state between runs): an empty step
     // carries it, so the next step starts from it.
     g.steps.push({ n: stepNo ?? last.n, source: stepNo !== undefined ? 'checkpoint' : 'values', execs: [], closed: true, start: last.end ?? last.start, end: null, truth: values, partial: false, idless: false, rev: 0, replayed: -1, runId: this.currentRun });
-    this.replay(g, g.last!);
+    this.replayer.replay(g, g.last!);
   }
 
   private onInterrupt(ev: RunEvent, value: unknown): void {
@@ -608,6 +445,7 @@ export class RunModel {
   }
 
   // ---- executions, graphs and steps ---------------------------------------------------------
+  // Replaying a step's writes and holding it to the server's word: model/replay.ts.
 
   private newExec(g: Graph, n: number, source: StepSource, e: Pick<Execution, 'node' | 'ns' | 'taskId' | 'start' | 'end' | 'timeSource' | 'writes' | 'status' | 'eventIds'>): Execution {
     const ex: Execution = {
@@ -652,7 +490,7 @@ export class RunModel {
     this.graphs.set(key, g);
     if (ns.length === 0) {
       if (this.input !== undefined && this.input !== null) {
-        g.base = applyWrites({}, this.input, this.ctx(g));
+        g.base = applyWrites({}, this.input, this.replayer.ctx(g));
         g.baseFrom = 'input';
       }
       return g;
@@ -667,7 +505,7 @@ export class RunModel {
     // streamed, else the parent's state as it stands (replaced by the subgraph's own values if
     // those were streamed).
     if (input !== undefined) {
-      g.base = fromPlain(input, this.ctx(g));
+      g.base = fromPlain(input, this.replayer.ctx(g));
       g.baseFrom = 'task';
     } else g.adoptBase(this.headOf(pg), 'parent');
     if (parent) this.linkChild(g, parent);
@@ -696,7 +534,7 @@ export class RunModel {
   private headOf(g: Graph): State {
     const last = g.last;
     if (!last) return g.base;
-    if (!last.closed) this.provisional(g, last);
+    if (!last.closed) this.replayer.provisional(g, last);
     return last.end ?? last.start;
   }
 
@@ -713,16 +551,16 @@ export class RunModel {
   private openStep(g: Graph, n: number, source: StepSource): Step {
     g.resumeAt = null;
     const prev = g.last;
-    if (prev && !prev.closed) this.close(g, prev);
+    if (prev && !prev.closed) this.replayer.close(g, prev);
     if (!prev && source === 'history') {
-      const h = this.histByStep.get(n - 1);
+      const h = this.history.byStep.get(n - 1);
       if (h) {
-        g.base = fromPlain(h.values, this.ctx(g));
+        g.base = fromPlain(h.values, this.replayer.ctx(g));
         g.baseFrom = 'server';
       }
     }
     const step: Step = { n, source, execs: [], closed: false, start: prev ? (prev.end ?? prev.start) : g.base, end: null, truth: null, partial: false, idless: false, rev: 0, replayed: -1, runId: this.currentRun };
-    if (source === 'history') step.truth = this.histTruth(n, this.currentRun);
+    if (source === 'history') step.truth = this.history.truth(n, this.currentRun);
     g.steps.push(step);
     return step;
   }
@@ -737,33 +575,13 @@ export class RunModel {
     }
   }
 
-  private adoptInBase(g: Graph, obj: unknown): boolean {
-    const to = g.subst.get(obj);
-    for (const [k, v] of Object.entries(g.base)) {
-      if (!(v instanceof PVec)) continue;
-      const arr = v.toArray();
-      const i = arr.indexOf(obj);
-      if (i < 0 || to === undefined) continue;
-      g.base = { ...g.base, [k]: v.set(i, to) };
-      for (const idx of g.indexes.values()) idx.stale = true;
-      return true;
-    }
-    return false;
-  }
-
-  private close(g: Graph, step: Step): void {
-    step.closed = true;
-    this.replay(g, step);
-    this.resolveOrphans();
-  }
-
   private touch(ex: Execution): void {
     const step = this.stepOf[ex.index];
     if (!step) return;
     step.rev++;
     if (step.closed) {
       const g = this.graphOf[ex.index];
-      this.refreshFrom(g, g.steps.lastIndexOf(step));
+      this.replayer.refreshFrom(g, g.steps.lastIndexOf(step));
     }
   }
 
@@ -792,7 +610,7 @@ export class RunModel {
       const s = this.snap(g.parentExec.index);
       if (s && s.before !== g.base) g.adoptBase(s.before, 'parent');
     }
-    if (g.steps.length) this.refreshFrom(g, 0);
+    if (g.steps.length) this.replayer.refreshFrom(g, 0);
     for (const st of g.steps) for (const x of st.execs) for (const kid of this.childrenOf.get(x) ?? []) this.refreshTree(kid);
   }
 
@@ -805,205 +623,15 @@ export class RunModel {
   }
 
   private afterChange(): void {
-    if (!this.pendingRefresh) return;
-    this.pendingRefresh = false;
+    if (!this.replayer.pendingRefresh) return;
+    this.replayer.pendingRefresh = false;
     this.refreshAll();
-  }
-
-  private setTruth(g: Graph, i: number, values: Record<string, unknown>, partial: boolean): void {
-    const step = g.steps[i];
-    step.truth = stripInterrupt(values);
-    step.partial = partial;
-    step.closed = true;
-    this.refreshFrom(g, i);
-  }
-
-  /** Replay step i and every later step whose start changed as a result. */
-  private refreshFrom(g: Graph, i: number): void {
-    for (let j = i; j < g.steps.length; j++) {
-      const s = g.steps[j];
-      const start = j === 0 ? g.base : (g.steps[j - 1].end ?? g.steps[j - 1].start);
-      if (j > i && start === s.start) break;
-      s.start = start;
-      s.rev++;
-      if (s.closed) this.replay(g, s);
-    }
-    this.resolveOrphans();
-  }
-
-  /**
-   * The server's values at a boundary can speak for an earlier step: a key nobody wrote in this
-   * step was last written before it (so that writer's step gets the value, and its reducer can be
-   * learned there), and an id-less message got its id where it was written. Each resolution adds
-   * to an earlier step's truth, so this ends.
-   */
-  private resolveOrphans(): void {
-    while (this.orphans.length) {
-      const o = this.orphans.shift()!;
-      const i = o.g.steps.lastIndexOf(o.step);
-      if (i < 0) continue;
-      let p = -1;
-      for (let j = i - 1; j >= 0 && p < 0; j--) {
-        for (const x of o.g.steps[j].execs) {
-          if (!isRecord(x.writes)) continue;
-          if (o.key !== undefined ? o.key in x.writes : writesContain(x.writes, o.object)) p = j;
-        }
-      }
-      if (p < 0) {
-        // Not written by any node: an input message, in the namespace's initial state.
-        if (o.object !== undefined && this.adoptInBase(o.g, o.object)) this.refreshFrom(o.g, 0);
-        continue;
-      }
-      const ps = o.g.steps[p];
-      if (o.key !== undefined) {
-        if (ps.truth && (!ps.partial || o.key in ps.truth)) continue;
-        ps.truth = { ...(ps.truth ?? {}), [o.key]: o.value };
-        ps.partial = true;
-        ps.closed = true;
-      }
-      this.refreshFrom(o.g, p);
-    }
-  }
-
-  private provisional(g: Graph, step: Step): void {
-    if (step.replayed === step.rev) return;
-    this.replay(g, step);
-  }
-
-  /** The graph's order of applying a step's writes: task order (node name for pull tasks). */
-  private appOrder(step: Step): Execution[] {
-    const xs = step.execs;
-    if (xs.length < 2 || xs.every((x) => x.timeSource !== 'arrival')) return xs;
-    return [...xs].sort((a, b) => (a.node < b.node ? -1 : a.node > b.node ? 1 : a.index - b.index));
-  }
-
-  private replay(g: Graph, step: Step): void {
-    const ctx = this.ctx(g);
-    const order = this.appOrder(step);
-    const run = (): State => {
-      let s = step.start;
-      const c = g.subst.size ? { ...ctx, subst: g.subst } : ctx;
-      for (const x of order) {
-        const before = s;
-        if (x.writes !== undefined) s = applyWrites(s, x.writes, c);
-        this.snaps[x.index] = { before, after: s };
-      }
-      return s;
-    };
-    for (const x of order) {
-      x.disagreed = false;
-      x.server = undefined;
-    }
-    let end = run();
-    // An open step may not have all its writes yet: only a closed one is held to the server's word.
-    if (step.truth && step.closed) {
-      let r = reconcile(end, step.truth, ctx, step.partial);
-      const learnedNow = this.learn(g, step, order, r.differing);
-      let mine = 0;
-      for (const [m, t] of r.adopt) {
-        g.subst.set(m, t);
-        if (order.some((x) => isRecord(x.writes) && writesContain(x.writes, m))) mine++;
-        else this.orphans.push({ g, step, object: m });
-      }
-      if (mine || learnedNow.length) {
-        end = run();
-        r = reconcile(end, step.truth, ctx, step.partial);
-      }
-      // Keys whose reducer was learned at this step stay flagged here on every later replay.
-      const learned: string[] = [];
-      for (const [k, at] of this.learnedAt) if (order.some((x) => at.has(x))) learned.push(k);
-      if (r.differing.length || learned.length) this.settle(g, step, order, r.differing, r.state, learned);
-      end = r.state;
-    }
-    step.end = end;
-    step.replayed = step.rev;
-  }
-
-  /**
-   * The server disagreed on some keys after this step. Flag the nodes that wrote them, and let the
-   * last writer's "after" carry the server's value, so the chain of snapshots stays exact.
-   */
-  private settle(g: Graph, step: Step, order: Execution[], keys: string[], truthState: State, learned: string[]): void {
-    for (const k of learned) {
-      const at = this.learnedAt.get(k)!;
-      for (const w of order) {
-        if (!at.has(w)) continue;
-        w.disagreed = true;
-        w.server ??= { keys: [], values: {} };
-        w.server.keys.push(k);
-        w.server.values[k] = step.truth![k];
-        (w.server.learned ??= {})[k] = this.reducers.kindOf(k);
-      }
-    }
-    for (const k of keys) {
-      const writers = order.filter((x) => isRecord(x.writes) && k in x.writes);
-      const value = step.truth![k];
-      for (const w of writers) {
-        w.disagreed = true;
-        w.server ??= { keys: [], values: {} };
-        if (!w.server.keys.includes(k)) w.server.keys.push(k);
-        w.server.values[k] = value;
-      }
-      // Nobody here wrote it: an earlier step did, and it should hear the server's value.
-      if (!writers.length) this.orphans.push({ g, step, key: k, value });
-      const from = writers.length ? order.indexOf(writers[writers.length - 1]) : order.length - 1;
-      if (from < 0) continue;
-      for (let j = from; j < order.length; j++) {
-        const x = order[j];
-        const sn = this.snaps[x.index]!;
-        this.snaps[x.index] = { before: j === from ? sn.before : withKey(sn.before, k, truthState[k]), after: withKey(sn.after, k, truthState[k]) };
-      }
-    }
-  }
-
-  /**
-   * Keys the server disagreed on that a concat or a sum of this step's writes explains exactly:
-   * from now on they reduce that way (replays included), so diffs read as what the graph did.
-   */
-  private learn(g: Graph, step: Step, order: Execution[], differing: string[]): string[] {
-    const out: string[] = [];
-    for (const k of differing) {
-      if (this.reducers.declared(k) || !step.truth || !(k in step.truth)) continue;
-      const current = this.reducers.learned.get(k);
-      // A learned kind that stops fitting may be relearned, a couple of times at most (no flip-flop).
-      const tries = this.relearned.get(k) ?? 0;
-      if (current && tries >= 2) continue;
-      const writes: unknown[] = [];
-      for (const x of order) if (isRecord(x.writes) && k in x.writes) writes.push(x.writes[k]);
-      if (!writes.length) continue;
-      // Fold every write of the key since the server last said its value (or since the start).
-      let start: unknown = g.base[k];
-      for (let j = g.steps.lastIndexOf(step) - 1; j >= 0; j--) {
-        const p = g.steps[j];
-        if (p.truth && (!p.partial || k in p.truth)) {
-          start = p.truth[k];
-          break;
-        }
-        const earlier: unknown[] = [];
-        for (const x of this.appOrder(p)) if (isRecord(x.writes) && k in x.writes) earlier.push(x.writes[k]);
-        writes.unshift(...earlier);
-        if (j === 0) start = g.base[k];
-      }
-      const kind = inferReducer(start, writes, step.truth[k], current);
-      if (kind) {
-        if (current) this.relearned.set(k, tries + 1);
-        this.reducers.learned.set(k, kind);
-        this.learnedAt.set(k, new Set(order.filter((x) => isRecord(x.writes) && k in x.writes)));
-        out.push(k);
-        this.pendingRefresh = true; // earlier steps without the server's word reduce this way too
-      }
-    }
-    return out;
-  }
-
-  private ctx(g: Graph): ApplyContext {
-    return { reducers: this.reducers, index: (k) => g.index(k) };
   }
 
   private hasIdless(writes: unknown): boolean {
     if (!isRecord(writes)) return false;
     for (const [k, v] of Object.entries(writes)) {
-      if (this.reducers.kindOf(k) !== 'messages') continue;
+      if (this.replayer.reducers.kindOf(k) !== 'messages') continue;
       for (const m of Array.isArray(v) ? v : [v]) {
         const c = coerceMessage(m);
         if (isRecord(c) && c.type !== 'remove' && typeof c.id !== 'string') return true;
@@ -1018,79 +646,7 @@ export class RunModel {
   }
 
   // ---- thread history ---------------------------------------------------------------------
-
-  private indexHistory(raw: unknown[]): void {
-    const entries: HistEntry[] = [];
-    for (const e of raw) {
-      if (!isRecord(e) || !isRecord(e.metadata) || typeof e.metadata.step !== 'number') continue;
-      const ns = isRecord(e.checkpoint) ? e.checkpoint.checkpoint_ns : '';
-      if (ns) continue; // the root graph's checkpoints only
-      const tasks: HistTask[] = [];
-      for (const t of Array.isArray(e.tasks) ? e.tasks : []) {
-        if (!isRecord(t) || typeof t.id !== 'string' || typeof t.name !== 'string') continue;
-        tasks.push({ id: t.id, name: t.name, error: parseError(t.error), interrupts: Array.isArray(t.interrupts) ? t.interrupts : [] });
-      }
-      entries.push({ step: e.metadata.step, runId: typeof e.metadata.run_id === 'string' ? e.metadata.run_id : null, values: isRecord(e.values) ? e.values : {}, tasks });
-    }
-    entries.sort((a, b) => a.step - b.step);
-    this.hist = entries;
-    this.histByStep = new Map(entries.map((e) => [e.step, e]));
-    this.histMatched.clear();
-    this.histCursor = this.rangeStart(this.currentRun);
-  }
-
-  /** Index of the first history entry whose tasks belong to this run (-1: the history has none). */
-  private rangeStart(runId: string | null): number {
-    if (!this.hist.length) return -1;
-    if (runId === null) return 0;
-    const first = this.hist.findIndex((e) => e.runId === runId);
-    if (first < 0) return -1;
-    // A resumed run re-runs the tasks of the checkpoint it resumed from, which an earlier run wrote.
-    const prev = this.hist[first - 1];
-    return prev && prev.step === this.hist[first].step - 1 && prev.tasks.some((t) => t.interrupts.length) ? first - 1 : first;
-  }
-
-  private startHistoryFor(runId: string): void {
-    this.histCursor = this.rangeStart(runId);
-  }
-
-  private histTruth(n: number, runId: string | null): Record<string, unknown> | null {
-    const h = this.histByStep.get(n);
-    return h && (h.runId === null || runId === null || h.runId === runId) ? stripInterrupt(h.values) : null;
-  }
-
-  private matchHistory(node: string, taskId: string | null): { n: number; task: HistTask } | null {
-    if (this.histCursor < 0) return null;
-    const end = Math.min(this.hist.length, this.histCursor + LOOKAHEAD);
-    for (let k = this.histCursor; k < end; k++) {
-      const e = this.hist[k];
-      for (const t of e.tasks) {
-        if (t.name !== node || (taskId !== null && t.id !== taskId)) continue;
-        const prior = this.histMatched.get(t.id);
-        if (prior && prior.status !== 'interrupted') continue;
-        this.histCursor = k;
-        return { n: e.step + 1, task: t };
-      }
-    }
-    return null;
-  }
-
-  private findHistTask(runId: string | null, pred: (t: HistTask) => boolean): { n: number; task: HistTask } | undefined {
-    const from = this.rangeStart(runId);
-    if (from < 0) return undefined;
-    // A task already matched by an execution of another run (the resumed re-run) is still free.
-    const free = (t: HistTask) => {
-      const x = this.histMatched.get(t.id);
-      return !x || (runId !== null && x.runId !== runId);
-    };
-    for (let k = from; k < this.hist.length; k++) {
-      const e = this.hist[k];
-      if (k > from && runId !== null && e.runId !== runId) break;
-      const task = e.tasks.find((x) => pred(x) && free(x));
-      if (task) return { n: e.step + 1, task };
-    }
-    return undefined;
-  }
+  // Reading it and matching its tasks: model/history.ts. Here: what the model does with a match.
 
   private synthExec(found: { n: number; task: HistTask }, status: 'error' | 'interrupted', t: number, step: Step | null): Execution {
     const g = this.root();
@@ -1101,14 +657,14 @@ export class RunModel {
       ex.interrupts = found.task.interrupts;
       this.interruptedTask.set(found.task.id, ex.index);
     }
-    this.histMatched.set(found.task.id, ex);
+    this.history.matched.set(found.task.id, ex);
     return ex;
   }
 
   /** An error or interrupt whose node never reported (updates alone), named by the history. */
   private synthFromHistory(pred: (t: HistTask) => boolean, status: 'error' | 'interrupted', t: number): Execution | undefined {
-    if (this.histCursor < 0) return undefined;
-    const found = this.findHistTask(this.currentRun, pred);
+    if (this.history.cursor < 0) return undefined;
+    const found = this.history.findTask(this.currentRun, pred);
     if (!found) return undefined;
     const g = this.root();
     const open = g.open;
@@ -1119,7 +675,7 @@ export class RunModel {
   private regroupRoot(): void {
     const g = this.root();
     const existing = g.steps.flatMap((s) => s.execs).sort((a, b) => a.index - b.index);
-    this.histMatched.clear();
+    this.history.matched.clear();
     const runOrder = (id: string | null) => (id ? this.summary.runs.findIndex((r) => r.runId === id) : -1);
     const placed: { x: Execution; n: number; source: StepSource }[] = [];
     let cur: string | null | undefined;
@@ -1127,11 +683,11 @@ export class RunModel {
     for (const x of existing) {
       if (x.runId !== cur) {
         cur = x.runId;
-        this.histCursor = this.rangeStart(cur);
+        this.history.startFor(cur);
       }
-      const m = this.matchHistory(x.node, x.taskId);
+      const m = this.history.match(x.node, x.taskId);
       if (m) {
-        this.histMatched.set(m.task.id, x);
+        this.history.matched.set(m.task.id, x);
         x.taskId ??= m.task.id;
         placed.push({ x, n: m.n, source: x.stepSource === 'checkpoint' && x.step === m.n ? 'checkpoint' : 'history' });
         lastN = m.n;
@@ -1143,7 +699,7 @@ export class RunModel {
     }
     const err = this.summary.error;
     if (err && err.execution === undefined) {
-      const f = this.findHistTask(this.currentRun, (t) => t.error !== null && t.error !== undefined);
+      const f = this.history.findTask(this.currentRun, (t) => t.error !== null && t.error !== undefined);
       if (f) {
         const x = this.synthExec(f, 'error', this.summary.lastEventAt ?? 0, null);
         Object.assign(err, { node: x.node, execution: x.index });
@@ -1152,7 +708,7 @@ export class RunModel {
     }
     for (const it of this.summary.interrupts) {
       if (it.execution !== undefined || it.id === undefined || it.ns.length) continue;
-      const f = this.findHistTask(it.runId, (t) => t.interrupts.some((v) => isRecord(v) && v.id === it.id));
+      const f = this.history.findTask(it.runId, (t) => t.interrupts.some((v) => isRecord(v) && v.id === it.id));
       if (!f) continue;
       const x = this.synthExec(f, 'interrupted', it.t, null);
       x.runId = it.runId;
@@ -1165,7 +721,7 @@ export class RunModel {
     for (const { x, n, source } of placed) {
       let step = steps[steps.length - 1];
       if (!step || step.n !== n || step.runId !== x.runId) {
-        step = { n, source, execs: [], closed: true, start: {}, end: null, truth: this.histTruth(n, x.runId), partial: false, idless: false, rev: 0, replayed: -1, runId: x.runId };
+        step = { n, source, execs: [], closed: true, start: {}, end: null, truth: this.history.truth(n, x.runId), partial: false, idless: false, rev: 0, replayed: -1, runId: x.runId };
         steps.push(step);
       }
       step.execs.push(x);
@@ -1174,9 +730,9 @@ export class RunModel {
       this.stepOf[x.index] = step;
     }
     if (steps.length) {
-      const before = this.histByStep.get(steps[0].n - 1);
+      const before = this.history.byStep.get(steps[0].n - 1);
       if (before) {
-        g.base = fromPlain(before.values, this.ctx(g));
+        g.base = fromPlain(before.values, this.replayer.ctx(g));
         g.baseFrom = 'server';
       }
       if (wasOpen && !this.ended) steps[steps.length - 1].closed = false;
@@ -1184,7 +740,7 @@ export class RunModel {
     g.steps.length = 0;
     // Not push(...steps): a spread of 100,000+ items overflows the stack.
     for (const st of steps) g.steps.push(st);
-    this.histCursor = this.rangeStart(this.currentRun);
+    this.history.startFor(this.currentRun);
   }
 
   // ---- state, per execution ------------------------------------------------------------------
@@ -1192,8 +748,8 @@ export class RunModel {
   private snap(i: number): { before: State; after: State } | undefined {
     const step = this.stepOf[i];
     if (!step) return undefined;
-    if (!step.closed) this.provisional(this.graphOf[i], step);
-    return this.snaps[i];
+    if (!step.closed) this.replayer.provisional(this.graphOf[i], step);
+    return this.replayer.snaps[i];
   }
 
   /** The state of the execution's graph (its namespace) as the node found it. Plain JSON. */
@@ -1215,7 +771,7 @@ export class RunModel {
     const rev = this.stepOf[i].rev;
     const hit = this.diffCache.get(i);
     if (hit && hit.rev === rev && this.stepOf[i].replayed === rev) return hit.changes;
-    const changes = diffStates(s.before, s.after, this.reducers);
+    const changes = diffStates(s.before, s.after, this.replayer.reducers);
     // A view walks executions one by one: keep the recent diffs, not every one ever asked for.
     if (this.diffCache.size >= 256) this.diffCache.delete(this.diffCache.keys().next().value!);
     this.diffCache.set(i, { rev, changes });
@@ -1232,7 +788,7 @@ export class RunModel {
   stateChain(ns: string[] = []): number[] {
     const g = this.graphs.get(ns.join('|'));
     if (!g) return [];
-    return g.steps.flatMap((s) => this.appOrder(s).map((x) => x.index));
+    return g.steps.flatMap((s) => this.replayer.appOrder(s).map((x) => x.index));
   }
 
   /** The namespace's state before its first node ran. */
@@ -1246,7 +802,7 @@ export class RunModel {
     const g = this.root();
     const last = g.last;
     if (!last) return materialize(g.base);
-    if (!last.closed) this.provisional(g, last);
+    if (!last.closed) this.replayer.provisional(g, last);
     return materialize(last.end ?? last.start);
   }
 
@@ -1260,86 +816,4 @@ export class RunModel {
   namespaces(): string[][] {
     return [...this.graphs.values()].map((g) => g.ns);
   }
-}
-
-/** Diff of two snapshots; unchanged keys (same reference) cost nothing, appends cost their size. */
-export function diffStates(a: State, b: State, reducers: Reducers = new Reducers()): Change[] {
-  const out: Change[] = [];
-  // Keys in a stable order: snapshots from different sources list them differently.
-  const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
-  for (const k of keys) {
-    const va = a[k];
-    const vb = b[k];
-    if (va === vb) continue;
-    if (va === undefined) {
-      out.push({ kind: 'added', path: [k], after: materializeValue(vb) });
-      continue;
-    }
-    if (vb === undefined) {
-      out.push({ kind: 'removed', path: [k], before: materializeValue(va) });
-      continue;
-    }
-    if (va instanceof PVec && vb instanceof PVec && PVec.commonPrefix(va, vb) === va.size) {
-      const byId = reducers.kindOf(k) === 'messages';
-      for (let j = va.size; j < vb.size; j++) {
-        const el = vb.get(j);
-        const id = byId && isRecord(el) && typeof el.id === 'string' ? el.id : undefined;
-        out.push(id !== undefined ? { kind: 'added', path: [k, { id }], index: j, after: el } : { kind: 'added', path: [k, j], after: el });
-      }
-      continue;
-    }
-    for (const c of diffValues(materializeValue(va), materializeValue(vb), {}, [k])) out.push(c);
-  }
-  return out;
-}
-
-/** The write holds this very message object (by reference, as written). */
-function writesContain(writes: Record<string, unknown>, obj: unknown): boolean {
-  for (const v of Object.values(writes)) {
-    if (v === obj) return true;
-    if (Array.isArray(v) && v.includes(obj)) return true;
-  }
-  return false;
-}
-
-function withKey(s: State, k: string, v: unknown): State {
-  const out = { ...s };
-  if (v === undefined) delete out[k];
-  else out[k] = v;
-  return out;
-}
-
-function stripInterrupt(v: Record<string, unknown>): Record<string, unknown> {
-  if (!('__interrupt__' in v)) return v;
-  const { __interrupt__: _, ...rest } = v;
-  return rest;
-}
-
-function awaitKey(ns: string[], node: string): string {
-  return `${ns.join('|')}\u0000${node}`;
-}
-
-/** `{error,message}`, `{name,message}`, or history's JSON string of one. */
-function parseError(e: unknown): unknown {
-  if (typeof e === 'string') {
-    try {
-      return JSON.parse(e);
-    } catch {
-      return e;
-    }
-  }
-  return e;
-}
-
-function errorOf(err: unknown): { name: string; message: string } {
-  const e = parseError(err);
-  return isRecord(e) ? { name: String(e.error ?? e.name ?? 'Error'), message: String(e.message ?? '') } : { name: 'Error', message: String(e) };
-}
-
-/** A task result arrives as [[key, value], …] on some servers and as an object on others. */
-function resultToWrites(r: unknown): unknown {
-  if (Array.isArray(r) && r.every((p) => Array.isArray(p) && p.length === 2 && typeof p[0] === 'string')) {
-    return Object.fromEntries(r as [string, unknown][]);
-  }
-  return r;
 }
