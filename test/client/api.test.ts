@@ -3,10 +3,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LangGraphClient, LangGraphError, isRecord } from '../../src/client';
 import { useExampleServer } from '../support/server';
-import { collect, freePort } from '../support/runs';
+import { HANG_GUARD, collect, freePort } from '../support/runs';
 
-/** A hang becomes a failure (not a timed assertion: nothing here is expected to take long). */
-const HANG_GUARD = { timeout: 120_000 };
 
 let client: LangGraphClient;
 let url = '';

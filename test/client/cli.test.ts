@@ -8,33 +8,28 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LangGraphClient, isRecord } from '../../src/client';
 import { parseRecording } from '../../src/shared/recording';
-import { exampleServer, repoRoot } from '../support/server';
+import { repoRoot, useExampleServer } from '../support/server';
 import { startFaultProxy } from '../support/faultProxy';
-import { assertConsecutiveIds, collect, freePort, wire } from '../support/runs';
+import { HANG_GUARD, assertConsecutiveIds, collect, freePort, wire } from '../support/runs';
 
-/** A hang becomes a failure (not a timed assertion: nothing here is expected to take long). */
-const HANG_GUARD = { timeout: 120_000 };
 
 let CLI = join(repoRoot, 'dist', 'cli.js');
 let url = '';
 let client: LangGraphClient;
 let dir = '';
-let stopServer: () => Promise<void> = async () => undefined;
+useExampleServer((s) => {
+  url = s.url;
+  client = s.client;
+});
 
 before(async () => {
-  const s = await exampleServer();
-  stopServer = s.stop;
-  url = s.url;
-  client = new LangGraphClient({ url });
   dir = mkdtempSync(join(tmpdir(), 'lgt-cli-'));
   // A private copy of the built bin: a build elsewhere in this checkout empties dist/ meanwhile.
   for (let i = 0; !existsSync(CLI) && i < 600; i++) await new Promise((r) => setTimeout(r, 100));
   copyFileSync(CLI, join(dir, 'cli.js'));
   CLI = join(dir, 'cli.js');
 });
-after(async () => {
-  await client?.close();
-  await stopServer();
+after(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 

@@ -7,11 +7,9 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { LangGraphClient, LangGraphError, type ConnectionState, type RunEvent } from '../../src/client';
 import { json, numberedEvents, runJson, sseFrame, sseHead, startFakeServer, type FakeHandler, type FakeServer } from '../support/fakeServer';
-import { collect } from '../support/runs';
+import { HANG_GUARD, collect } from '../support/runs';
 import { SELF_SIGNED_CERT, SELF_SIGNED_KEY } from '../support/selfSigned';
 
-/** A hang becomes a failure (not a timed assertion: nothing here is expected to take long). */
-const HANG_GUARD = { timeout: 120_000 };
 
 async function withFake<T>(handler: FakeHandler, fn: (fake: FakeServer, client: LangGraphClient) => Promise<T>, opts: { apiKey?: string; headersTimeoutMs?: number } = {}): Promise<T> {
   const fake = await startFakeServer(handler);

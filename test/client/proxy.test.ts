@@ -1,29 +1,18 @@
 // Through an HTTP proxy (undici's ProxyAgent): a loopback forward proxy in front of the real
 // server, with and without credentials; CONNECT for https; the proxy the environment names.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { LangGraphClient, LangGraphError, proxyFromEnv } from '../../src/client';
-import { exampleServer } from '../support/server';
+import { useExampleServer } from '../support/server';
 import { startHttpProxy } from '../support/httpProxy';
-import { collect } from '../support/runs';
+import { HANG_GUARD, collect } from '../support/runs';
 import { SELF_SIGNED_CERT, SELF_SIGNED_KEY } from '../support/selfSigned';
 
-/** A hang becomes a failure (not a timed assertion: nothing here is expected to take long). */
-const HANG_GUARD = { timeout: 120_000 };
 
 let serverUrl = '';
-let stopServer: () => Promise<void> = async () => undefined;
-
-before(async () => {
-  const s = await exampleServer();
-  stopServer = s.stop;
-  serverUrl = s.url;
-});
-after(async () => {
-  await stopServer();
-});
+useExampleServer((s) => (serverUrl = s.url));
 
 test('requests and a whole run stream go through the configured proxy', HANG_GUARD, async () => {
   const proxy = await startHttpProxy();

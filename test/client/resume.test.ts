@@ -2,29 +2,19 @@
 // byte offsets, many times in one run. The recording through the hostile link must equal an
 // uninterrupted recording of the same run (a direct join with Last-Event-ID: -1): same ids, same
 // events, no gaps, no duplicates.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LangGraphClient, LangGraphError, isRecord, type ConnectionState, type RunEvent, type StreamMode } from '../../src/client';
-import { exampleServer } from '../support/server';
+import { useExampleServer } from '../support/server';
 import { startFaultProxy, type Fault, type FaultProxy } from '../support/faultProxy';
-import { assertConsecutiveIds, collect, wire } from '../support/runs';
+import { HANG_GUARD, assertConsecutiveIds, collect, wire } from '../support/runs';
 
-/** A hang becomes a failure (not a timed assertion: nothing here is expected to take long). */
-const HANG_GUARD = { timeout: 120_000 };
 
 let direct: LangGraphClient;
 let serverUrl = '';
-let stopServer: () => Promise<void> = async () => undefined;
-
-before(async () => {
-  const s = await exampleServer();
-  stopServer = s.stop;
+useExampleServer((s) => {
   serverUrl = s.url;
-  direct = new LangGraphClient({ url: s.url });
-});
-after(async () => {
-  await direct?.close();
-  await stopServer();
+  direct = s.client;
 });
 
 // Many modes make a stream of ~45 KB and ~50 events over ~1.5 s: room for many cuts mid-run.

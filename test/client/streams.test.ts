@@ -4,10 +4,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LangGraphClient, LangGraphError, interruptOf, isRecord, runErrorOf, type RunEvent } from '../../src/client';
 import { useExampleServer } from '../support/server';
-import { assertConsecutiveIds, collect, wire } from '../support/runs';
+import { HANG_GUARD, assertConsecutiveIds, collect, wire } from '../support/runs';
 
-/** A hang becomes a failure (not a timed assertion: nothing here is expected to take long). */
-const HANG_GUARD = { timeout: 120_000 };
 
 let client: LangGraphClient;
 useExampleServer((s) => (client = s.client));

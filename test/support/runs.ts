@@ -2,6 +2,9 @@
 import net from 'node:net';
 import type { RunEvent } from '../../src/shared/events';
 
+/** A hang becomes a failure (not a timed assertion: nothing in the client tests is expected to take long). */
+export const HANG_GUARD = { timeout: 120_000 };
+
 export async function collect(it: AsyncIterable<RunEvent>): Promise<RunEvent[]> {
   const out: RunEvent[] = [];
   for await (const e of it) out.push(e);
