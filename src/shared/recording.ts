@@ -49,6 +49,37 @@ export function parseRecording(text: string): Recording {
   return { header: r.header, events };
 }
 
+/** A recording's first line (trimmed, not blank). Throws a RecordingParseError naming the line. */
+export function parseHeaderLine(line: string, lineNo: number): RecordingHeader {
+  const v = lineObject(line, lineNo);
+  if (v.type !== 'run') throw new RecordingParseError(lineNo, 'the first line must describe the run ({"type":"run",…}). Is this a LangGraph Timeline recording?');
+  return { ...(v as unknown as RecordingHeader), startedAt: typeof v.startedAt === 'number' ? v.startedAt : 0 };
+}
+
+/** An event line of a recording (trimmed, not blank). Throws a RecordingParseError naming the line. */
+export function parseEventLine(line: string, lineNo: number): RunEvent {
+  const v = lineObject(line, lineNo);
+  if (typeof v.event !== 'string') throw new RecordingParseError(lineNo, 'an event line needs a string "event"');
+  return {
+    id: typeof v.id === 'string' ? v.id : v.id === null || v.id === undefined ? null : String(v.id),
+    event: v.event,
+    ns: Array.isArray(v.ns) ? v.ns.map(String) : [],
+    data: v.data,
+    t: typeof v.t === 'number' ? v.t : 0,
+  };
+}
+
+function lineObject(line: string, lineNo: number): Record<string, unknown> {
+  let v: unknown;
+  try {
+    v = JSON.parse(line);
+  } catch (e) {
+    throw new RecordingParseError(lineNo, `not JSON (${(e as Error).message})`);
+  }
+  if (!isRecord(v)) throw new RecordingParseError(lineNo, 'expected a JSON object');
+  return v;
+}
+
 /**
  * Reads a recording a few lines at a time, so a big one can be shown while the rest is read (and
  * the reader never blocks for long). The header is read by the constructor; `read` returns the next
@@ -61,12 +92,10 @@ export class RecordingReader {
 
   constructor(private readonly text: string) {
     let header: RecordingHeader | null = null;
-    for (let line = this.nextLine(); line !== null; line = this.nextLine()) {
-      if (!line) continue;
-      const v = this.parse(line);
-      if (v.type !== 'run') throw new RecordingParseError(this.lineNo, 'the first line must describe the run ({"type":"run",…}). Is this a LangGraph Timeline recording?');
-      header = { ...(v as unknown as RecordingHeader), startedAt: typeof v.startedAt === 'number' ? v.startedAt : 0 };
-      break;
+    while (!header) {
+      const line = this.nextLine();
+      if (line === null) break;
+      if (line) header = parseHeaderLine(line, this.lineNo);
     }
     if (!header) throw new RecordingParseError(1, 'the file is empty');
     this.header = header;
@@ -100,16 +129,7 @@ export class RecordingReader {
     while (events.length < max) {
       const line = this.nextLine();
       if (line === null) break;
-      if (!line) continue;
-      const v = this.parse(line);
-      if (typeof v.event !== 'string') throw new RecordingParseError(this.lineNo, 'an event line needs a string "event"');
-      events.push({
-        id: typeof v.id === 'string' ? v.id : v.id === null || v.id === undefined ? null : String(v.id),
-        event: v.event,
-        ns: Array.isArray(v.ns) ? v.ns.map(String) : [],
-        data: v.data,
-        t: typeof v.t === 'number' ? v.t : 0,
-      });
+      if (line) events.push(parseEventLine(line, this.lineNo));
     }
   }
 
@@ -123,16 +143,5 @@ export class RecordingReader {
     this.pos = end + 1;
     this.lineNo++;
     return line;
-  }
-
-  private parse(line: string): Record<string, unknown> {
-    let v: unknown;
-    try {
-      v = JSON.parse(line);
-    } catch (e) {
-      throw new RecordingParseError(this.lineNo, `not JSON (${(e as Error).message})`);
-    }
-    if (!isRecord(v)) throw new RecordingParseError(this.lineNo, 'expected a JSON object');
-    return v;
   }
 }

@@ -3,7 +3,7 @@
 // `session/events` and answers `resync`. Its messages reach the panel as window 'message' events
 // (forwarded by standIn.ts), the path VS Code uses. Preview only; never part of the extension.
 /// <reference lib="webworker" />
-import { parseRecording, type Recording } from '../../shared/recording';
+import { parseEventLine, parseHeaderLine, parseRecording, type Recording } from '../../shared/recording';
 import type { RunEvent } from '../../shared/events';
 import { FIRST_SLICE, PanelFeed, type FeedSource } from '../../shared/panelFeed';
 import type { FromWebview, SessionInfo, SessionStatus, ToWebview } from '../../shared/protocol';
@@ -168,16 +168,6 @@ function sessionFor(h: Recording['header'], name: string): SessionInfo {
   };
 }
 
-/** One JSON Lines event, as parseRecording reads it. */
-function eventOf(v: Record<string, unknown>): RunEvent {
-  return {
-    id: typeof v.id === 'string' ? v.id : v.id === null || v.id === undefined ? null : String(v.id),
-    event: String(v.event),
-    ns: Array.isArray(v.ns) ? v.ns.map(String) : [],
-    data: v.data,
-    t: typeof v.t === 'number' ? v.t : 0,
-  };
-}
 
 /**
  * Read the recording as it downloads and hand it to the panel in slices: the snapshot carries the
@@ -213,22 +203,12 @@ async function stream(file: string, chunk: number): Promise<void> {
     lineNo++;
     const t = line.trim();
     if (!t) return;
-    let v: unknown;
-    try {
-      v = JSON.parse(t);
-    } catch (e) {
-      throw new Error(`line ${lineNo}: not JSON (${(e as Error).message})`);
-    }
-    if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Error(`line ${lineNo}: expected a JSON object`);
-    const o = v as Record<string, unknown>;
     if (!header) {
-      if (o.type !== 'run') throw new Error('the first line must describe the run ({"type":"run",…})');
-      header = o as unknown as Recording['header'];
+      header = parseHeaderLine(t, lineNo);
       session = sessionFor(header, file);
       return;
     }
-    if (typeof o.event !== 'string') throw new Error(`line ${lineNo}: an event line needs a string "event"`);
-    all.push(eventOf(o));
+    all.push(parseEventLine(t, lineNo));
     // A small first slice paints soon; later slices are bigger (fewer messages).
     if (all.length - sent >= (sent ? chunk : Math.min(chunk, FIRST_SLICE))) deliver(false);
   };
