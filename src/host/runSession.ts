@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import { LangGraphClient, LangGraphError, fetchRunExtras, runErrorOf, type ConnectionState, type RunParams, type RunStream, type StreamMode } from '../client';
 import { isRecord, type RunEvent } from '../shared/events';
-import type { SessionInfo, SessionStatus } from '../shared/protocol';
+import { isLivePhase, type SessionInfo, type SessionStatus } from '../shared/protocol';
 import { log } from './log';
 import { shortId } from '../shared/ids';
 import { FIRST_SLICE } from '../shared/panelFeed';
@@ -63,11 +63,8 @@ export class RunSession implements vscode.Disposable {
    * session in `error`, naming the line, with what came before it kept.
    */
   static readRecording(info: Omit<SessionInfo, 'id'>, reader: RecordingReader, extras?: Record<string, unknown>): RunSession {
-    const first = reader.read(FIRST_SLICE);
-    if (reader.done) return RunSession.fromRecording(info, first, extras);
-    const s = new RunSession({ ...info, id: `s${++counter}` });
-    s.extras = extras;
-    for (const e of first) s.events.push(e);
+    const s = RunSession.fromRecording(info, reader.read(FIRST_SLICE), extras);
+    if (reader.done) return s;
     s.status = { phase: 'loading', message: 'reading the recording…' };
     (s as { done: Promise<void> }).done = (async () => {
       try {
@@ -110,7 +107,7 @@ export class RunSession implements vscode.Disposable {
   }
 
   get active(): boolean {
-    return this.status.phase === 'connecting' || this.status.phase === 'streaming' || this.status.phase === 'reconnecting';
+    return isLivePhase(this.status.phase);
   }
 
   cancel(): void {

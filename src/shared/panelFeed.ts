@@ -124,8 +124,7 @@ export class PanelFeed {
   shown(): void {
     this.statusSent = undefined;
     this.flush();
-    const s = this.source;
-    if (s?.extras) void this.post({ type: 'session/extras', sessionId: s.info.id, extras: s.extras });
+    if (this.source?.extras) this.extras(this.source.extras);
   }
 
   extras(extras: Record<string, unknown>): void {

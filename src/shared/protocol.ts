@@ -28,6 +28,11 @@ export interface SessionStatus {
   message?: string;
 }
 
+/** The run is under way: events may still arrive (the stream is open or being rejoined). */
+export function isLivePhase(p: SessionPhase): boolean {
+  return p === 'connecting' || p === 'streaming' || p === 'reconnecting';
+}
+
 /** The run is over: nothing more will arrive for it. */
 export function isFinalPhase(p: SessionPhase): boolean {
   return p === 'done' || p === 'error' || p === 'interrupted' || p === 'cancelled' || p === 'recorded';

@@ -3,7 +3,7 @@
 // mutate the model; one scheduled frame coalesces any number of them into one render and one draw.
 import { RunModel } from '../shared/runModel';
 import type { SessionInfo, SessionStatus, ToWebview } from '../shared/protocol';
-import { isFinalPhase } from '../shared/protocol';
+import { isFinalPhase, isLivePhase } from '../shared/protocol';
 import type { RunEvent } from '../shared/events';
 import { TimelineIndex, visibleRows, type Bounds, type Row } from './layout';
 import { Matcher, filterPredicate, searchPredicate } from './filter';
@@ -128,8 +128,7 @@ export class Store {
   }
 
   get live(): boolean {
-    const p = this.status.phase;
-    return this.session !== null && (p === 'connecting' || p === 'streaming' || p === 'reconnecting');
+    return this.session !== null && isLivePhase(this.status.phase);
   }
 
   /** Bounds of the run; a live run with running nodes reaches to now. */

@@ -54,15 +54,14 @@ export function Timeline({ store }: { store: Store; seq?: number }) {
       store.changed();
     });
     ro.observe(scroller);
-    // Moving the window to a screen with another pixel ratio (or zooming VS Code) resizes nothing:
-    // watch the ratio itself, or the canvases stay sharp at the old one only.
+    // Moving the window to a screen with another pixel ratio resizes nothing: watch the ratio itself,
+    // or the canvases stay sharp at the old one only. (Zooming VS Code resizes: the observer sees it.)
     let dprQuery: MediaQueryList | null = null;
     const onDpr = () => {
       watchDpr();
       size();
       store.changed();
     };
-    window.addEventListener('resize', onDpr);
     const watchDpr = () => {
       dprQuery?.removeEventListener('change', onDpr);
       dprQuery = typeof matchMedia === 'function' ? matchMedia(`(resolution: ${window.devicePixelRatio || 1}dppx)`) : null;
@@ -88,7 +87,6 @@ export function Timeline({ store }: { store: Store; seq?: number }) {
     return () => {
       ro.disconnect();
       dprQuery?.removeEventListener('change', onDpr);
-      window.removeEventListener('resize', onDpr);
       unTheme();
       unDraw();
       scroller.removeEventListener('wheel', wheel);
