@@ -7,23 +7,13 @@
 // A benchmark, not a test: it prints figures and whether the targets were met; it never fails.
 import { RunModel } from '../../src/shared/runModel';
 import type { RunEvent } from '../../src/shared/events';
+import { rng } from '../support/random';
 
 const TOTAL = Number(process.argv[2]) || 100_000;
 const TOKENS_PER_ANSWER = 10;
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
 
 // ---- a deterministic agent run ---------------------------------------------------------------
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const WORDS = 'the otter river stream fish shell rock kelp tool search result answer call data page model graph node state reducer message token'.split(' ');
 /** A flat string, as JSON.parse makes them (`+=` would build a rope of thousands of pieces). */

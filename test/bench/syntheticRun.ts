@@ -4,20 +4,10 @@
 // (POST /threads/{t}/runs/stream, Content-Location; GET of the run answers "success").
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { rng } from '../support/random';
 
 export const EVENTS = 20_000;
 const TARGET_BYTES = 30 * 1024 * 1024;
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const WORDS = 'the otter river stone déjà vu 世界 🦜 graph node state update research draft review plan tool call result message token stream'.split(' ');
 
