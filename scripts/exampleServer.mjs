@@ -109,6 +109,11 @@ async function installDeps(log, t0) {
     if (/^npm_config_(prefix|local_prefix|global|omit|production|only|dry_run|package_lock_only|workspaces?|include_workspace_root)$/i.test(k)) delete env[k];
     if (/^npm_(package|lifecycle)_/i.test(k)) delete env[k];
   }
+  // `npm install` rewrites the lock it was given (npm 11 adds fields npm 10 left out, and the
+  // reverse): put the tracked bytes back, so a test run never leaves the clone modified. The
+  // install still follows the lock; only npm's re-serialisation of it is dropped.
+  const lockPath = path.join(EXAMPLES_DIR, 'package-lock.json');
+  const lockBytes = fs.existsSync(lockPath) ? fs.readFileSync(lockPath) : null;
   let out = '';
   const code = await new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { cwd: EXAMPLES_DIR, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -124,6 +129,7 @@ async function installDeps(log, t0) {
     child.on('error', reject);
     child.on('close', resolve);
   });
+  if (lockBytes && !lockBytes.equals(fs.readFileSync(lockPath))) fs.writeFileSync(lockPath, lockBytes);
   if (code !== 0) throw new Error(`npm install in ${EXAMPLES_DIR} failed (exit ${code}):\n${out.slice(-4000)}`);
   if (!fs.existsSync(cliBin())) throw new Error(`npm install finished but ${cliBin()} is missing`);
   fs.writeFileSync(STAMP, depsHash() + '\n');

@@ -3,6 +3,7 @@ import type { Recording } from '../shared/recording';
 import { RunModel, type Execution } from '../shared/runModel';
 import { formatPath, type Change } from '../shared/diff';
 import { isRecord } from '../shared/events';
+import { reducedLines } from '../shared/model/reduced';
 
 /** The model of a recording, with what the recorder fetched besides the stream (history, state). */
 export function modelFromRecording(rec: Recording): RunModel {
@@ -43,10 +44,20 @@ export function renderTimelineText(rec: Recording, model: RunModel): string {
   }
   const err = model.summary.error;
   if (err) lines.push(`ERROR${err.node ? ` in ${err.node}` : ''} ${err.name}: ${err.message}`);
+  // One note per step and key: parallel writers of one key share it.
+  const notes = new Map<string, { nodes: string[]; text: string }>();
+  for (const e of ex) {
+    const at = `${e.path ? `${e.path} › ` : ''}`;
+    for (const l of reducedLines(e)) {
+      const k = `${e.runId}|${e.path}|${e.step}|${l}`;
+      const n = notes.get(k) ?? { nodes: [], text: `(step ${e.step}): ${l}` };
+      n.nodes.push(`${at}${e.node}`);
+      notes.set(k, n);
+    }
+  }
+  for (const n of notes.values()) lines.push(`Reduced by the graph after ${n.nodes.join(', ')} ${n.text}`);
   for (const e of ex.filter((x) => x.disagreed)) {
-    const learned = e.server?.learned ?? {};
-    const why = (e.server?.keys ?? []).map((k) => (learned[k] ? `${k} (not overwritten: reduces as ${learned[k]}, learned here)` : k)).join(', ');
-    lines.push(`SERVER DISAGREED after ${e.path ? `${e.path} › ` : ''}${e.node} (step ${e.step}) on ${why}; the state shown is the server's`);
+    lines.push(`SERVER DISAGREED after ${e.path ? `${e.path} › ` : ''}${e.node} (step ${e.step}) on ${(e.server?.keys ?? []).join(', ')}: its known reducer does not explain the server's state; the state shown is the server's`);
   }
   for (const g of model.summary.gaps) lines.push(`GAP: ${g.message}`);
   return lines.join('\n') + '\n';
@@ -74,6 +85,7 @@ export function modelJson(rec: Recording, model: RunModel): Record<string, unkno
       diff: model.diff(e.index).map(jsonChange),
       disagreed: e.disagreed,
       ...(e.server ? { server: e.server } : {}),
+      ...(e.reduced ? { reduced: e.reduced } : {}),
       ...(e.error ? { error: e.error } : {}),
       ...(e.interrupts ? { interrupts: e.interrupts } : {}),
       ...(e.resumeOf !== undefined ? { resumeOf: e.resumeOf } : {}),

@@ -21,6 +21,37 @@ export interface RunEvent {
  */
 export type ClientEventName = 'lgt/gap' | 'lgt/malformed';
 
+/**
+ * Events the extension adds to a thread session, so what a person did is part of the story (and
+ * of a recording): `lgt/run` — a run of the thread begins (data: RunStart), before its stream;
+ * `lgt/cancelled` — the person cancelled the run; `lgt/clock` — one reading of the server's clock
+ * against this client's (data: {server: ms since the epoch}, at the event's `t`).
+ */
+export type HostEventName = 'lgt/run' | 'lgt/cancelled' | 'lgt/clock';
+
+export interface RunStart {
+  /** How the run began: new input, the answer to an interrupt, a fork from a checkpoint, continuing after a stop. */
+  kind: 'input' | 'resume' | 'fork' | 'continue' | 'join';
+  /** Known before the stream starts when joining. */
+  runId?: string;
+  /**
+   * Replayed after the fact (joined after it ended, after a reload): its events arrive in one
+   * burst, so their arrival times say nothing; the server's checkpoint times are used instead.
+   */
+  replay?: boolean;
+  input?: unknown;
+  command?: unknown;
+  /**
+   * Where a fork starts: the checkpoint (after the person's edit, if any), its step, the node that
+   * runs next, the run it branched from, and the server's state there.
+   */
+  fork?: { checkpointId: string; step: number; node?: string; fromRunId?: string; edited?: boolean; values?: Record<string, unknown> };
+}
+
+export function isRunStart(v: unknown): v is RunStart {
+  return isRecord(v) && typeof v.kind === 'string';
+}
+
 /** `updates|child:1|grandchild:2` → { mode: 'updates', ns: ['child:1', 'grandchild:2'] }. */
 export function splitEventName(name: string): { mode: string; ns: string[] } {
   const i = name.indexOf('|');

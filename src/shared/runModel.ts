@@ -29,13 +29,14 @@
 // This file is the entry point and holds the RunModel; its parts are in ./model/: the exported
 // types (types.ts), a graph and its steps (graph.ts), replaying a step against the server's word
 // (replay.ts), the thread's history (history.ts) and free functions (helpers.ts).
-import { isRecord, nsNode, type RunEvent } from './events';
+import { isRecord, isRunStart, nsNode, type RunEvent, type RunStart } from './events';
 import { deepEqual, type Change } from './diff';
 import { Reducers, applyWrites, coerceMessage, fromPlain, materialize, reducersFromSchema, type ReducerKind, type State } from './state';
 import type { Execution, InterruptInfo, ModelExtras, ModelOptions, RunPhase, RunSummary, StepSource, TimeSource } from './model/types';
 import { Graph, type Step } from './model/graph';
 import { ThreadHistory, type HistTask } from './model/history';
 import { Replayer } from './model/replay';
+import { readClock, retimeReplays, type ServerTimes } from './model/clock';
 import { awaitKey, diffStates, errorOf, resultToWrites, stripInterrupt } from './model/helpers';
 
 export type { TimeSource, ExecStatus, StepSource, Execution, RunPhase, InterruptInfo, RunSummary, ModelExtras, ModelOptions } from './model/types';
@@ -45,7 +46,7 @@ const INTERNAL_NODES = new Set(['__start__', '__end__']);
 
 export class RunModel {
   readonly executions: Execution[] = [];
-  readonly summary: RunSummary = { runId: null, phase: 'pending', interrupts: [], startedAt: null, lastEventAt: null, events: 0, gaps: [], runs: [], phases: [] };
+  readonly summary: RunSummary = { runId: null, phase: 'pending', interrupts: [], startedAt: null, lastEventAt: null, events: 0, gaps: [], runs: [], phases: [], clock: 'client', clockOffset: null };
   /** Bumped on every change; views compare it to skip work. */
   version = 0;
 
@@ -68,6 +69,10 @@ export class RunModel {
   private finalValues: Record<string, unknown> | null = null;
   private currentRun: string | null = null;
   private ended = false;
+  /** What the session said about the next run to begin (an `lgt/run` event before its metadata). */
+  private pendingRun: RunStart | null = null;
+  /** Server times of replayed runs' executions, kept so a better clock offset can move them again. */
+  private readonly serverTimes: ServerTimes = new Map();
 
   constructor(options: ModelOptions = {}) {
     this.hints = { ...(options.reducers ?? {}) };
@@ -92,6 +97,8 @@ export class RunModel {
     s.events++;
     s.startedAt ??= ev.t;
     s.lastEventAt = ev.t;
+    // More events after the end: the thread went on (a resume, a fork, a re-run in this session).
+    this.ended = false;
     if (s.phase === 'pending') this.setPhase('running', ev.t);
     this.dispatch(ev);
     this.afterChange();
@@ -118,7 +125,17 @@ export class RunModel {
         }
         return;
       case 'error':
+        // Python publishes a cancel as an error event: a cancellation, not a failure.
+        if (isRecord(ev.data) && (ev.data.error === 'UserInterrupt' || ev.data.error === 'UserRollback')) return this.onCancelled(ev.t);
         return this.onError(ev);
+      case 'lgt/cancelled':
+        return this.onCancelled(ev.t);
+      case 'lgt/run':
+        if (isRunStart(ev.data)) this.pendingRun = ev.data;
+        return;
+      case 'lgt/clock':
+        if (isRecord(ev.data) && typeof ev.data.server === 'number') this.readClock(ev.t, ev.data.server);
+        return;
       case 'lgt/gap':
         s.gaps.push({ message: isRecord(ev.data) && typeof ev.data.message === 'string' ? ev.data.message : 'events were lost', t: ev.t });
         if (isRecord(ev.data) && typeof ev.data.status === 'string') this.finishWith(ev.data.status, ev.t);
@@ -142,6 +159,7 @@ export class RunModel {
     const t = this.summary.lastEventAt ?? 0;
     if (status) this.finishWith(status, t);
     else if (this.summary.phase === 'running') this.setPhase(this.summary.interrupts.some((i) => !i.resume) ? 'interrupted' : 'success', t);
+    this.retime();
     this.afterChange();
   }
 
@@ -166,7 +184,7 @@ export class RunModel {
       this.history.index(e.history, this.currentRun);
     }
     if (!rebuild) return;
-    if (this.history.entries.length) this.regroupRoot();
+    if (this.history.all.length) this.regroupRoot();
     // Learn reducers again against the better evidence, so the flags land on the first step
     // where the declared rules went wrong.
     this.replayer.forgetLearned();
@@ -179,6 +197,7 @@ export class RunModel {
       const root = this.root();
       if (this.finalValues && root.last && !root.last.truth) this.replayer.setTruth(root, root.steps.length - 1, this.finalValues, false);
     }
+    this.retime();
     this.afterChange();
   }
 
@@ -188,11 +207,19 @@ export class RunModel {
     const previous = this.currentRun;
     this.currentRun = runId;
     s.runId ??= runId;
+    const said = this.pendingRun && (this.pendingRun.runId === undefined || this.pendingRun.runId === runId) ? this.pendingRun : null;
+    this.pendingRun = null;
     const info = this.extras.runs?.find((r) => r.runId === runId) ?? this.extras.runs?.[s.runs.length];
-    const command = info?.command ?? (previous === null ? this.command : undefined);
-    s.runs.push({ runId, startedAt: t, ...(command !== undefined ? { command } : {}) });
+    const command = said?.command ?? info?.command ?? (previous === null ? this.command : undefined);
+    s.runs.push({
+      runId,
+      startedAt: t,
+      ...(command !== undefined ? { command } : {}),
+      ...(said ? { kind: said.kind, ...(said.replay ? { replay: true } : {}), ...(said.input !== undefined ? { input: said.input } : {}), ...(said.fork ? { fork: said.fork } : {}) } : {}),
+    });
     if (previous === null) {
       this.history.startFor(runId);
+      if (said?.fork?.values) this.carry(this.root(), said.fork.step, said.fork.values, runId);
       return;
     }
     // A new run on the same thread: a resume (or a follow-up). Earlier supersteps are over.
@@ -202,12 +229,22 @@ export class RunModel {
       const last = g.last;
       if (last) g.resumeAt = last.execs.some((x) => x.status === 'interrupted') ? last.n : null;
     }
-    const cmd = isRecord(info?.command) ? info.command : undefined;
+    const cmd = isRecord(command) ? command : undefined;
     for (const it of s.interrupts) {
       if (!it.resume) it.resume = { runId, t, ...(cmd && 'resume' in cmd ? { value: cmd.resume } : {}) };
     }
     this.history.startFor(runId);
+    if (said?.fork?.values) this.carry(this.root(), said.fork.step, said.fork.values, runId);
     this.setPhase('running', t);
+  }
+
+  /** The thread's state moved between runs (a fork, a state update): a step with no node carries it. */
+  private carry(g: Graph, n: number, values: Record<string, unknown>, runId: string | null): void {
+    const last = g.last;
+    const start = last ? (last.end ?? last.start) : g.base;
+    g.steps.push({ n, source: 'checkpoint', execs: [], closed: true, start, end: null, truth: stripInterrupt(values), partial: false, idless: false, rev: 0, replayed: -1, runId, carrier: true });
+    g.resumeAt = null;
+    this.replayer.replay(g, g.last!);
   }
 
   private onUpdates(ev: RunEvent): void {
@@ -239,7 +276,7 @@ export class RunModel {
 
   private stepForUpdate(g: Graph, node: string): { step: Step; taskId: string | null } {
     const open = g.open;
-    if (g.ns.length === 0 && this.history.entries.length) {
+    if (g.ns.length === 0 && this.history.all.length) {
       const m = this.history.match(node, null);
       if (m) {
         const step = open && open.n === m.n ? open : this.openStep(g, m.n, 'history');
@@ -268,7 +305,7 @@ export class RunModel {
       let step: Step;
       let n: number | undefined = stepNo;
       let src: StepSource = stepNo !== undefined ? 'checkpoint' : 'tasks';
-      if (n === undefined && g.ns.length === 0 && this.history.entries.length) {
+      if (n === undefined && g.ns.length === 0 && this.history.all.length) {
         const m = this.history.match(d.name, d.id);
         if (m) {
           n = m.n;
@@ -328,8 +365,11 @@ export class RunModel {
   private onDebug(ev: RunEvent): void {
     const d = ev.data;
     if (!isRecord(d)) return;
+    // Debug timestamps are the server's clock: moved onto the client's by the offset the run
+    // itself shows (the smallest arrival − timestamp seen: clock skew plus the least latency).
     const ts = typeof d.timestamp === 'string' ? Date.parse(d.timestamp) : NaN;
-    const t = Number.isFinite(ts) ? ts : ev.t;
+    if (Number.isFinite(ts)) this.readClock(ev.t, ts);
+    const t = Number.isFinite(ts) ? ts + this.summary.clockOffset! : ev.t;
     const step = typeof d.step === 'number' ? d.step : undefined;
     if (d.type === 'task' || d.type === 'task_result') this.onTask(ev, d.payload, t, 'debug', step);
     else if (d.type === 'checkpoint' && isRecord(d.payload) && isRecord(d.payload.values)) this.onTruth(this.graph(ev.ns), d.payload.values, step);
@@ -432,10 +472,35 @@ export class RunModel {
     this.setPhase('error', ev.t);
   }
 
+  /** The run was cancelled: what was running ends now, marked so; nothing runs on. */
+  private onCancelled(t: number): void {
+    for (const [id, ex] of this.byTask) {
+      if (ex.status !== 'running') continue;
+      ex.status = 'cancelled';
+      ex.end ??= t;
+      this.byTask.delete(id);
+      this.graphOf[ex.index].running.delete(id);
+      this.touch(ex);
+    }
+    const run = this.summary.runs[this.summary.runs.length - 1];
+    if (run) run.cancelled = true;
+    this.setPhase('cancelled', t);
+  }
+
+  /** One reading of both clocks: the server's `server` seen here at `client`. */
+  private readClock(client: number, server: number): void {
+    readClock(this.summary, client, server);
+  }
+
+  private retime(): void {
+    if (retimeReplays(this.executions, this.summary, this.history, this.serverTimes)) this.version++;
+  }
+
   private finishWith(status: string, t: number): void {
     if (status === 'success') this.setPhase('success', t);
     else if (status === 'interrupted') this.setPhase('interrupted', t);
     else if (status === 'error' || status === 'timeout') this.setPhase('error', t);
+    else if (status === 'cancelled') this.onCancelled(t);
   }
 
   private setPhase(p: RunPhase, t: number): void {
@@ -553,7 +618,7 @@ export class RunModel {
     const prev = g.last;
     if (prev && !prev.closed) this.replayer.close(g, prev);
     if (!prev && source === 'history') {
-      const h = this.history.byStep.get(n - 1);
+      const h = this.history.at(n - 1, this.currentRun);
       if (h) {
         g.base = fromPlain(h.values, this.replayer.ctx(g));
         g.baseFrom = 'server';
@@ -720,6 +785,17 @@ export class RunModel {
     const steps: Step[] = [];
     for (const { x, n, source } of placed) {
       let step = steps[steps.length - 1];
+      if (step && step.runId !== x.runId && x.runId !== null) {
+        // A run that started from a checkpoint other than where the last one stopped (a fork, an
+        // edited state) starts from that checkpoint's state, not from the previous run's end.
+        const o = this.history.origin(x.runId);
+        const stoppedAt = (k: number) => this.history.at(k, step!.runId)?.id;
+        const paused = step.execs.some((e) => e.status === 'interrupted' || e.status === 'error' || e.status === 'cancelled');
+        if (o && o.id !== null && o.id !== stoppedAt(step.n) && !(paused && o.id === stoppedAt(step.n - 1))) {
+          step = { n: o.step, source: 'history', execs: [], closed: true, start: {}, end: null, truth: stripInterrupt(o.values), partial: false, idless: false, rev: 0, replayed: -1, runId: x.runId, carrier: true };
+          steps.push(step);
+        }
+      }
       if (!step || step.n !== n || step.runId !== x.runId) {
         step = { n, source, execs: [], closed: true, start: {}, end: null, truth: this.history.truth(n, x.runId), partial: false, idless: false, rev: 0, replayed: -1, runId: x.runId };
         steps.push(step);
@@ -730,7 +806,7 @@ export class RunModel {
       this.stepOf[x.index] = step;
     }
     if (steps.length) {
-      const before = this.history.byStep.get(steps[0].n - 1);
+      const before = this.history.at(steps[0].n - 1, steps[0].runId);
       if (before) {
         g.base = fromPlain(before.values, this.replayer.ctx(g));
         g.baseFrom = 'server';

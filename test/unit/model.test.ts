@@ -3,8 +3,8 @@
 // assert structure: which executions, their order, supersteps, statuses and the exact diffs.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readFileSync, readdirSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
 import { parseRecording, type Recording } from '../../src/shared/recording';
 import { RunModel, type ModelExtras } from '../../src/shared/runModel';
 import { formatPath, type Change } from '../../src/shared/diff';
@@ -60,7 +60,12 @@ function diffs(m: RunModel): Record<string, string[]> {
 }
 
 function disagreements(m: RunModel): string[] {
-  return m.executions.filter((e) => e.disagreed).map((e) => `${e.node}: ${e.server!.keys.join(',')}${e.server!.learned ? ' learned ' + JSON.stringify(e.server!.learned) : ''}`);
+  return m.executions.filter((e) => e.disagreed).map((e) => `${e.node}: ${e.server!.keys.join(',')}`);
+}
+
+/** Keys the server reduced in a way the model was not told: information, with the kind the values showed. */
+function reductions(m: RunModel): string[] {
+  return m.executions.filter((e) => e.reduced).map((e) => `${e.node}: ${e.reduced!.keys.map((k) => `${k}${e.reduced!.kind?.[k] ? ` (${e.reduced!.kind[k]})` : ''}`).join(',')}`);
 }
 
 const SIMPLE_DIFFS = {
@@ -88,13 +93,14 @@ const PARALLEL_MERGE = [
   'added messages[id=merge-*]@3 ai:merge "merged: dispatch: otters | fetch_cache: 7 hits for otters after 250ms | fetch_docs: 5 hits for otters after 50ms | fetch_web: 3 hits for otters after 600ms"',
   'added summary "3 branches, total=16"',
 ];
-const PARALLEL_DISAGREED = ['results,total learned {"results":"union","total":"sum"}'];
+const PARALLEL_REDUCED = ['results (union),total (sum)'];
 
 interface Case {
   name: string;
   rows: string[];
   diffs: Record<string, string[]>;
   disagreed: string[];
+  reduced: string[];
   phases: string[];
   chain?: string[];
 }
@@ -105,21 +111,24 @@ const CASES: Case[] = [
     rows: ['plan s1 history done', 'research s2 history done', 'write s3 history done', 'review s4 history done'],
     diffs: SIMPLE_DIFFS,
     // notes is a custom concat: overwrite is wrong from research on; the server's values say how.
-    disagreed: ['research: notes learned {"notes":"union"}'],
+    disagreed: [],
+    reduced: ['research: notes (union)'],
     phases: ['running', 'success'],
   },
   {
     name: 'simple-updates-tasks',
     rows: ['plan s1 history done', 'research s2 history done', 'write s3 history done', 'review s4 history done'],
     diffs: SIMPLE_DIFFS,
-    disagreed: ['research: notes learned {"notes":"union"}'],
+    disagreed: [],
+    reduced: ['research: notes (union)'],
     phases: ['running', 'success'],
   },
   {
     name: 'simple-updates-values',
     rows: ['plan s1 history done', 'research s2 history done', 'write s3 history done', 'review s4 history done'],
     diffs: SIMPLE_DIFFS,
-    disagreed: ['research: notes learned {"notes":"union"}'],
+    disagreed: [],
+    reduced: ['research: notes (union)'],
     phases: ['running', 'success'],
   },
   {
@@ -127,7 +136,8 @@ const CASES: Case[] = [
     // Created at task start, in the graph's task order; they finished docs, cache, web.
     rows: ['dispatch s1 history done', 'fetch_cache s2 history done', 'fetch_docs s2 history done', 'fetch_web s2 history done', 'merge s3 history done'],
     diffs: { '#0 dispatch': PARALLEL_DISPATCH, '#1 fetch_cache': PARALLEL_STEP2.fetch_cache, '#2 fetch_docs': PARALLEL_STEP2.fetch_docs, '#3 fetch_web': PARALLEL_STEP2.fetch_web, '#4 merge': PARALLEL_MERGE },
-    disagreed: PARALLEL_DISAGREED.map((d) => `fetch_cache: ${d}`).concat(PARALLEL_DISAGREED.map((d) => `fetch_docs: ${d}`), PARALLEL_DISAGREED.map((d) => `fetch_web: ${d}`)),
+    disagreed: [],
+    reduced: PARALLEL_REDUCED.map((d) => `fetch_cache: ${d}`).concat(PARALLEL_REDUCED.map((d) => `fetch_docs: ${d}`), PARALLEL_REDUCED.map((d) => `fetch_web: ${d}`)),
     phases: ['running', 'success'],
     chain: ['dispatch', 'fetch_cache', 'fetch_docs', 'fetch_web', 'merge'],
   },
@@ -136,7 +146,8 @@ const CASES: Case[] = [
     // Created as their updates arrived: finish order.
     rows: ['dispatch s1 history done', 'fetch_docs s2 history done', 'fetch_cache s2 history done', 'fetch_web s2 history done', 'merge s3 history done'],
     diffs: { '#0 dispatch': PARALLEL_DISPATCH, '#1 fetch_docs': PARALLEL_STEP2.fetch_docs, '#2 fetch_cache': PARALLEL_STEP2.fetch_cache, '#3 fetch_web': PARALLEL_STEP2.fetch_web, '#4 merge': PARALLEL_MERGE },
-    disagreed: PARALLEL_DISAGREED.map((d) => `fetch_docs: ${d}`).concat(PARALLEL_DISAGREED.map((d) => `fetch_cache: ${d}`), PARALLEL_DISAGREED.map((d) => `fetch_web: ${d}`)),
+    disagreed: [],
+    reduced: PARALLEL_REDUCED.map((d) => `fetch_docs: ${d}`).concat(PARALLEL_REDUCED.map((d) => `fetch_cache: ${d}`), PARALLEL_REDUCED.map((d) => `fetch_web: ${d}`)),
     phases: ['running', 'success'],
     chain: ['dispatch', 'fetch_cache', 'fetch_docs', 'fetch_web', 'merge'],
   },
@@ -144,7 +155,8 @@ const CASES: Case[] = [
     name: 'parallel-all-modes',
     rows: ['dispatch s1 checkpoint done', 'fetch_cache s2 checkpoint done', 'fetch_docs s2 checkpoint done', 'fetch_web s2 checkpoint done', 'merge s3 checkpoint done'],
     diffs: { '#0 dispatch': PARALLEL_DISPATCH, '#1 fetch_cache': PARALLEL_STEP2.fetch_cache, '#2 fetch_docs': PARALLEL_STEP2.fetch_docs, '#3 fetch_web': PARALLEL_STEP2.fetch_web, '#4 merge': PARALLEL_MERGE },
-    disagreed: PARALLEL_DISAGREED.map((d) => `fetch_cache: ${d}`).concat(PARALLEL_DISAGREED.map((d) => `fetch_docs: ${d}`), PARALLEL_DISAGREED.map((d) => `fetch_web: ${d}`)),
+    disagreed: [],
+    reduced: PARALLEL_REDUCED.map((d) => `fetch_cache: ${d}`).concat(PARALLEL_REDUCED.map((d) => `fetch_docs: ${d}`), PARALLEL_REDUCED.map((d) => `fetch_web: ${d}`)),
     phases: ['running', 'success'],
   },
   {
@@ -175,7 +187,8 @@ const CASES: Case[] = [
       ],
       '#6 finalize': ['added messages[id=finalize-*]@4 ai "finalize: depth=2 trail=parent.prepare,child.child_step,grandchild.deep_step,child.child_done"', 'added trail[4] "parent.finalize"'],
     },
-    disagreed: ['child_done: trail learned {"trail":"union"}'],
+    disagreed: [],
+    reduced: ['child_done: trail (union)'],
     phases: ['running', 'success'],
     chain: ['prepare', 'child', 'finalize'],
   },
@@ -189,6 +202,7 @@ const CASES: Case[] = [
       '#3 finish': ['added messages[id=finish-*]@0 ai:finish "sent: Dear customer, about \\"refund for order 42\\": we will process it today."', 'added outcome "sent"'],
     },
     disagreed: [],
+    reduced: [],
     phases: ['running', 'interrupted', 'running', 'success'],
   },
   {
@@ -199,6 +213,7 @@ const CASES: Case[] = [
       '#1 call_tool': [],
     },
     disagreed: [],
+    reduced: [],
     phases: ['running', 'error'],
   },
   {
@@ -211,6 +226,7 @@ const CASES: Case[] = [
       '#2 agent': ['added messages[id=run-*]@4 ai "Here is what I found: 6 * 7 = 42 The capital of France is Paris."'],
     },
     disagreed: [],
+    reduced: [],
     phases: ['running', 'success'],
   },
 ];
@@ -222,6 +238,7 @@ describe('run model on recorded runs (with the recorder extras)', () => {
       assert.deepEqual(rows(m), c.rows);
       assert.deepEqual(diffs(m), c.diffs);
       assert.deepEqual(disagreements(m), c.disagreed);
+      assert.deepEqual(reductions(m), c.reduced);
       assert.deepEqual(m.summary.phases.map((p) => p.phase), c.phases);
       if (c.chain) assert.deepEqual(m.stateChain().map((i) => m.executions[i].node), c.chain);
       for (const e of m.executions) if (e.ns.length === 0) assert.ok(e.taskId, `${e.node} has its task id from the history`);
@@ -289,7 +306,7 @@ describe('history attached after the events (fetched when the run ended)', () =>
       assert.deepEqual(later.finalState(), up.finalState());
       // Which node carries a "reducer learned here" flag follows the order the evidence came in;
       // the keys the server corrected are the same.
-      const flagged = (m: RunModel) => [...new Set(m.executions.flatMap((e) => e.server?.keys ?? []))].sort();
+      const flagged = (m: RunModel) => [...new Set(m.executions.flatMap((e) => [...(e.server?.keys ?? []), ...(e.reduced?.keys ?? [])]))].sort();
       assert.deepEqual(flagged(later), flagged(up));
     });
   }
@@ -368,4 +385,29 @@ describe('the model fed one event at a time, looked at after each (as the webvie
       assert.deepEqual(live.finalState(), batch.finalState());
     });
   }
+});
+
+describe('only real disagreements', () => {
+  const WEBVIEW = resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'webview');
+  const all = [
+    ...readdirSync(DIR).filter((f) => f.endsWith('.jsonl') && !f.startsWith('trimmed')).map((f) => join(DIR, f)),
+    ...readdirSync(WEBVIEW).filter((f) => f.endsWith('.jsonl')).map((f) => join(WEBVIEW, f)),
+  ];
+  for (const file of all) {
+    test(`no flag on a healthy graph: ${basename(file)}`, () => {
+      const rec = parseRecording(readFileSync(file, 'utf8'));
+      for (const variant of ['extras', 'no-history', 'history-later', 'bare'] as const) {
+        const m = model(rec, variant);
+        assert.deepEqual(disagreements(m), [], `${variant}: ${disagreements(m).join('; ')}`);
+      }
+    });
+  }
+
+  test('a graph whose messages reducer trims them: the known reducer is wrong, and flagged', () => {
+    const m = model(load('trimmed-updates'));
+    assert.deepEqual(disagreements(m), ['second: messages', 'third: messages']);
+    // The state shown is still the server's: the last two messages.
+    const final = m.finalState().messages as { name?: string }[];
+    assert.deepEqual(final.map((x) => x.name), ['second', 'third']);
+  });
 });

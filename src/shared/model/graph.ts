@@ -18,6 +18,11 @@ export interface Step {
   rev: number;
   replayed: number;
   runId: string | null;
+  /**
+   * No node ran here: the thread's state moved between runs (a fork from an earlier checkpoint, a
+   * state update). It carries the server's state, so the next step starts from it.
+   */
+  carrier?: boolean;
 }
 
 export class Graph {

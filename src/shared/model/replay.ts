@@ -2,7 +2,7 @@
 // step held to the server's word where it was given (ids adopted, reducers learned, disagreements
 // flagged, values about earlier steps handed back to them). The run model holds one. Pure.
 import { isRecord } from '../events';
-import { PVec, Reducers, applyWrites, inferReducer, reconcile, type ApplyContext, type State } from '../state';
+import { PVec, Reducers, applyWrites, fromPlain, inferReducer, materializeValue, reconcile, type ApplyContext, type ReducerKind, type State } from '../state';
 import type { Execution } from './types';
 import type { Graph, Step } from './graph';
 import { stripInterrupt, withKey, writesContain } from './helpers';
@@ -116,6 +116,12 @@ export class Replayer {
 
   replay(g: Graph, step: Step): void {
     const ctx = this.ctx(g);
+    if (step.carrier && step.truth) {
+      // The server's word is the whole of it: nothing here to reconcile or to hand back.
+      step.end = fromPlain(step.truth, ctx);
+      step.replayed = step.rev;
+      return;
+    }
     const order = this.appOrder(step);
     const run = (): State => {
       let s = step.start;
@@ -130,6 +136,7 @@ export class Replayer {
     for (const x of order) {
       x.disagreed = false;
       x.server = undefined;
+      x.reduced = undefined;
     }
     let end = run();
     // An open step may not have all its writes yet: only a closed one is held to the server's word.
@@ -157,25 +164,34 @@ export class Replayer {
   }
 
   /**
-   * The server disagreed on some keys after this step. Flag the nodes that wrote them, and let the
-   * last writer's "after" carry the server's value, so the chain of snapshots stays exact.
+   * The server's state differs from the replay on some keys after this step. Where the model knows
+   * the key's reducer (messages by id, declared by the schema) that is a disagreement: the nodes
+   * that wrote it are flagged. Where it does not, the model makes no claim: the writers only note
+   * what they wrote and what the state became (and the reducer the values show, when one does).
+   * Either way the last writer's "after" carries the server's value, so the chain stays exact.
    */
   private settle(g: Graph, step: Step, order: Execution[], keys: string[], truthState: State, learned: string[]): void {
+    const note = (w: Execution, k: string, kind?: ReducerKind) => {
+      const r = (w.reduced ??= { keys: [], before: {}, stepWrites: {}, became: {} });
+      if (!r.keys.includes(k)) r.keys.push(k);
+      r.before[k] = materializeValue(step.start[k]);
+      r.stepWrites[k] = order.flatMap((x) => (isRecord(x.writes) && k in x.writes ? [x.writes[k]] : []));
+      r.became[k] = step.truth![k];
+      if (kind) (r.kind ??= {})[k] = kind;
+    };
     for (const k of learned) {
       const at = this.learnedAt.get(k)!;
-      for (const w of order) {
-        if (!at.has(w)) continue;
-        w.disagreed = true;
-        w.server ??= { keys: [], values: {} };
-        w.server.keys.push(k);
-        w.server.values[k] = step.truth![k];
-        (w.server.learned ??= {})[k] = this.reducers.kindOf(k);
-      }
+      for (const w of order) if (at.has(w)) note(w, k, this.reducers.kindOf(k));
     }
     for (const k of keys) {
       const writers = order.filter((x) => isRecord(x.writes) && k in x.writes);
       const value = step.truth![k];
+      const known = this.reducers.declared(k);
       for (const w of writers) {
+        if (!known) {
+          note(w, k);
+          continue;
+        }
         w.disagreed = true;
         w.server ??= { keys: [], values: {} };
         if (!w.server.keys.includes(k)) w.server.keys.push(k);

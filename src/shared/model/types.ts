@@ -1,9 +1,25 @@
 // The run model's public types: an execution of a node, the run's summary, and what the model is
 // given besides the stream. Pure (no vscode, no DOM).
 import type { ReducerKind } from '../state';
+import type { RunStart } from '../events';
 
-export type TimeSource = 'arrival' | 'tasks' | 'debug';
-export type ExecStatus = 'running' | 'done' | 'error' | 'interrupted';
+export interface RunInfo {
+  runId: string;
+  startedAt: number;
+  command?: unknown;
+  /** How it began, when the session said (an `lgt/run` event). */
+  kind?: RunStart['kind'];
+  replay?: boolean;
+  input?: unknown;
+  fork?: RunStart['fork'];
+  /** Cancelled by the person (or the server said so). */
+  cancelled?: boolean;
+}
+
+/** `server`: from the server's checkpoint times (a replayed run), on the axis's clock. */
+export type TimeSource = 'arrival' | 'tasks' | 'debug' | 'server';
+/** `cancelled`: it was running when the run was cancelled (its end is the cancel). */
+export type ExecStatus = 'running' | 'done' | 'error' | 'interrupted' | 'cancelled';
 /** Where an execution's superstep came from, most to least certain. */
 export type StepSource = 'checkpoint' | 'history' | 'tasks' | 'values' | 'estimated';
 
@@ -32,15 +48,32 @@ export interface Execution {
   /** The execution (in the parent graph) of the node that ran this subgraph, when known. */
   parent: number | null;
   runId: string | null;
-  /** The state computed from the writes disagreed with the server's after this node's superstep. */
+  /**
+   * A reducer the model knows (messages by id, or declared by the graph's schema) does not explain
+   * the server's state after this node's superstep: a real disagreement, worth a warning.
+   */
   disagreed: boolean;
   /** The keys that disagreed and the server's values for them. */
-  server?: { keys: string[]; values: Record<string, unknown>; learned?: Record<string, ReducerKind> };
+  server?: { keys: string[]; values: Record<string, unknown> };
+  /**
+   * Keys whose reducer the model does not know (the schema does not say), where the server's state
+   * is not what an overwrite gives: information, not a warning. `kind` is the reducer the values
+   * show (a sum, a concat…) when one explains them exactly.
+   */
+  reduced?: {
+    keys: string[];
+    /** The key's value when the superstep began, and every write of it in the step (graph order). */
+    before: Record<string, unknown>;
+    stepWrites: Record<string, unknown[]>;
+    became: Record<string, unknown>;
+    kind?: Record<string, ReducerKind>;
+  };
   /** This run of the node is the resume of that interrupted execution. */
   resumeOf?: number;
 }
 
-export type RunPhase = 'pending' | 'running' | 'success' | 'error' | 'interrupted';
+/** `cancelled`: stopped by a cancel (`action=interrupt`); it can be continued from its last checkpoint. */
+export type RunPhase = 'pending' | 'running' | 'success' | 'error' | 'interrupted' | 'cancelled';
 
 export interface InterruptInfo {
   value: unknown;
@@ -64,7 +97,14 @@ export interface RunSummary {
   events: number;
   gaps: { message: string; t: number }[];
   /** Runs seen in this stream (a resume continues the thread with a new run). */
-  runs: { runId: string; startedAt: number; command?: unknown }[];
+  runs: RunInfo[];
+  /**
+   * The clock of the time axis: `client` (arrival times; server times moved onto it by an offset
+   * estimated from this run) or `server` (every time is the server's: a replay).
+   */
+  clock: 'client' | 'server';
+  /** client − server, ms, when estimated (from `lgt/clock` readings, debug timestamps or the history). */
+  clockOffset: number | null;
   /** The run's status over time. */
   phases: { phase: RunPhase; t: number }[];
 }

@@ -9,6 +9,7 @@ import { post } from '../vscodeApi';
 import { Changes } from './Changes';
 import { IconButton, ValueTree } from './ValueTree';
 import { isRecord } from '../../shared/events';
+import { reducedLines } from '../../shared/model/reduced';
 
 const TABS: { id: DetailTab; label: string; key: string }[] = [
   { id: 'wrote', label: 'Wrote', key: '1' },
@@ -166,8 +167,14 @@ function Changed({ model, ex, sig }: { model: RunModel; ex: Execution; sig: stri
     <>
       {ex.disagreed && (
         <div class="banner warn" role="note">
-          <span class="codicon codicon-warning" aria-hidden="true" /> The state computed from this node's writes disagreed with the server's
+          <span class="codicon codicon-warning" aria-hidden="true" /> The server's state disagrees with this node's writes under their known reducer
           {ex.server?.keys.length ? ` on ${ex.server.keys.join(', ')}` : ''}; the server's values are shown.
+        </div>
+      )}
+      {ex.reduced && (
+        <div class="banner info" role="note">
+          <span class="codicon codicon-info" aria-hidden="true" /> Reduced by the graph:
+          <ul class="reduced">{reducedLines(ex).map((l) => <li key={l}>{l}</li>)}</ul>
         </div>
       )}
       <Changes key={ex.index} changes={data.changes.value} results={data.results} calls={data.calls} />
