@@ -104,6 +104,17 @@ export class LangGraphClient implements RunApi {
       signal,
     });
   }
+  /**
+   * Write to the thread's state as if `asNode` had returned `values` (its reducers apply), from
+   * `checkpointId` when given: a new checkpoint, and a branch when that is not the latest. Returns
+   * the new checkpoint's config.
+   */
+  updateThreadState(threadId: string, body: { values: unknown; checkpointId?: string; asNode?: string }, signal?: AbortSignal): Promise<{ checkpoint?: { checkpoint_id?: string } }> {
+    return this.http.json('POST', `/threads/${enc(threadId)}/state`, `Update the state of thread ${threadId}`, {
+      json: { values: body.values, ...(body.checkpointId ? { checkpoint_id: body.checkpointId } : {}), ...(body.asNode ? { as_node: body.asNode } : {}) },
+      signal,
+    });
+  }
   deleteThread(threadId: string, signal?: AbortSignal): Promise<void> {
     return this.http.json('DELETE', `/threads/${enc(threadId)}`, `Thread ${threadId}`, { signal });
   }

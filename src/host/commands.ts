@@ -9,6 +9,7 @@ import { TimelinePanel } from './timelinePanel';
 import { log } from './log';
 import { askInput, pickThread } from './runInput';
 import { shortId } from '../shared/ids';
+import type { RunStart } from '../shared/events';
 
 export interface StartRunArgs {
   url?: string;
@@ -21,6 +22,9 @@ export interface StartRunArgs {
   command?: { resume?: unknown };
   /** Start from this checkpoint of the thread (time travel). */
   checkpointId?: string;
+  /** How the run begins, for the thread's story (default: from command / checkpointId). */
+  kind?: RunStart['kind'];
+  fork?: RunStart['fork'];
 }
 
 const REMEMBER_KEY = 'langgraph.timeline.lastRun';
@@ -164,6 +168,14 @@ export class Commands {
       input = await askInput(client, assistantId, `Start run on ${graphId ?? assistantId}`);
       if (input === undefined) return undefined;
     }
+    // The thread shown in the panel goes on there: its story gains a run instead of being replaced.
+    const shown = TimelinePanel.active?.currentSession;
+    if (threadId && shown && !shown.active && shown.info.threadId === threadId && shown.info.url === client.baseUrl && shown.canChain) {
+      shown.chain({ input: a.command ? undefined : input, command: a.command, checkpointId: a.checkpointId, kind: a.kind, fork: a.fork });
+      TimelinePanel.createOrShow(this.extensionUri, shown);
+      this.whenDone(shown);
+      return shown;
+    }
     const cfg = vscode.workspace.getConfiguration('langgraph');
     const modes = a.streamMode ?? cfg.get<string[]>('streamMode', ['updates', 'tasks']).filter(isStreamMode);
     const session = RunSession.start({
@@ -177,9 +189,16 @@ export class Commands {
       checkpointId: a.checkpointId,
       streamMode: modes.length ? modes : ['updates'],
       streamSubgraphs: a.streamSubgraphs ?? cfg.get<boolean>('streamSubgraphs', false),
+      kind: a.kind,
+      fork: a.fork,
     });
     this.track(session);
     TimelinePanel.createOrShow(this.extensionUri, session);
+    this.whenDone(session);
+    return session;
+  }
+
+  private whenDone(session: RunSession): void {
     void session.done.then(() => {
       this.tree.refresh();
       if (session.status.phase === 'error') {
@@ -189,7 +208,6 @@ export class Commands {
         });
       }
     });
-    return session;
   }
 
   /** Open a past or running run (from the tree, or picked): rejoin its stream from the start. */
@@ -200,7 +218,17 @@ export class Commands {
       node = picked;
     }
     const client = await this.deployments.client(node.deployment.url);
-    const session = RunSession.join({ client, deploymentName: node.deployment.name, assistantId: node.assistant.assistant_id, graphId: node.assistant.graph_id, threadId: node.thread.thread_id, runId: node.run.run_id, status: node.run.status });
+    // The thread is what a person debugs: its runs, oldest first, with the picked one in view.
+    let runs: { runId: string; status?: string; kwargs?: unknown }[] = [{ runId: node.run.run_id, status: node.run.status, kwargs: node.run.kwargs }];
+    try {
+      const listed = await client.listRuns(node.thread.thread_id, { limit: 50 });
+      if (listed.some((r) => r.run_id === node.run.run_id)) {
+        runs = listed.map((r) => ({ runId: r.run_id, status: r.status, kwargs: r.kwargs, at: r.created_at ?? '' })).sort((x, y) => (x.at < y.at ? -1 : x.at > y.at ? 1 : x.runId < y.runId ? -1 : 1));
+      }
+    } catch (e) {
+      log.warn(`open run: could not list the runs of thread ${node.thread.thread_id} (${(e as Error).message}); showing the one run`);
+    }
+    const session = RunSession.joinThread({ client, deploymentName: node.deployment.name, assistantId: node.assistant.assistant_id, graphId: node.assistant.graph_id, threadId: node.thread.thread_id, runs, focus: node.run.run_id });
     this.track(session);
     TimelinePanel.createOrShow(this.extensionUri, session);
     return session;
@@ -215,8 +243,9 @@ export class Commands {
       // A run picked in the tree: cancel it on the server, watched here or not.
       const client = await this.deployments.client(node.deployment.url);
       try {
-        await client.cancelRun(node.thread.thread_id, node.run.run_id, { action: 'interrupt' });
-        this.sessions.find((x) => x.info.runId === node.run.run_id)?.cancel();
+        const watching = this.sessions.find((x) => x.active && x.info.runId === node.run.run_id);
+        if (watching) await watching.cancelOnServer();
+        else await client.cancelRun(node.thread.thread_id, node.run.run_id, { action: 'interrupt' });
         void vscode.window.showInformationMessage(`Cancelled run ${shortId(node.run.run_id)}.`);
       } catch (e) {
         void vscode.window.showErrorMessage(`Could not cancel the run: ${(e as Error).message}`);

@@ -2,12 +2,22 @@
 // from the deployment, and tells listeners. Panels that were hidden catch up from `events`.
 import * as vscode from 'vscode';
 import { LangGraphClient, LangGraphError, fetchRunExtras, runErrorOf, type ConnectionState, type RunParams, type RunStream, type StreamMode } from '../client';
-import { isRecord, type RunEvent } from '../shared/events';
+import { isRecord, runStartOf, type RunEvent, type RunStart } from '../shared/events';
 import { isLivePhase, type SessionInfo, type SessionStatus } from '../shared/protocol';
 import { log } from './log';
 import { shortId } from '../shared/ids';
 import { FIRST_SLICE } from '../shared/panelFeed';
 import type { RecordingReader } from '../shared/recording';
+
+/** A run to start on the session's thread (a resume, a fork, continuing after a stop, new input). */
+export interface ChainSpec {
+  input?: unknown;
+  command?: RunParams['command'];
+  checkpointId?: string;
+  /** How it begins, for the story the panel tells (default: from command / checkpointId). */
+  kind?: RunStart['kind'];
+  fork?: RunStart['fork'];
+}
 
 export interface StartSpec {
   client: LangGraphClient;
@@ -21,16 +31,24 @@ export interface StartSpec {
   streamMode?: StreamMode[];
   streamSubgraphs?: boolean;
   checkpointId?: string;
+  kind?: RunStart['kind'];
+  fork?: RunStart['fork'];
 }
 
 let counter = 0;
+/** How long a cancelled run's stream may take to close on its own before we stop reading it. */
+const CANCEL_GRACE_MS = 5_000;
 /** Events of a big recording read per turn of the event loop (~15 ms of parsing: the host stays responsive). */
 const READ_SLICE = 5_000;
 
 export class RunSession implements vscode.Disposable {
   readonly events: RunEvent[] = [];
   status: SessionStatus = { phase: 'connecting' };
-  private readonly abort = new AbortController();
+  /** One per run of the session: a new run on the thread gets a fresh one. */
+  private abort = new AbortController();
+  /** The person asked the server to cancel the current run. */
+  private cancelling = false;
+  private spec?: StartSpec;
   private readonly onEventsEmitter = new vscode.EventEmitter<{ from: number; events: RunEvent[] }>();
   private readonly onStatusEmitter = new vscode.EventEmitter<SessionStatus>();
   readonly onEvents = this.onEventsEmitter.event;
@@ -102,25 +120,88 @@ export class RunSession implements vscode.Disposable {
       input: spec.input,
     });
     s.client = spec.client;
+    s.spec = spec;
+    s.mark(spec);
     (s as { done: Promise<void> }).done = s.run(spec);
     return s;
+  }
+
+  /**
+   * The thread goes on in this session: a resume, a fork, a re-run. Its events follow the ones
+   * already here, so the panel tells the thread's story rather than the last run's.
+   */
+  chain(spec: ChainSpec): void {
+    if (!this.client || !this.info.threadId || !this.info.assistantId) throw new Error('This session cannot start runs (a recording, or no thread).');
+    if (this.active) throw new Error(`A run of thread ${shortId(this.info.threadId)} is still streaming here; wait for it or cancel it first.`);
+    this.abort = new AbortController();
+    this.cancelling = false;
+    this.info.runId = null;
+    const next: StartSpec = {
+      ...(this.spec ?? { client: this.client, deploymentName: this.info.deploymentName ?? '', assistantId: this.info.assistantId, graphId: this.info.graphId, streamMode: this.info.streamMode as StreamMode[] | undefined }),
+      threadId: this.info.threadId,
+      input: spec.input,
+      command: spec.command,
+      checkpointId: spec.checkpointId,
+      kind: spec.kind,
+      fork: spec.fork,
+    };
+    this.spec = next;
+    this.setStatus({ phase: 'connecting' });
+    this.mark(next);
+    (this as { done: Promise<void> }).done = this.run(next);
+  }
+
+  /** A host event: part of the session's story (and of its recording). */
+  private emit(event: 'lgt/run' | 'lgt/cancelled' | 'lgt/clock', data: unknown, t = Date.now()): void {
+    const from = this.events.length;
+    const ev: RunEvent = { id: null, event, ns: [], data, t };
+    this.events.push(ev);
+    this.onEventsEmitter.fire({ from, events: [ev] });
+  }
+
+  private mark(spec: StartSpec): void {
+    const kind: RunStart['kind'] = spec.kind ?? (spec.command && 'resume' in spec.command ? 'resume' : spec.checkpointId ? 'fork' : 'input');
+    const start: RunStart = { kind };
+    if (spec.input !== undefined && spec.input !== null) start.input = spec.input;
+    if (spec.command !== undefined) start.command = spec.command;
+    if (spec.fork) start.fork = spec.fork;
+    this.emit('lgt/run', start);
+  }
+
+  /** It can start the thread's next run (a live session on a thread, not a recording). */
+  get canChain(): boolean {
+    return !!this.client && !!this.info.threadId && !!this.info.assistantId;
   }
 
   get active(): boolean {
     return isLivePhase(this.status.phase);
   }
 
+  /** Stop watching (the run goes on on the server). */
   cancel(): void {
     this.abort.abort();
   }
 
-  /** Ask the server to stop the run too (the stream alone would leave it running: on_disconnect=continue). */
+  /**
+   * Cancel the run on the server (`action=interrupt`: it keeps its last checkpoint, so it can be
+   * continued). The server then closes the stream; the session ends `cancelled`, with the nodes
+   * that were running ended at the cancel.
+   */
   async cancelOnServer(): Promise<void> {
     const { threadId, runId } = this.info;
+    this.cancelling = true;
     if (this.client && threadId && runId) {
-      await this.client.cancelRun(threadId, runId, { action: 'interrupt' });
+      try {
+        await this.client.cancelRun(threadId, runId, { action: 'interrupt' });
+      } catch (e) {
+        this.cancelling = false;
+        throw e;
+      }
     }
-    this.cancel();
+    const done = this.done;
+    const grace = setTimeout(() => this.abort.abort(), CANCEL_GRACE_MS);
+    await done;
+    clearTimeout(grace);
   }
 
   private setStatus(st: SessionStatus): void {
@@ -141,8 +222,58 @@ export class RunSession implements vscode.Disposable {
       startedAt: Date.now(),
     });
     s.client = spec.client;
-    log.info(`join: GET ${spec.client.baseUrl}/threads/${spec.threadId}/runs/${spec.runId}/stream (Last-Event-ID: -1)`);
-    (s as { done: Promise<void> }).done = s.consume(() => spec.client.joinRun(spec.threadId, spec.runId, { ...s.control(), lastEventId: '-1' }));
+    s.spec = { client: spec.client, deploymentName: spec.deploymentName, assistantId: spec.assistantId, graphId: spec.graphId, threadId: spec.threadId };
+    (s as { done: Promise<void> }).done = s.joinOne(spec.runId, spec.status);
+    return s;
+  }
+
+  /**
+   * Join one run of the thread from its first event. A run that has already ended is a replay:
+   * its events arrive in one burst, so the model draws it from the server's checkpoint times.
+   */
+  private async joinOne(runId: string, known?: string, kwargs?: unknown): Promise<void> {
+    const client = this.client!;
+    const threadId = this.info.threadId!;
+    let status = known;
+    if (status === undefined || kwargs === undefined) {
+      const run = await client.getRun(threadId, runId, this.abort.signal).catch(() => undefined);
+      status ??= run?.status;
+      kwargs ??= run?.kwargs;
+    }
+    const replay = status !== undefined && status !== 'pending' && status !== 'running';
+    this.info.runId = runId;
+    this.emit('lgt/run', { ...(kwargs !== undefined ? runStartOf(kwargs) : { kind: 'join' as const }), runId, ...(replay ? { replay: true } : {}) } satisfies RunStart);
+    log.info(`join: GET ${client.baseUrl}/threads/${threadId}/runs/${runId}/stream (Last-Event-ID: -1)${replay ? ', a replay' : ''}`);
+    return this.consume(() => client.joinRun(threadId, runId, { ...this.control(), lastEventId: '-1' }), undefined, status);
+  }
+
+  /**
+   * A thread's runs, oldest first, one session: each is joined in turn (replays of the ended ones),
+   * so the panel shows the whole story. `focus` is the run the person picked.
+   */
+  static joinThread(spec: { client: LangGraphClient; deploymentName: string; assistantId: string; graphId?: string; threadId: string; runs: { runId: string; status?: string; kwargs?: unknown }[]; focus?: string }): RunSession {
+    const focus = spec.focus ?? spec.runs[spec.runs.length - 1]?.runId;
+    const s = new RunSession({
+      id: `s${++counter}`,
+      title: `${spec.graphId ?? spec.assistantId} · thread ${shortId(spec.threadId)}`,
+      deploymentName: spec.deploymentName,
+      url: spec.client.baseUrl,
+      assistantId: spec.assistantId,
+      graphId: spec.graphId,
+      threadId: spec.threadId,
+      runId: focus ?? null,
+      focusRunId: focus,
+      startedAt: Date.now(),
+    });
+    s.client = spec.client;
+    s.spec = { client: spec.client, deploymentName: spec.deploymentName, assistantId: spec.assistantId, graphId: spec.graphId, threadId: spec.threadId };
+    (s as { done: Promise<void> }).done = (async () => {
+      for (const r of spec.runs) {
+        if (s.abort.signal.aborted) return;
+        await s.joinOne(r.runId, r.status, r.kwargs);
+        if (s.status.phase === 'error' && s.events.every((e) => e.event === 'lgt/run')) return;
+      }
+    })();
     return s;
   }
 
@@ -153,6 +284,7 @@ export class RunSession implements vscode.Disposable {
         if (c.state === 'connected') {
           this.info.runId ??= c.runId;
           this.setStatus({ phase: 'streaming' });
+          if (c.runId) this.readServerClock(c.runId);
         } else if (c.state === 'reconnecting') {
           log.warn(`run ${this.info.runId}: connection lost (${c.reason}); reconnecting, attempt ${c.attempt} in ${c.delayMs} ms after event ${c.lastEventId}`);
           this.setStatus({ phase: 'reconnecting', message: `Reconnecting (attempt ${c.attempt})…` });
@@ -191,27 +323,39 @@ export class RunSession implements vscode.Disposable {
     }, retry);
   }
 
-  private async consume(open: () => RunStream | Promise<RunStream>, retryNarrower?: () => Promise<void>): Promise<void> {
+  private async consume(open: () => RunStream | Promise<RunStream>, retryNarrower?: () => Promise<void>, knownStatus?: string): Promise<void> {
     try {
       const stream = await open();
       let failed: string | undefined;
       let interrupted = false;
+      let cancelled = false;
       for await (const ev of stream) {
         const from = this.events.length;
         this.events.push(ev);
         this.onEventsEmitter.fire({ from, events: [ev] });
-        const re = runErrorOf(ev);
-        if (re) failed = re.message;
-        if (ev.event === 'updates' && ev.ns.length === 0 && isRecord(ev.data) && '__interrupt__' in ev.data) interrupted = true;
+        // Python publishes a cancel as an error event: a cancellation, not a failure.
+        if (ev.event === 'error' && isRecord(ev.data) && (ev.data.error === 'UserInterrupt' || ev.data.error === 'UserRollback')) cancelled = true;
+        else {
+          const re = runErrorOf(ev);
+          if (re) failed = re.message;
+        }
+        if ((ev.event === 'updates' || ev.event === 'values') && ev.ns.length === 0 && isRecord(ev.data) && '__interrupt__' in ev.data) interrupted = true;
       }
       this.info.runId ??= stream.runId;
-      if (failed) this.setStatus({ phase: 'error', message: failed });
+      // A cancel (`action=interrupt`) ends the stream silently, like a run that finished: ask the
+      // server, unless we cancelled it ourselves. JS says `interrupted` with nothing pending.
+      if (!failed && !interrupted && !cancelled && !this.cancelling) cancelled = await this.wasCancelled(knownStatus);
+      if (this.cancelling || cancelled) this.endCancelled();
+      else if (failed) this.setStatus({ phase: 'error', message: failed });
       else if (interrupted) this.setStatus({ phase: 'interrupted', message: 'The run is waiting at an interrupt.' });
       else this.setStatus({ phase: 'done' });
       log.info(`run ${this.info.runId}: ended (${this.status.phase}), ${this.events.length} events`);
       await this.fetchExtras();
     } catch (e) {
-      if (e instanceof LangGraphError && e.kind === 'aborted') {
+      if (e instanceof LangGraphError && e.kind === 'aborted' && this.cancelling) {
+        this.endCancelled();
+        await this.fetchExtras();
+      } else if (e instanceof LangGraphError && e.kind === 'aborted') {
         this.setStatus({ phase: 'cancelled', message: 'Stopped watching this run.' });
       } else if (retryNarrower && this.events.length === 0 && e instanceof LangGraphError && e.kind === 'bad-request' && /stream.?mode/i.test(e.message)) {
         return retryNarrower();
@@ -223,12 +367,43 @@ export class RunSession implements vscode.Disposable {
     }
   }
 
+  private endCancelled(): void {
+    this.emit('lgt/cancelled', { runId: this.info.runId ?? null });
+    this.setStatus({ phase: 'cancelled', message: 'Cancelled on the server; it can be continued from its last checkpoint.' });
+  }
+
+  /** The run ended without an interrupt or an error: was it cancelled (status `interrupted`)? */
+  private async wasCancelled(known?: string): Promise<boolean> {
+    const { threadId, runId } = this.info;
+    if (!this.client || !threadId || !runId) return false;
+    const status = known ?? (await this.client.getRun(threadId, runId).catch(() => undefined))?.status;
+    return status === 'interrupted';
+  }
+
+  /**
+   * One reading of the server's clock against ours: the run's `created_at` (server) had passed
+   * when its first event reached us. The model estimates the offset from such readings, so server
+   * times can share an axis with arrival times.
+   */
+  private readServerClock(runId: string): void {
+    const t = Date.now();
+    const threadId = this.info.threadId;
+    if (!this.client || !threadId) return;
+    void this.client.getRun(threadId, runId).then(
+      (run) => {
+        const server = run.created_at ? Date.parse(run.created_at) : NaN;
+        if (Number.isFinite(server)) this.emit('lgt/clock', { server }, t);
+      },
+      () => undefined,
+    );
+  }
+
   /** The server's truth for the model (custom reducers, exact steps): fetched once the run ended. */
   private async fetchExtras(): Promise<void> {
     const threadId = this.info.threadId;
     if (!this.client || !threadId) return;
     try {
-      const x = await fetchRunExtras(this.client, threadId, this.abort.signal);
+      const x = await fetchRunExtras(this.client, threadId, undefined, 500);
       this.extras = { ...(this.extras ?? {}), ...x };
       this.onExtrasEmitter.fire(this.extras);
     } catch (e) {

@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { RecordingReader, serializeRecording } from '../shared/recording';
 import { isRecord } from '../shared/events';
+import { deepEqual } from '../shared/diff';
 import type { Commands } from './commands';
 import type { Deployments } from './deployments';
 import type { DeploymentsTree, Node } from './deploymentsTree';
@@ -127,28 +128,77 @@ export class SessionCommands {
 
   /**
    * Fork From Here: a new run on the same thread from the checkpoint taken just before `node`
-   * ran (LangGraph's time travel), so the node runs again (e.g. after you changed its code).
+   * ran (LangGraph's time travel), so the node runs again (e.g. after you changed its code). The
+   * person may first edit the state at that checkpoint: the changed keys go to the server as that
+   * checkpoint's writer's update (its reducers apply), and the run starts from what the server made
+   * of it. `values` (tests, other commands) skips the question.
    */
-  async forkFromHere(arg?: { node: string; step?: number }): Promise<RunSession | undefined> {
+  async forkFromHere(arg?: { node: string; step?: number; runId?: string; values?: Record<string, unknown> | null }): Promise<RunSession | undefined> {
     const s = this.commands.activeSession;
     if (!arg?.node || !s?.info.url || !s.info.threadId || !s.info.assistantId) {
       void vscode.window.showInformationMessage('Select a node execution of a run in the timeline to fork from it.');
       return undefined;
     }
+    const threadId = s.info.threadId;
     const client = await this.deployments.client(s.info.url);
-    const history = await client.getThreadHistory(s.info.threadId, { limit: 200 });
-    // Checkpoints whose next step runs this node, oldest first.
+    const history = await client.getThreadHistory(threadId, { limit: 500 });
+    const byId = new Map(history.map((h) => [h.checkpoint?.checkpoint_id, h]));
+    // Checkpoints whose next step runs this node, oldest first; the execution's own run first.
     const before = history
       .filter((h) => Array.isArray(h.next) && h.next.includes(arg.node))
       .sort((a, b) => stepOf(a) - stepOf(b));
-    const pick = (arg.step !== undefined && arg.step >= 0 ? before.find((h) => stepOf(h) === arg.step! - 1) : undefined) ?? before[0];
+    const atStep = before.filter((h) => arg.step !== undefined && arg.step >= 0 && stepOf(h) === arg.step - 1);
+    const childOfRun = (h: (typeof history)[number]) => history.some((c) => c.parent_checkpoint?.checkpoint_id === h.checkpoint?.checkpoint_id && c.metadata?.run_id === arg.runId);
+    const pick = atStep.find((h) => h.metadata?.run_id === arg.runId || childOfRun(h)) ?? atStep[0] ?? before[0];
     const checkpointId = pick?.checkpoint?.checkpoint_id;
-    if (!checkpointId) {
-      void vscode.window.showWarningMessage(`No checkpoint of thread ${shortId(s.info.threadId)} runs "${arg.node}" next; cannot fork from it.`);
+    if (!pick || !checkpointId) {
+      void vscode.window.showWarningMessage(`No checkpoint of thread ${shortId(threadId)} runs "${arg.node}" next; cannot fork from it.`);
       return undefined;
     }
-    log.info(`fork: thread ${s.info.threadId} from checkpoint ${checkpointId} (before ${arg.node})`);
-    return this.commands.startRun({ url: s.info.url, assistantId: s.info.assistantId, graphId: s.info.graphId, threadId: s.info.threadId, checkpointId, input: null });
+    const step = stepOf(pick);
+    const values = isRecord(pick.values) ? pick.values : {};
+    let edited: Record<string, unknown> | null = arg.values === undefined ? null : arg.values;
+    if (arg.values === undefined) {
+      const text = await vscode.window.showInputBox({
+        title: `Fork thread ${shortId(threadId)} before ${arg.node} (step ${step + 1})`,
+        prompt: 'The state at that checkpoint, as JSON. Change what you want the run to start from, or press Enter to run again as it was. Changed keys are written as the previous node\'s update, so its reducers apply.',
+        value: JSON.stringify(values),
+        ignoreFocusOut: true,
+        validateInput: (v) => {
+          try {
+            return isRecord(JSON.parse(v)) ? undefined : 'The state is a JSON object: {"key": value, …}';
+          } catch (e) {
+            return `Not valid JSON: ${(e as Error).message}`;
+          }
+        },
+      });
+      if (text === undefined) return undefined;
+      const next = JSON.parse(text) as Record<string, unknown>;
+      const changed = Object.fromEntries(Object.entries(next).filter(([k, v]) => !deepEqual(values[k], v)));
+      edited = Object.keys(changed).length ? changed : null;
+    }
+    let from = checkpointId;
+    let forkValues = values;
+    if (edited) {
+      // The node that wrote this checkpoint: the tasks of its parent (the thread's input: __start__).
+      const parent = pick.parent_checkpoint?.checkpoint_id ? byId.get(pick.parent_checkpoint.checkpoint_id) : undefined;
+      const asNode = (parent?.tasks ?? []).map((t) => (isRecord(t) && typeof t.name === 'string' ? t.name : '')).find(Boolean);
+      try {
+        const res = await client.updateThreadState(threadId, { values: edited, checkpointId, asNode });
+        const id = res.checkpoint?.checkpoint_id;
+        if (!id) throw new Error('the server did not say which checkpoint it wrote');
+        from = id;
+        const state = await client.getThreadState(threadId);
+        forkValues = isRecord(state.values) ? state.values : {};
+        log.info(`fork: thread ${threadId}: state updated at ${checkpointId} as ${asNode ?? '(default)'} (keys ${Object.keys(edited).join(', ')}) → checkpoint ${id}`);
+      } catch (e) {
+        void vscode.window.showErrorMessage(`Could not change the state of thread ${shortId(threadId)}: ${(e as Error).message}`);
+        return undefined;
+      }
+    }
+    log.info(`fork: thread ${threadId} from checkpoint ${from} (before ${arg.node})`);
+    const fork = { checkpointId: from, step: edited ? step + 1 : step, node: arg.node, ...(typeof pick.metadata?.run_id === 'string' ? { fromRunId: pick.metadata.run_id } : arg.runId ? { fromRunId: arg.runId } : {}), ...(edited ? { edited: true } : {}), values: forkValues };
+    return this.commands.startRun({ url: s.info.url, assistantId: s.info.assistantId, graphId: s.info.graphId, threadId, checkpointId: from, input: null, kind: 'fork', fork });
   }
 
   async copyId(node?: Node): Promise<string | undefined> {

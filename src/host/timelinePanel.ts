@@ -118,8 +118,20 @@ export class TimelinePanel implements vscode.Disposable {
         void vscode.commands.executeCommand('langgraph.goToNodeSource', { node: m.node, graphId: this.session?.info.graphId });
         break;
       case 'fork':
-        void vscode.commands.executeCommand('langgraph.forkFromHere', { node: m.node, step: m.step });
+        void vscode.commands.executeCommand('langgraph.forkFromHere', { node: m.node, step: m.step, runId: m.runId ?? undefined });
         break;
+      case 'resume': {
+        const i = this.session?.info;
+        if (!i?.url || !i.threadId || !i.assistantId) break;
+        void vscode.commands.executeCommand('langgraph.resumeInterrupt', { url: i.url, threadId: i.threadId, assistantId: i.assistantId, graphId: i.graphId, ...('value' in m ? { resume: m.value } : {}) });
+        break;
+      }
+      case 'continue': {
+        const i = this.session?.info;
+        if (!i?.url || !i.threadId || !i.assistantId) break;
+        void vscode.commands.executeCommand('langgraph.startRun', { url: i.url, threadId: i.threadId, assistantId: i.assistantId, graphId: i.graphId, input: null, kind: 'continue' });
+        break;
+      }
       case 'log':
         log[m.level](`webview: ${m.message}`);
         break;

@@ -45,7 +45,20 @@ export interface RunStart {
    * Where a fork starts: the checkpoint (after the person's edit, if any), its step, the node that
    * runs next, the run it branched from, and the server's state there.
    */
-  fork?: { checkpointId: string; step: number; node?: string; fromRunId?: string; edited?: boolean; values?: Record<string, unknown> };
+  fork?: { checkpointId: string; step?: number; node?: string; fromRunId?: string; edited?: boolean; values?: Record<string, unknown> };
+}
+
+/** How a run began, read from the server's record of it (`kwargs` of GET /threads/{t}/runs). */
+export function runStartOf(kwargs: unknown): Pick<RunStart, 'kind' | 'input' | 'command' | 'fork'> {
+  const k = isRecord(kwargs) ? kwargs : {};
+  const command = isRecord(k.command) ? k.command : undefined;
+  const conf = isRecord(k.config) && isRecord(k.config.configurable) ? k.config.configurable : {};
+  if (command && 'resume' in command) return { kind: 'resume', command };
+  if (typeof conf.checkpoint_id === 'string' || typeof k.checkpoint_id === 'string') {
+    return { kind: 'fork', fork: { checkpointId: String(conf.checkpoint_id ?? k.checkpoint_id) } };
+  }
+  if (k.input === null || k.input === undefined) return { kind: 'continue', ...(command ? { command } : {}) };
+  return { kind: 'input', input: k.input };
 }
 
 export function isRunStart(v: unknown): v is RunStart {

@@ -20,6 +20,8 @@ export interface SessionInfo {
   streamMode?: string[];
   startedAt: number;
   input?: unknown;
+  /** The run the person opened the thread for: the panel brings it into view. */
+  focusRunId?: string;
 }
 
 export interface SessionStatus {
@@ -63,7 +65,11 @@ export type FromWebview =
   | { type: 'rendered'; sessionId: string; events: number; executions: number }
   | { type: 'openSource'; node: string; ns: string[] }
   /** Time travel: start a new run on the thread from the checkpoint before this execution. */
-  | { type: 'fork'; node: string; ns: string[]; step: number }
+  | { type: 'fork'; node: string; ns: string[]; step: number; runId?: string | null }
+  /** Answer the thread's pending interrupt: with `value`, or (none given) ask the person for one. */
+  | { type: 'resume'; value?: unknown }
+  /** Continue a cancelled run from its last checkpoint. */
+  | { type: 'continue' }
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string };
 
 export function isFromWebview(v: unknown): v is FromWebview {

@@ -219,10 +219,12 @@ export class RunModel {
     });
     if (previous === null) {
       this.history.startFor(runId);
-      if (said?.fork?.values) this.carry(this.root(), said.fork.step, said.fork.values, runId);
+      if (said?.fork?.values && said.fork.step !== undefined) this.carry(this.root(), said.fork.step, said.fork.values, runId);
       return;
     }
-    // A new run on the same thread: a resume (or a follow-up). Earlier supersteps are over.
+    // A new run on the same thread: a resume (or a follow-up). Earlier supersteps are over, and an
+    // earlier run's error is its own (the story keeps it), not this run's.
+    s.error = undefined;
     for (const g of this.graphs.values()) {
       const o = g.open;
       if (o) this.replayer.close(g, o);
@@ -234,7 +236,7 @@ export class RunModel {
       if (!it.resume) it.resume = { runId, t, ...(cmd && 'resume' in cmd ? { value: cmd.resume } : {}) };
     }
     this.history.startFor(runId);
-    if (said?.fork?.values) this.carry(this.root(), said.fork.step, said.fork.values, runId);
+    if (said?.fork?.values && said.fork.step !== undefined) this.carry(this.root(), said.fork.step, said.fork.values, runId);
     this.setPhase('running', t);
   }
 
@@ -469,6 +471,8 @@ export class RunModel {
       err.execution = culprit.index;
     }
     this.summary.error = err;
+    const run = this.summary.runs[this.summary.runs.length - 1];
+    if (run) run.error = { name: err.name, message: err.message };
     this.setPhase('error', ev.t);
   }
 
@@ -886,6 +890,12 @@ export class RunModel {
   steps(ns: string[] = []): { n: number; source: StepSource; executions: number[]; serverKnown: boolean }[] {
     const g = this.graphs.get(ns.join('|'));
     return g ? g.steps.map((s) => ({ n: s.n, source: s.source, executions: s.execs.map((x) => x.index), serverKnown: !!s.truth && !s.partial })) : [];
+  }
+
+  /** The checkpoint a run started from, per the thread's history: its step and the nodes it ran next. */
+  runOrigin(runId: string): { step: number; next: string[]; runId: string | null; source: string | null } | undefined {
+    const o = this.history.origin(runId);
+    return o && { step: o.step, next: o.tasks.map((t) => t.name), runId: o.runId, source: o.source };
   }
 
   /** Namespaces seen, root first. */

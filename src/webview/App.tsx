@@ -2,18 +2,19 @@
 // attribute values set through the DOM, canvas fillText), never as markup.
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { Store } from './store';
-import { preview } from './values';
 import { setCopyAnnouncer } from './copy';
 import { Toolbar as ToolbarView } from './components/Toolbar';
 import { Timeline as TimelineView } from './components/Timeline';
 import { ExecList as ExecListView } from './components/ExecList';
 import { Detail as DetailView } from './components/Detail';
+import { Story as StoryView } from './components/Story';
 import { pure } from './components/pure';
 
 const Toolbar = pure(ToolbarView);
 const Timeline = pure(TimelineView);
 const ExecList = pure(ExecListView);
 const Detail = pure(DetailView);
+const Story = pure(StoryView);
 
 export const KEYMAP: [string, string][] = [
   ['j / k', 'next / previous execution (↓ / ↑ in the list)'],
@@ -66,12 +67,7 @@ export function App({ store }: { store: Store }) {
           <span class="codicon codicon-error" aria-hidden="true" /> <b>{s.error.name}</b>: {s.error.message}
         </div>
       )}
-      {s.interrupts.length > 0 && (
-        <div class="banner interrupt" role="alert">
-          <span class="codicon codicon-debug-pause" aria-hidden="true" /> <b>Interrupted</b>:{' '}
-          {s.interrupts.map((i) => (i.value === null ? 'static breakpoint' : preview(i.value, 160))).join('; ')}
-        </div>
-      )}
+      <Story store={store} seq={store.slowSeq} />
       {s.gaps.map((g, n) => (
         <div class="banner warn" role="alert" key={n}>
           <span class="codicon codicon-warning" aria-hidden="true" /> {g.message}

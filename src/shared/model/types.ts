@@ -14,6 +14,8 @@ export interface RunInfo {
   fork?: RunStart['fork'];
   /** Cancelled by the person (or the server said so). */
   cancelled?: boolean;
+  /** The error it ended with. */
+  error?: { name: string; message: string };
 }
 
 /** `server`: from the server's checkpoint times (a replayed run), on the axis's clock. */

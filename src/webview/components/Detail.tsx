@@ -10,6 +10,8 @@ import { Changes } from './Changes';
 import { IconButton, ValueTree } from './ValueTree';
 import { isRecord } from '../../shared/events';
 import { reducedLines } from '../../shared/model/reduced';
+import { choicesOf, questionOf } from './Story';
+import { shortId } from '../../shared/ids';
 
 const TABS: { id: DetailTab; label: string; key: string }[] = [
   { id: 'wrote', label: 'Wrote', key: '1' },
@@ -44,7 +46,9 @@ function DetailBody({ store, model, ex, t0, tab, sig }: { store: Store; model: R
   const now = store.now();
   const dur = ex.end !== null ? ex.end - ex.start : ex.status === 'running' ? now - ex.start : null;
   const where = ex.path ? `${ex.path} › ${ex.node}` : ex.node;
-  const canFork = !!store.session?.threadId && ex.step >= 0;
+  // Every root execution of a threaded run has a checkpoint before it (the session may have
+  // learnt its thread only after the panel opened: the run id says it is threaded).
+  const canFork = ex.ns.length === 0 && ex.step >= 0 && ex.status !== 'running' && (!!store.session?.threadId || ex.runId !== null) && !store.live;
   const pos = store.listPosition(ex.index);
   const n = store.listLength();
   return (
@@ -61,7 +65,7 @@ function DetailBody({ store, model, ex, t0, tab, sig }: { store: Store; model: R
             <IconButton icon="arrow-up" label="Previous execution (k)" tabIndex={0} onClick={() => store.step(-1)} disabled={pos <= 0} />
             <IconButton icon="arrow-down" label="Next execution (j)" tabIndex={0} onClick={() => store.step(1)} disabled={pos >= n - 1} />
             <IconButton icon="go-to-file" label="Go to node source" tabIndex={0} onClick={() => post({ type: 'openSource', node: ex.node, ns: ex.ns })} />
-            {canFork && <IconButton icon="debug-restart" label="Fork: run again from the checkpoint before this node" tabIndex={0} onClick={() => post({ type: 'fork', node: ex.node, ns: ex.ns, step: ex.step })} />}
+            {canFork && <IconButton icon="debug-restart" label="Fork: run again from the checkpoint before this node" tabIndex={0} onClick={() => post({ type: 'fork', node: ex.node, ns: ex.ns, step: ex.step, runId: ex.runId })} />}
           </span>
         </div>
         <dl class="facts">
@@ -93,12 +97,7 @@ function DetailBody({ store, model, ex, t0, tab, sig }: { store: Store; model: R
             <span class="codicon codicon-error" aria-hidden="true" /> {ex.error.name}: {ex.error.message}
           </div>
         )}
-        {ex.interrupts && ex.interrupts.length > 0 && (
-          <div class="banner interrupt" role="note">
-            <span class="codicon codicon-debug-pause" aria-hidden="true" /> Interrupted
-            <ValueTree value={ex.interrupts.map((it) => (isRecord(it) && 'value' in it ? it.value : it))} label="interrupt values" openDepth={2} />
-          </div>
-        )}
+        {ex.interrupts && ex.interrupts.length > 0 && <InterruptNote store={store} ex={ex} />}
       </header>
       <div class="tabs" role="tablist" aria-label="Execution details">
         {TABS.map((t) => (
@@ -191,6 +190,37 @@ function State({ model, ex, sig }: { model: RunModel; ex: Execution; sig: string
     <div>
       <p class="muted keys-line">State after {ex.node} (step {ex.step >= 0 ? ex.step : '?'})</p>
       <ValueTree key={ex.index} value={v} label={`State after ${ex.node}`} openDepth={1} results={toolResults(messages)} />
+    </div>
+  );
+}
+
+/** What the node asked, as text; its answers as buttons while it waits; the raw value on demand. */
+function InterruptNote({ store, ex }: { store: Store; ex: Execution }) {
+  const infos = store.model.summary.interrupts.filter((i) => i.execution === ex.index);
+  const raw = (ex.interrupts ?? []).map((it) => (isRecord(it) && 'value' in it ? it.value : it));
+  const waiting = infos.find((i) => !i.resume);
+  const answered = infos.find((i) => i.resume);
+  const asks = infos.length ? infos.map(questionOf).join('; ') : raw.map((v) => questionOf({ value: v, ns: [], t: 0, runId: null })).join('; ');
+  return (
+    <div class="banner interrupt" role="note">
+      <span class="codicon codicon-debug-pause" aria-hidden="true" /> Interrupted: {asks}
+      {answered?.resume && (
+        <div class="muted">answered by run {shortId(answered.resume.runId)}{'value' in answered.resume ? ` with ${JSON.stringify(answered.resume.value)}` : ''}</div>
+      )}
+      {waiting && !store.live && (
+        <span class="answers">
+          {choicesOf(waiting).map((c) => (
+            <button class="btn" key={String(c)} onClick={() => post({ type: 'resume', value: c })}>
+              {String(c)}
+            </button>
+          ))}
+          <button class="btn secondary" onClick={() => post({ type: 'resume' })}>Resume…</button>
+        </span>
+      )}
+      <details>
+        <summary>value</summary>
+        <ValueTree value={raw} label="interrupt values" openDepth={2} />
+      </details>
     </div>
   );
 }
