@@ -16,6 +16,7 @@
 //       {"action":"click","selector":"text=Run"}         Playwright selector; first match
 //       {"action":"waitFor","selector":"#app","state":"visible"}   state: visible|attached|hidden|detached
 //       {"action":"command","title":"LangGraph: Open Timeline"}    F1, type the title, Enter
+//       read:    {selector, attr?} -> {values: [attribute or text of each match]}
 //       optional on every action: "frame":"webview" (act inside the visible webview's content),
 //       "timeoutMs" (default 20000)
 //       -> 200 {"ok":true} | 400 bad request | 500/503 {"error":"..."}
@@ -111,9 +112,16 @@ export async function uiAction(page, body) {
       await page.keyboard.press('Enter');
       break;
     }
+    case 'read': {
+      // What a person would read: each match's attribute (or text), for assertions on the page.
+      need('selector');
+      const attr = typeof body.attr === 'string' ? body.attr : null;
+      return (await scope()).locator(body.selector).evaluateAll((els, a) => els.map((e) => (a ? e.getAttribute(a) : e.textContent) ?? ''), attr);
+    }
     default:
-      throw badRequest(`unknown action ${JSON.stringify(body.action)} (press|type|click|waitFor|command)`);
+      throw badRequest(`unknown action ${JSON.stringify(body.action)} (press|type|click|waitFor|command|read)`);
   }
+  return undefined;
 }
 
 /**
@@ -138,8 +146,8 @@ export async function startTestService({ getPage, log = () => {} }) {
         const page = getPage();
         if (!page) throw Object.assign(new Error('no workbench page (yet)'), { status: 503 });
         if (body.action !== undefined) {
-          await uiAction(page, body);
-          return { ok: true };
+          const values = await uiAction(page, body);
+          return values === undefined ? { ok: true } : { ok: true, values };
         }
         return { path: await takeScreenshot(page, body) };
       });

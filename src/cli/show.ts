@@ -4,6 +4,7 @@ import { RunModel, type Execution } from '../shared/runModel';
 import { formatPath, type Change } from '../shared/diff';
 import { isRecord } from '../shared/events';
 import { reducedLines } from '../shared/model/reduced';
+import { threadStory } from '../shared/model/story';
 
 /** The model of a recording, with what the recorder fetched besides the stream (history, state). */
 export function modelFromRecording(rec: Recording): RunModel {
@@ -17,7 +18,11 @@ export function modelFromRecording(rec: Recording): RunModel {
 
 export function renderTimelineText(rec: Recording, model: RunModel): string {
   const ex = model.executions;
-  const t0 = model.summary.startedAt ?? rec.header.startedAt;
+  // The axis starts at the first thing known on it: the first event, or an execution the server's
+  // clock put before it (never a negative start).
+  let t0 = model.summary.clock === 'server' ? Infinity : (model.summary.startedAt ?? rec.header.startedAt ?? Infinity);
+  for (const e of ex) if (e.start < t0) t0 = e.start;
+  if (!Number.isFinite(t0)) t0 = 0;
   const lines: string[] = [];
   const h = rec.header;
   const runs = model.summary.runs.length > 1 ? ` in ${model.summary.runs.length} runs` : '';
@@ -37,6 +42,11 @@ export function renderTimelineText(rec: Recording, model: RunModel): string {
   lines.push(fmt(head));
   for (const r of rows) lines.push(fmt(r));
   if (ex.some((e) => e.stepSource === 'estimated')) lines.push('step?: estimated from arrival order (no tasks, values, checkpoints or history)');
+  lines.push(clockLine(model));
+  const story = threadStory(model);
+  if (story.length > 1 || story.some((g) => g.kind !== 'input')) {
+    for (const g of story) lines.push(`Run ${g.n} (${g.runId}): ${g.began} → ${g.outcome}${g.replay ? ' (replayed: server times)' : ''}`);
+  }
   for (const i of model.summary.interrupts) {
     const where = `${i.ns.length ? ` in ${i.ns.join(' › ')}` : ''}${i.node ? ` at ${i.node}` : ''}`;
     const resumed = i.resume ? `; resumed by run ${i.resume.runId}${i.resume.value !== undefined ? ` with ${JSON.stringify(i.resume.value)}` : ''}` : '';
@@ -101,11 +111,21 @@ function jsonChange(c: Change): Record<string, unknown> {
   return { ...c, at: formatPath(c.path) };
 }
 
+function clockLine(model: RunModel): string {
+  const s = model.summary;
+  if (s.clock === 'server') return "Times: the server's clock (a replay: each step from its checkpoint times)";
+  const moved = model.executions.some((e) => e.timeSource === 'debug' || e.timeSource === 'server');
+  return moved && s.clockOffset !== null
+    ? `Times: this client's clock (server times moved by ${Math.round(s.clockOffset)} ms, the offset this run shows)`
+    : "Times: this client's clock (when events arrived)";
+}
+
 function marks(e: Execution): string {
   const out: string[] = [];
   if (e.status === 'error') out.push(`ERROR ${e.error?.name ?? ''}: ${e.error?.message ?? ''}`);
   if (e.status === 'interrupted') out.push('INTERRUPT');
   if (e.status === 'running') out.push('(no end)');
+  if (e.status === 'cancelled') out.push('CANCELLED');
   if (e.resumeOf !== undefined) out.push(`resumes #${e.resumeOf + 1}`);
   if (e.disagreed) out.push(`≠server: ${e.server?.keys.join(',')}`);
   return out.join('  ');

@@ -23,7 +23,7 @@ export interface StartRunArgs {
   /** Start from this checkpoint of the thread (time travel). */
   checkpointId?: string;
   /** How the run begins, for the thread's story (default: from command / checkpointId). */
-  kind?: RunStart['kind'];
+  how?: RunStart['kind'];
   fork?: RunStart['fork'];
 }
 
@@ -171,7 +171,7 @@ export class Commands {
     // The thread shown in the panel goes on there: its story gains a run instead of being replaced.
     const shown = TimelinePanel.active?.currentSession;
     if (threadId && shown && !shown.active && shown.info.threadId === threadId && shown.info.url === client.baseUrl && shown.canChain) {
-      shown.chain({ input: a.command ? undefined : input, command: a.command, checkpointId: a.checkpointId, kind: a.kind, fork: a.fork });
+      shown.chain({ input: a.command ? undefined : input, command: a.command, checkpointId: a.checkpointId, kind: a.how, fork: a.fork });
       TimelinePanel.createOrShow(this.extensionUri, shown);
       this.whenDone(shown);
       return shown;
@@ -189,7 +189,7 @@ export class Commands {
       checkpointId: a.checkpointId,
       streamMode: modes.length ? modes : ['updates'],
       streamSubgraphs: a.streamSubgraphs ?? cfg.get<boolean>('streamSubgraphs', false),
-      kind: a.kind,
+      kind: a.how,
       fork: a.fork,
     });
     this.track(session);
@@ -246,7 +246,7 @@ export class Commands {
         const watching = this.sessions.find((x) => x.active && x.info.runId === node.run.run_id);
         if (watching) await watching.cancelOnServer();
         else await client.cancelRun(node.thread.thread_id, node.run.run_id, { action: 'interrupt' });
-        void vscode.window.showInformationMessage(`Cancelled run ${shortId(node.run.run_id)}.`);
+        void vscode.window.showInformationMessage(`Cancelled run ${shortId(node.run.run_id)} of ${node.assistant.graph_id ?? node.assistant.name ?? 'its assistant'}; it can be continued from its last checkpoint.`);
       } catch (e) {
         void vscode.window.showErrorMessage(`Could not cancel the run: ${(e as Error).message}`);
       }
@@ -260,7 +260,7 @@ export class Commands {
     }
     try {
       await s.cancelOnServer();
-      void vscode.window.showInformationMessage(`Cancelled run ${s.info.runId ?? ''}.`);
+      void vscode.window.showInformationMessage(`Cancelled the ${s.info.graphId ?? s.info.assistantId ?? ''} run ${s.info.runId ? shortId(s.info.runId) : ''}; it can be continued from its last checkpoint.`.replace(/\s+/g, ' '));
     } catch (e) {
       void vscode.window.showErrorMessage(`Could not cancel the run: ${(e as Error).message}`);
     } finally {
@@ -337,8 +337,11 @@ export class Commands {
   }
 }
 
+const NODE_KINDS: ReadonlySet<string> = new Set<Node['kind']>(['deployment', 'assistant', 'thread', 'run', 'message', 'detected']);
+
+/** A tree item (commands run from the tree get one), not an argument object. */
 function isNode(v: unknown): v is Node {
-  return typeof v === 'object' && v !== null && 'kind' in v;
+  return typeof v === 'object' && v !== null && NODE_KINDS.has(String((v as { kind?: unknown }).kind));
 }
 
 function fromNode(n: Node): StartRunArgs {

@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { LangGraphClient, LangGraphError, fetchRunExtras, runErrorOf, type ConnectionState, type RunParams, type RunStream, type StreamMode } from '../client';
 import { isRecord, runStartOf, type RunEvent, type RunStart } from '../shared/events';
+import { runEventsFromHistory } from '../shared/historyRuns';
 import { isLivePhase, type SessionInfo, type SessionStatus } from '../shared/protocol';
 import { log } from './log';
 import { shortId } from '../shared/ids';
@@ -36,6 +37,8 @@ export interface StartSpec {
 }
 
 let counter = 0;
+/** Checkpoints read for a thread's story (its older runs are told from them). */
+const THREAD_HISTORY_LIMIT = 1000;
 /** How long a cancelled run's stream may take to close on its own before we stop reading it. */
 const CANCEL_GRACE_MS = 5_000;
 /** Events of a big recording read per turn of the event loop (~15 ms of parsing: the host stays responsive). */
@@ -268,10 +271,34 @@ export class RunSession implements vscode.Disposable {
     s.client = spec.client;
     s.spec = { client: spec.client, deploymentName: spec.deploymentName, assistantId: spec.assistantId, graphId: spec.graphId, threadId: spec.threadId };
     (s as { done: Promise<void> }).done = (async () => {
+      // Finished runs are told from one history request (root writes, on the server's clock):
+      // a finished run's stored stream may hold `values` only (a background run's default), or
+      // nothing at all (not resumable: a join would wait for events that never come). Runs still
+      // going are joined for their whole stream.
+      const older = spec.runs.filter((r) => r.status !== undefined && r.status !== 'pending' && r.status !== 'running');
+      let history: unknown[] = [];
+      if (older.length) {
+        try {
+          history = (await fetchRunExtras(spec.client, spec.threadId, s.abort.signal, THREAD_HISTORY_LIMIT)).history ?? [];
+        } catch (e) {
+          log.warn(`thread ${spec.threadId}: no history (${(e as Error).message}); joining every run`);
+        }
+      }
       for (const r of spec.runs) {
         if (s.abort.signal.aborted) return;
+        const told = older.includes(r) && history.length ? runEventsFromHistory(history, r.runId, runStartOf(r.kwargs)) : [];
+        if (told.length) {
+          const from = s.events.length;
+          for (const e of told) s.events.push(e);
+          s.onEventsEmitter.fire({ from, events: told });
+          continue;
+        }
         await s.joinOne(r.runId, r.status, r.kwargs);
         if (s.status.phase === 'error' && s.events.every((e) => e.event === 'lgt/run')) return;
+      }
+      if (!s.events.some((e) => e.event !== 'lgt/run' && e.event !== 'lgt/clock') || s.status.phase === 'connecting') {
+        s.setStatus({ phase: 'done' });
+        await s.fetchExtras();
       }
     })();
     return s;
@@ -403,7 +430,7 @@ export class RunSession implements vscode.Disposable {
     const threadId = this.info.threadId;
     if (!this.client || !threadId) return;
     try {
-      const x = await fetchRunExtras(this.client, threadId, undefined, 500);
+      const x = await fetchRunExtras(this.client, threadId, undefined, THREAD_HISTORY_LIMIT);
       this.extras = { ...(this.extras ?? {}), ...x };
       this.onExtrasEmitter.fire(this.extras);
     } catch (e) {

@@ -198,7 +198,7 @@ export class SessionCommands {
     }
     log.info(`fork: thread ${threadId} from checkpoint ${from} (before ${arg.node})`);
     const fork = { checkpointId: from, step: edited ? step + 1 : step, node: arg.node, ...(typeof pick.metadata?.run_id === 'string' ? { fromRunId: pick.metadata.run_id } : arg.runId ? { fromRunId: arg.runId } : {}), ...(edited ? { edited: true } : {}), values: forkValues };
-    return this.commands.startRun({ url: s.info.url, assistantId: s.info.assistantId, graphId: s.info.graphId, threadId, checkpointId: from, input: null, kind: 'fork', fork });
+    return this.commands.startRun({ url: s.info.url, assistantId: s.info.assistantId, graphId: s.info.graphId, threadId, checkpointId: from, input: null, how: 'fork', fork });
   }
 
   async copyId(node?: Node): Promise<string | undefined> {

@@ -129,7 +129,7 @@ export class TimelinePanel implements vscode.Disposable {
       case 'continue': {
         const i = this.session?.info;
         if (!i?.url || !i.threadId || !i.assistantId) break;
-        void vscode.commands.executeCommand('langgraph.startRun', { url: i.url, threadId: i.threadId, assistantId: i.assistantId, graphId: i.graphId, input: null, kind: 'continue' });
+        void vscode.commands.executeCommand('langgraph.startRun', { url: i.url, threadId: i.threadId, assistantId: i.assistantId, graphId: i.graphId, input: null, how: 'continue' });
         break;
       }
       case 'log':

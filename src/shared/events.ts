@@ -29,6 +29,13 @@ export type ClientEventName = 'lgt/gap' | 'lgt/malformed';
  */
 export type HostEventName = 'lgt/run' | 'lgt/cancelled' | 'lgt/clock';
 
+const HOST_EVENTS: ReadonlySet<string> = new Set<HostEventName>(['lgt/run', 'lgt/cancelled', 'lgt/clock']);
+
+/** The events the server sent (and the client's own `lgt/gap`/`lgt/malformed`), without the session's. */
+export function fromServer<E extends { event: string }>(events: readonly E[]): E[] {
+  return events.filter((e) => !HOST_EVENTS.has(e.event));
+}
+
 export interface RunStart {
   /** How the run began: new input, the answer to an interrupt, a fork from a checkpoint, continuing after a stop. */
   kind: 'input' | 'resume' | 'fork' | 'continue' | 'join';
@@ -39,6 +46,8 @@ export interface RunStart {
    * burst, so their arrival times say nothing; the server's checkpoint times are used instead.
    */
   replay?: boolean;
+  /** `history`: told from the thread's checkpoint history (root writes only), not its stream. */
+  from?: 'history';
   input?: unknown;
   command?: unknown;
   /**

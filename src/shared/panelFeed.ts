@@ -139,7 +139,8 @@ export class PanelFeed {
     const status = this.sent < s.events.length ? cutShort(s.status, s.events.length) : s.status;
     if (sameStatus(status, this.statusSent)) return;
     this.statusSent = status;
-    this.deliver({ type: 'session/status', sessionId: s.info.id, status }, () => {
+    // The session's info travels with its status: a run's thread and id are known only once it starts.
+    this.deliver({ type: 'session/status', sessionId: s.info.id, status, info: { ...s.info } }, () => {
       if (this.statusSent === status) this.statusSent = undefined;
     });
   }

@@ -51,7 +51,8 @@ export type ToWebview =
       extras?: Record<string, unknown>;
     }
   | { type: 'session/events'; sessionId: string; from: number; events: RunEvent[] }
-  | { type: 'session/status'; sessionId: string; status: SessionStatus }
+  /** `info`: the session as it stands now (its thread and current run, known once a run starts). */
+  | { type: 'session/status'; sessionId: string; status: SessionStatus; info?: SessionInfo }
   /** Extras fetched after the snapshot (e.g. the thread's history once the run ended). */
   | { type: 'session/extras'; sessionId: string; extras: Record<string, unknown> }
   | { type: 'session/none' };

@@ -215,7 +215,7 @@ export class RunModel {
       runId,
       startedAt: t,
       ...(command !== undefined ? { command } : {}),
-      ...(said ? { kind: said.kind, ...(said.replay ? { replay: true } : {}), ...(said.input !== undefined ? { input: said.input } : {}), ...(said.fork ? { fork: said.fork } : {}) } : {}),
+      ...(said ? { kind: said.kind, ...(said.replay ? { replay: true } : {}), ...(said.from === 'history' ? { fromHistory: true } : {}), ...(said.input !== undefined ? { input: said.input } : {}), ...(said.fork ? { fork: said.fork } : {}) } : {}),
     });
     if (previous === null) {
       this.history.startFor(runId);

@@ -173,6 +173,7 @@ export class Store {
       case 'session/status':
         if (!this.session || m.sessionId !== this.session.id) return;
         this.status = m.status;
+        if (m.info && m.info.id === this.session.id) this.session = m.info;
         // The model closes its last superstep once everything received has been taken in.
         if (isFinalPhase(m.status.phase)) this.endPending = true;
         break;

@@ -8,6 +8,7 @@ import { basename, join, resolve } from 'node:path';
 import { parseRecording, type Recording } from '../../src/shared/recording';
 import { RunModel, type ModelExtras } from '../../src/shared/runModel';
 import { formatPath, type Change } from '../../src/shared/diff';
+import { renderTimelineText } from '../../src/cli/show';
 
 const DIR = resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'recordings');
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
@@ -409,5 +410,49 @@ describe('only real disagreements', () => {
     // The state shown is still the server's: the last two messages.
     const final = m.finalState().messages as { name?: string }[];
     assert.deepEqual(final.map((x) => x.name), ['second', 'third']);
+  });
+});
+
+describe('one clock per axis', () => {
+  // The shape of a hosted Python capture: `debug` events whose timestamps are the server's clock,
+  // here 38,192.6 s behind this client's (the `show` that printed `+-38192605843ms`).
+  const C0 = Date.UTC(2026, 10, 1, 12, 0, 0);
+  const SKEW = 38_192_605;
+  const iso = (clientT: number, latency: number) => new Date(clientT - latency - SKEW).toISOString();
+  const ev = (event: string, data: unknown, t: number, ns: string[] = []) => ({ id: null, event, ns, data, t });
+  function hosted() {
+    const events = [ev('metadata', { run_id: 'r1', attempt: 1 }, C0)];
+    let t = C0 + 20;
+    for (const [i, node] of ['plan', 'retrieve', 'answer'].entries()) {
+      events.push(ev('debug', { step: i + 1, type: 'task', timestamp: iso(t, 8), payload: { id: `task-${i}`, name: node, input: {}, triggers: [] } }, t));
+      t += 100 * (i + 1);
+      events.push(ev('debug', { step: i + 1, type: 'task_result', timestamp: iso(t, 8 + i), payload: { id: `task-${i}`, name: node, result: [['k', i]], error: null, interrupts: [] } }, t));
+      t += 5;
+    }
+    return events;
+  }
+
+  test('debug timestamps far from the client clock give non-negative, correct relative times', () => {
+    const m = RunModel.from(hosted());
+    m.end();
+    const t0 = m.summary.startedAt!;
+    assert.deepEqual(m.executions.map((x) => x.node), ['plan', 'retrieve', 'answer']);
+    for (const x of m.executions) {
+      assert.equal(x.timeSource, 'debug');
+      assert.ok(x.start - t0 >= 0 && x.start - t0 < 1000, `${x.node} starts at +${x.start - t0} ms`);
+    }
+    // Durations are the server's own (its timestamps' differences), whatever the skew.
+    const ts = hosted().filter((e) => e.event === 'debug').map((e) => Date.parse((e.data as { timestamp: string }).timestamp));
+    assert.deepEqual(m.executions.map((x) => x.end! - x.start), [ts[1] - ts[0], ts[3] - ts[2], ts[5] - ts[4]]);
+    assert.deepEqual(m.executions.map((x) => x.end! - x.start), [100, 199, 298]);
+    assert.ok(m.summary.clockOffset !== null && Math.abs(m.summary.clockOffset - SKEW - 8) <= 1, `offset ${m.summary.clockOffset}`);
+  });
+
+  test('show never prints a negative start', () => {
+    const events = hosted();
+    const rec = { header: { type: 'run', version: 1, startedAt: C0, runId: 'r1', assistantId: 'hosted' }, events } as unknown as Recording;
+    const text = renderTimelineText(rec, RunModel.from(events));
+    assert.doesNotMatch(text, /\+-/);
+    assert.match(text, /^Times: this client's clock \(server times moved by \d+ ms/m);
   });
 });

@@ -38,6 +38,12 @@ export async function ui(action: Record<string, unknown>): Promise<void> {
   await service('LGT_UI_URL', action);
 }
 
+/** Read the page like a person: each match's attribute (or text content). */
+export async function read(selector: string, opts: { attr?: string; frame?: 'webview' } = {}): Promise<string[]> {
+  const r = await service<{ values?: string[] }>('LGT_UI_URL', { action: 'read', selector, ...opts });
+  return r.values ?? [];
+}
+
 /** Resolve when `check` holds; fire-and-forget events resolve it early, `timeoutMs` bounds it. */
 export async function until<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;

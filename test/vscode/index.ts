@@ -57,6 +57,7 @@ export function run(): Promise<void> {
         require('./bigRun.test');
         require('./e2e.test');
         require('./resilience.test');
+        require('./thread.test');
       }
       require('./reload.test'); // last: phase 1 ends this host by reloading the window
       // ---------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@
 import * as assert from 'node:assert';
 import * as vscode from 'vscode';
 import { EXTENSION_ID, extensionApi, screenshot, serverUrl, ui, until } from './harness';
+import { fromServer } from '../../src/shared/events';
 import { reloadedRun, requestReload } from './reloadPhase';
 import { collect, wire } from '../support/runs';
 import type { ExtensionApi } from '../../src/extension';
@@ -30,8 +31,8 @@ suite('window reload mid-run', () => {
         url: serverUrl(), assistantId: 'slow', graphId: 'slow', input: { delay_ms: 8000 }, streamMode: ['updates'],
       });
       assert.ok(session, 'startRun returned no session');
-      await until('the first node update', () => nodesOf(session.events).length >= 1, 60_000);
-      const seen = session.events.slice();
+      await until('the first node update', () => nodesOf(fromServer(session.events)).length >= 1, 60_000);
+      const seen = fromServer(session.events).slice();
       await until('the panel to draw them', () => {
         const r = api.timeline.lastRendered;
         return r && r.sessionId === session.info.id && r.events >= seen.length;
@@ -70,12 +71,12 @@ suite('window reload mid-run', () => {
     console.log(`      (the new host rejoined the run ${live ? `${((ended - session.info.startedAt) / 1000).toFixed(1)} s before it ended` : 'after it had ended'}; the old host had ${before.events.length} events)`);
     // Every event once: ids 0..n-1, each node once, the events of before the reload unchanged,
     // and the whole equal to the server's own replay of the run.
-    assert.deepStrictEqual(session.events.map((e) => e.id), session.events.map((_, i) => String(i)), 'event ids are not 0..n-1');
-    assert.deepStrictEqual(nodesOf(session.events), SLOW_NODES);
-    assert.ok(session.events.length > before.events.length, 'nothing after the reload');
-    assert.deepStrictEqual(wire(session.events.slice(0, before.events.length)), before.events, 'the events seen before the reload came back different');
+    assert.deepStrictEqual(fromServer(session.events).map((e) => e.id), fromServer(session.events).map((_, i) => String(i)), 'event ids are not 0..n-1');
+    assert.deepStrictEqual(nodesOf(fromServer(session.events)), SLOW_NODES);
+    assert.ok(fromServer(session.events).length > before.events.length, 'nothing after the reload');
+    assert.deepStrictEqual(wire(fromServer(session.events).slice(0, before.events.length)), before.events, 'the events seen before the reload came back different');
     const reference = await collect(client.joinRun(before.threadId, before.runId, { lastEventId: '-1' }));
-    assert.deepStrictEqual(wire(session.events), wire(reference), 'the rejoined events differ from the server\'s replay of the run');
+    assert.deepStrictEqual(wire(fromServer(session.events)), wire(reference), 'the rejoined events differ from the server\'s replay of the run');
 
     // The restored webview draws the whole run and shows it ended.
     const drawn = await until('the restored panel to draw every event', () => {

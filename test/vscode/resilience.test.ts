@@ -5,6 +5,7 @@
 import * as assert from 'node:assert';
 import * as vscode from 'vscode';
 import { extensionApi, serverUrl, ui, until } from './harness';
+import { fromServer } from '../../src/shared/events';
 import { startFaultProxy, type FaultProxy } from '../support/faultProxy';
 import { collect, wire } from '../support/runs';
 import type { RunSession } from '../../src/host/runSession';
@@ -52,7 +53,7 @@ suite('resilience and live refresh', () => {
       const sub = session.onStatus((s) => phases.push(s.phase));
       try {
         await until('the session to reconnect after the cut', () => session.status.phase === 'reconnecting', 60_000);
-        const beforeCut = session.events.slice();
+        const beforeCut = fromServer(session.events).slice();
         assert.deepStrictEqual(nodesOf(beforeCut), ['warm_up', 'crunch'], 'the cut was not after the second node update');
         await until('the rejoin to reach the proxy (held)', () => proxy.requests.some((r) => r.fault?.how === 'hold' && r.applied), 60_000);
         assert.strictEqual(session.status.phase, 'reconnecting');
@@ -88,13 +89,13 @@ suite('resilience and live refresh', () => {
 
       // Every event once: ids contiguous, each node once, and exactly what the server recorded for
       // this run (a direct, uncut replay of it from the first event).
-      assertContiguousIds(session.events);
-      assert.deepStrictEqual(nodesOf(session.events), SLOW_NODES);
+      assertContiguousIds(fromServer(session.events));
+      assert.deepStrictEqual(nodesOf(fromServer(session.events)), SLOW_NODES);
       const client = await api.deployments.client(serverUrl());
       const reference = await collect(client.joinRun(session.info.threadId!, session.info.runId!, { lastEventId: '-1' }));
-      assert.deepStrictEqual(wire(session.events), wire(reference), 'the events differ from an uncut replay of the same run');
+      assert.deepStrictEqual(wire(fromServer(session.events)), wire(reference), 'the events differ from an uncut replay of the same run');
       const state = await client.getThreadState(session.info.threadId!);
-      const progress = session.events.flatMap((e) => (e.event === 'updates' ? (Object.values(e.data as object)[0] as { progress: string[] }).progress : []));
+      const progress = fromServer(session.events).flatMap((e) => (e.event === 'updates' ? (Object.values(e.data as object)[0] as { progress: string[] }).progress : []));
       assert.deepStrictEqual((state.values as { progress: string[] }).progress, progress, 'the thread state disagrees with the streamed updates');
 
       // The panel drew every event; the status bar shows the run as passed.

@@ -30,8 +30,11 @@ suite('debugging sessions', () => {
     await resumed.done;
     assert.strictEqual(resumed.status.phase, 'done', resumed.status.message);
     assert.strictEqual(resumed.info.threadId, first.info.threadId);
+    // The thread's story goes on in the same session: the interrupted run is still there.
+    assert.strictEqual(resumed, first, 'the resume went on in the session the panel showed');
     const nodes = resumed.events.filter((e) => e.event === 'updates').map((e) => Object.keys(e.data as object)[0]);
-    assert.ok(nodes.includes('finish'), `resumed run did not reach finish: ${nodes}`);
+    assert.ok(nodes.includes('draft_reply') && nodes.includes('__interrupt__') && nodes.includes('finish'), `the thread's story: ${nodes}`);
+    assert.deepStrictEqual(resumed.events.filter((e) => e.event === 'lgt/run').map((e) => (e.data as { kind: string }).kind), ['input', 'resume']);
   });
 
   test('Cancel Run stops a run on the server', async function () {
@@ -41,6 +44,8 @@ suite('debugging sessions', () => {
     await until('the first node of the slow run', () => s.events.some((e) => e.event === 'updates'), 60_000);
     await vscode.commands.executeCommand('langgraph.cancelRun');
     await s.done;
+    assert.strictEqual(s.status.phase, 'cancelled', s.status.message);
+    assert.ok(s.events.some((e) => e.event === 'lgt/cancelled'), 'the cancel is part of the story');
     const client = await api.deployments.client(serverUrl());
     const run = await until('the run to end on the server', async () => {
       const r = await client.getRun(s.info.threadId!, s.info.runId!);
@@ -60,7 +65,10 @@ suite('debugging sessions', () => {
     const lines = new TextDecoder().decode(await vscode.workspace.fs.readFile(file)).trim().split('\n');
     assert.strictEqual(lines.length, s.events.length + 1);
     assert.strictEqual(JSON.parse(lines[0]).type, 'run');
-    assert.deepStrictEqual(JSON.parse(lines[1]).event, 'metadata');
+    // The session's own lgt/run comes first (how the run began), then the server's metadata.
+    const events = lines.slice(1).map((l) => JSON.parse(l).event as string);
+    assert.strictEqual(events[0], 'lgt/run');
+    assert.strictEqual(events.find((e) => !e.startsWith('lgt/')), 'metadata');
     const reopened = await vscode.commands.executeCommand<RunSession>('langgraph.openRecording', { file });
     assert.ok(reopened);
     assert.strictEqual(reopened.events.length, s.events.length);
@@ -76,12 +84,14 @@ suite('debugging sessions', () => {
     this.timeout(60_000);
     const s = await startRun({ assistantId: 'simple', graphId: 'simple', input: { topic: 'otters' } });
     await s.done;
-    const fork = await vscode.commands.executeCommand<RunSession>('langgraph.forkFromHere', { node: 'write' });
+    const fork = await vscode.commands.executeCommand<RunSession>('langgraph.forkFromHere', { node: 'write', values: null });
     assert.ok(fork, 'no fork session');
     await fork.done;
     assert.strictEqual(fork.status.phase, 'done', fork.status.message);
     assert.strictEqual(fork.info.threadId, s.info.threadId);
-    const nodes = fork.events.filter((e) => e.event === 'updates').map((e) => Object.keys(e.data as object)[0]);
+    const at = fork.events.map((e) => e.event).lastIndexOf('lgt/run');
+    assert.strictEqual((fork.events[at].data as { kind: string }).kind, 'fork');
+    const nodes = fork.events.slice(at).filter((e) => e.event === 'updates').map((e) => Object.keys(e.data as object)[0]);
     assert.deepStrictEqual(nodes, ['write', 'review'], `fork ran ${nodes}`);
   });
 

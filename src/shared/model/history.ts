@@ -14,6 +14,8 @@ export interface HistTask {
   name: string;
   error: unknown;
   interrupts: unknown[];
+  /** What the task wrote, once it ran (absent while pending, or on servers that do not say). */
+  result?: unknown;
 }
 export interface HistEntry {
   step: number;
@@ -59,7 +61,7 @@ export class ThreadHistory {
       const tasks: HistTask[] = [];
       for (const t of Array.isArray(e.tasks) ? e.tasks : []) {
         if (!isRecord(t) || typeof t.id !== 'string' || typeof t.name !== 'string') continue;
-        tasks.push({ id: t.id, name: t.name, error: parseError(t.error), interrupts: Array.isArray(t.interrupts) ? t.interrupts : [] });
+        tasks.push({ id: t.id, name: t.name, error: parseError(t.error), interrupts: Array.isArray(t.interrupts) ? t.interrupts : [], ...(t.result !== undefined && t.result !== null ? { result: t.result } : {}) });
       }
       const cp = isRecord(e.checkpoint) ? e.checkpoint : {};
       const parent = isRecord(e.parent_checkpoint) ? e.parent_checkpoint : {};
@@ -139,6 +141,11 @@ export class ThreadHistory {
   truth(n: number, runId: string | null): Record<string, unknown> | null {
     const h = this.at(n, runId);
     return h ? stripInterrupt(h.values) : null;
+  }
+
+  /** A run's lineage, oldest first: the checkpoints it saw (its own and those before it). */
+  lineageOf(runId: string): readonly HistEntry[] {
+    return this.lineage(runId).entries;
   }
 
   /** The checkpoint a run started from (the parent of its first own checkpoint), if known. */

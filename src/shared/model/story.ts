@@ -16,6 +16,8 @@ export interface StorySegment {
   began: string;
   outcome: RunOutcome;
   replay: boolean;
+  /** Told from the thread's history: root writes only. */
+  fromHistory: boolean;
   start: number | null;
   end: number | null;
   executions: number;
@@ -71,6 +73,7 @@ export function threadStory(model: RunModel): StorySegment[] {
       began: '',
       outcome,
       replay: !!r.replay,
+      fromHistory: !!r.fromHistory,
       start: sp ? sp.start : null,
       end: sp ? sp.end : null,
       executions: sp?.count ?? 0,

@@ -10,6 +10,8 @@ export interface RunInfo {
   /** How it began, when the session said (an `lgt/run` event). */
   kind?: RunStart['kind'];
   replay?: boolean;
+  /** Told from the thread's history (root writes only), not from its stream. */
+  fromHistory?: boolean;
   input?: unknown;
   fork?: RunStart['fork'];
   /** Cancelled by the person (or the server said so). */

@@ -59,6 +59,7 @@ export function Story({ store }: { store: Store; seq?: number }) {
                   <span class={`codicon codicon-${OUTCOME_ICON[g.outcome]}`} aria-hidden="true" />
                   <span class="seg-outcome">{g.outcome}</span>
                   {g.replay && <span class="seg-clock" title="Replayed after it ended: drawn from the server's checkpoint times">server times</span>}
+                  {g.fromHistory && <span class="seg-clock" title="Told from the thread's checkpoint history: what each node wrote at the root graph. Subgraph, custom and token events are not kept there.">from history</span>}
                 </button>
                 {g.interrupts.map((it, k) => (
                   <span class="seg-note" key={k}>

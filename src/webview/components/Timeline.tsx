@@ -352,6 +352,7 @@ export function Timeline({ store }: { store: Store; seq?: number }) {
       <div class="tl-body">
         <div class="tl-head" style={{ width: `${LABEL_W}px`, height: `${AXIS_H}px` }}>
           <span class="muted">Nodes</span>
+          <ClockTag store={store} />
           <span class="tl-head-actions">
             <IconButton icon="expand-all" label="Expand all subgraphs" onClick={() => store.setAllCollapsed(false)} />
             <IconButton icon="collapse-all" label="Collapse all subgraphs" onClick={() => store.setAllCollapsed(true)} />
@@ -502,4 +503,21 @@ function windowValue(store: Store): { 'aria-valuemin': number; 'aria-valuemax': 
     'aria-valuenow': now,
     'aria-valuetext': Number.isFinite(total) && b.t1 > b.t0 ? `showing +${at(v.start)} to +${at(v.end)} of ${formatDuration(b.t1 - b.t0)}` : 'nothing to show yet',
   };
+}
+
+/** Which clock the time axis shows: one per axis, said where the times are read. */
+function ClockTag({ store }: { store: Store }) {
+  const s = store.model.summary;
+  const server = s.clock === 'server';
+  const moved = !server && s.clockOffset !== null && store.model.executions.some((x) => x.timeSource === 'debug' || x.timeSource === 'server');
+  const title = server
+    ? "Times on the server's clock: a run replayed after it ended is drawn from its checkpoint times"
+    : moved
+      ? `Times on this computer's clock; server times moved by ${Math.round(s.clockOffset!)} ms, the offset this run shows`
+      : "Times on this computer's clock: when each event arrived (tasks: when each node started)";
+  return (
+    <span class={`clock-tag${server ? ' server' : ''}`} title={title} aria-label={title}>
+      {server ? 'server clock' : 'local clock'}
+    </span>
+  );
 }

@@ -1,0 +1,152 @@
+// A thread's whole story in the real workbench, driven as a person: the interrupt answered from the
+// panel, a fork with an edited state, Cancel Run from the palette mid-node, and a finished run
+// reopened from the tree. Screenshots go to test-results/screenshots/ (and are looked at).
+import * as assert from 'node:assert';
+import * as vscode from 'vscode';
+import { extensionApi, read, screenshot, serverUrl, ui, until } from './harness';
+import type { RunSession } from '../../src/host/runSession';
+import { isRecord, type RunStart } from '../../src/shared/events';
+
+const wv = { frame: 'webview' as const };
+const starts = (s: RunSession) => s.events.filter((e) => e.event === 'lgt/run').map((e) => e.data as RunStart);
+
+async function startRun(args: Record<string, unknown>): Promise<RunSession> {
+  const s = await vscode.commands.executeCommand<RunSession>('langgraph.startRun', { url: serverUrl(), ...args });
+  assert.ok(s, 'startRun returned no session');
+  return s;
+}
+
+/** The execution list's accessible names, as the panel shows them (one row per execution). */
+async function rows(): Promise<string[]> {
+  return read('.execlist [role="option"]', { ...wv, attr: 'aria-label' });
+}
+
+suite('a thread’s story, like a person', () => {
+  suiteSetup(async function () {
+    this.timeout(120_000);
+    await extensionApi();
+    await vscode.commands.executeCommand('langgraph.addDeployment', { name: 'Example', url: serverUrl() });
+  });
+
+  test('interrupt → Resume from the panel: one timeline with both runs, the question and the answer', async function () {
+    this.timeout(120_000);
+    const s = await startRun({ assistantId: 'interrupt', graphId: 'interrupt', input: { request: 'refund for order 42' } });
+    await s.done;
+    assert.strictEqual(s.status.phase, 'interrupted');
+    // The question as text, its options as buttons.
+    await ui({ action: 'waitFor', selector: '.banner.interrupt:has-text("Send this reply?")', ...wv, timeoutMs: 30_000 });
+    await screenshot('thread-interrupted', 'webview');
+    await ui({ action: 'click', selector: '.banner.interrupt button:has-text("approve")', ...wv });
+    await until('the resume to start in the same session', () => starts(s).length === 2, 30_000);
+    await s.done;
+    assert.strictEqual(s.status.phase, 'done', s.status.message);
+    assert.deepStrictEqual(starts(s).map((r) => r.kind), ['input', 'resume']);
+    await ui({ action: 'waitFor', selector: '.story .seg:has-text("answer to run 1\'s interrupt at human_review")', ...wv, timeoutMs: 30_000 });
+    const segs = await read('.story .seg', { ...wv, attr: 'aria-label' });
+    assert.deepStrictEqual(segs.map((x) => x.replace(/:.*, (\w+)$/, ' $1')), ['Run 1 interrupted', 'Run 2 success'], segs.join(' | '));
+    const notes = await read('.story .seg-note', wv);
+    assert.ok(notes.some((n) => /asked Send this reply\? → answered by run 2 with "approve"/.test(n)), notes.join(' | '));
+    // Both runs' executions are in the one timeline, the interrupted one kept.
+    await until('both runs drawn', async () => (await rows()).length === 4);
+    const names = await rows();
+    assert.ok(names.some((n) => /^human_review, .*interrupted/.test(n)), names.join(' | '));
+    assert.ok(names.some((n) => /^finish, /.test(n)), names.join(' | '));
+    assert.strictEqual((await read('.banner.interrupt', wv)).length, 0, 'no pending interrupt is shown once answered');
+    await screenshot('thread-resumed', 'webview');
+  });
+
+  test('Fork from the panel with an edited state: a labelled branch from what the server made of the edit', async function () {
+    this.timeout(120_000);
+    const api = await extensionApi();
+    const s = await startRun({ assistantId: 'simple', graphId: 'simple', input: { topic: 'otters' } });
+    await s.done;
+    assert.strictEqual(s.status.phase, 'done');
+    await until('the run drawn', async () => (await rows()).length === 4);
+    await ui({ action: 'click', selector: '.execlist [role="option"][aria-label^="research,"]', ...wv });
+    await ui({ action: 'click', selector: '.detail button[aria-label^="Fork"]', ...wv });
+    // The state at the checkpoint, prefilled: change the outline (the last key given wins in JSON).
+    const box = '.quick-input-widget .quick-input-box input';
+    await ui({ action: 'waitFor', selector: box, timeoutMs: 30_000 });
+    await ui({ action: 'click', selector: box });
+    await ui({ action: 'press', key: 'End' });
+    await ui({ action: 'press', key: 'Backspace' });
+    await ui({ action: 'type', text: ',"outline":["only seals"]}' });
+    await ui({ action: 'press', key: 'Enter' });
+    await until('the fork to start in the same session', () => starts(s).length === 2, 30_000);
+    await s.done;
+    assert.strictEqual(s.status.phase, 'done', s.status.message);
+    const fork = starts(s)[1];
+    assert.strictEqual(fork.kind, 'fork');
+    assert.strictEqual(fork.fork?.edited, true);
+    assert.strictEqual(fork.fork?.node, 'research');
+    // The server's state at the fork is the edit as the server reduced it.
+    const client = await api.deployments.client(serverUrl());
+    const history = await client.getThreadHistory(s.info.threadId!, { limit: 50 });
+    const at = history.find((h) => h.checkpoint?.checkpoint_id === fork.fork?.checkpointId);
+    assert.ok(at, 'the fork checkpoint is in the history');
+    assert.strictEqual(at.metadata?.source, 'update');
+    assert.deepStrictEqual((at.values as { outline: string[] }).outline, ['only seals']);
+    assert.deepStrictEqual(fork.fork?.values, at.values);
+    // The fork re-ran research on the edit.
+    const notes = (isRecord((await client.getThreadState(s.info.threadId!)).values) ? ((await client.getThreadState(s.info.threadId!)).values as { notes: string[] }).notes : []);
+    assert.ok(notes.includes('fact 1 on only seals'), notes.join(' | '));
+    await ui({ action: 'waitFor', selector: '.story .seg:has-text("fork of run 1 from step 2, before research (state edited)")', ...wv, timeoutMs: 30_000 });
+    await until('both runs drawn', async () => (await rows()).length === 7);
+    await screenshot('thread-forked', 'webview');
+  });
+
+  test('Cancel Run from the palette mid-node: the run is cancelled and nothing is left running', async function () {
+    this.timeout(120_000);
+    const s = await startRun({ assistantId: 'slow', graphId: 'slow', input: { delay_ms: 2500 }, streamMode: ['updates', 'tasks'] });
+    await until('crunch to be running', () => s.events.some((e) => e.event === 'tasks' && isRecord(e.data) && e.data.name === 'crunch' && !('result' in e.data)), 60_000);
+    await ui({ action: 'command', title: 'LangGraph: Cancel Run' });
+    await s.done;
+    assert.strictEqual(s.status.phase, 'cancelled', s.status.message);
+    await ui({ action: 'waitFor', selector: '.pill.phase-cancelled', ...wv, timeoutMs: 30_000 });
+    await ui({ action: 'waitFor', selector: '.banner.cancelled button:has-text("Continue")', ...wv });
+    const names = await rows();
+    assert.ok(names.some((n) => /^crunch, .*took .*, cancelled$/.test(n)), names.join(' | '));
+    assert.ok(!names.some((n) => /running/.test(n)), `still running: ${names.join(' | ')}`);
+    await screenshot('thread-cancelled', 'webview');
+  });
+
+  test('a finished slow run reopened from the tree: its durations are the real ones', async function () {
+    this.timeout(180_000);
+    const api = await extensionApi();
+    const client = await api.deployments.client(serverUrl());
+    const thread = await client.createThread({ metadata: { graph_id: 'slow' } });
+    const run = await client.createRun(thread.thread_id, { assistantId: 'slow', input: {} });
+    await client.waitRun(thread.thread_id, run.run_id);
+    await vscode.commands.executeCommand('workbench.view.extension.langgraph');
+    const rowSel = '.part.sidebar .monaco-list-row';
+    try {
+      // Open the deployment's `slow` assistant, the thread and the run the way a person does.
+      const slow = `${rowSel}[aria-label^="slow"]`;
+      await ui({ action: 'waitFor', selector: slow, timeoutMs: 30_000 });
+      if ((await read(`${slow}[aria-expanded="false"]`)).length) await ui({ action: 'click', selector: `${slow}[aria-expanded="false"]` });
+      else await vscode.commands.executeCommand('langgraph.refresh');
+      await ui({ action: 'click', selector: `${rowSel}[aria-label^="Thread ${thread.thread_id},"][aria-expanded="false"]`, timeoutMs: 30_000 });
+      await ui({ action: 'click', selector: `${rowSel}[aria-label^="Run ${run.run_id},"]`, timeoutMs: 30_000 });
+    } catch (e) {
+      await screenshot('thread-reopen-tree-failed', 'workbench');
+      throw e;
+    }
+    const s = await until('the reopened session', () => api.commands.sessions.find((x) => x.info.threadId === thread.thread_id), 30_000);
+    await s.done;
+    await until('five executions drawn with durations', async () => (await rows()).filter((n) => / took /.test(n)).length === 5, 30_000);
+    // The graph's known sleeps: warm_up 600, crunch 1000, refine 900, polish 800, publish 700 ms.
+    const SLEEPS: Record<string, number> = { warm_up: 600, crunch: 1000, refine: 900, polish: 800, publish: 700 };
+    const took = (await rows()).map((n) => {
+      const m = /^(\w+), step \d+, took ([\d.]+) (ms|s)/.exec(n);
+      assert.ok(m, n);
+      return { node: m[1], ms: Number(m[2]) * (m[3] === 's' ? 1000 : 1) };
+    });
+    console.log(`      reopened durations: ${took.map((t) => `${t.node} ${t.ms} ms (${(t.ms / SLEEPS[t.node]).toFixed(2)}×)`).join(', ')}`);
+    for (const t of took) {
+      assert.ok(t.ms >= SLEEPS[t.node] * 0.98, `${t.node} took ${t.ms} ms, less than its ${SLEEPS[t.node]} ms sleep`);
+      assert.ok(t.ms <= SLEEPS[t.node] * 1.2, `${t.node} took ${t.ms} ms, over 20% above its ${SLEEPS[t.node]} ms sleep`);
+    }
+    await ui({ action: 'waitFor', selector: '.clock-tag.server', ...wv });
+    await screenshot('thread-reopened', 'webview');
+  });
+});
