@@ -100,7 +100,9 @@ export class LangGraphClient implements RunApi {
   }
   getThreadHistory(threadId: string, opts: { limit?: number; before?: string } = {}, signal?: AbortSignal): Promise<ThreadState[]> {
     return this.http.json('POST', `/threads/${enc(threadId)}/history`, `History of thread ${threadId}`, {
-      json: { limit: opts.limit ?? 100, before: opts.before ? { configurable: { checkpoint_id: opts.before } } : undefined },
+      // `before` as a checkpoint id: the JS server takes only that (a config object gets a 400),
+      // the Python server takes it too.
+      json: { limit: opts.limit ?? 100, before: opts.before || undefined },
       signal,
     });
   }

@@ -5,3 +5,4 @@ export { normalizeBaseUrl, proxyFromEnv, type TransportOptions } from './http';
 export { parseSse, parseSseBatches, type SseMessage } from './sse';
 export * from '../shared/events';
 export { fetchRunExtras, trimCheckpoint, type RunExtras } from './extras';
+export { readHistory, historyCovers } from './threadHistory';

@@ -1,7 +1,7 @@
 // A run being watched: the host keeps every event (the source of truth for every panel), streams
 // from the deployment, and tells listeners. Panels that were hidden catch up from `events`.
 import * as vscode from 'vscode';
-import { LangGraphClient, LangGraphError, fetchRunExtras, runErrorOf, type ConnectionState, type RunParams, type RunStream, type StreamMode } from '../client';
+import { LangGraphClient, LangGraphError, fetchRunExtras, historyCovers, readHistory, runErrorOf, type ConnectionState, type RunParams, type RunStream, type StreamMode } from '../client';
 import { isRecord, runStartOf, type RunEvent, type RunStart } from '../shared/events';
 import { runEventsFromHistory } from '../shared/historyRuns';
 import { isLivePhase, type SessionInfo, type SessionStatus } from '../shared/protocol';
@@ -60,6 +60,9 @@ export class RunSession implements vscode.Disposable {
   extras: Record<string, unknown> | undefined;
   private readonly onExtrasEmitter = new vscode.EventEmitter<Record<string, unknown>>();
   readonly onExtras = this.onExtrasEmitter.event;
+  private readonly onResetEmitter = new vscode.EventEmitter<void>();
+  /** The events were replaced, not appended to (a thread's older runs came in): start over. */
+  readonly onReset = this.onResetEmitter.event;
   /** Resolves when the stream ends, however it ends. */
   readonly done: Promise<void>;
   private client?: LangGraphClient;
@@ -121,9 +124,11 @@ export class RunSession implements vscode.Disposable {
       streamMode: spec.streamMode ?? ['updates'],
       startedAt: Date.now(),
       input: spec.input,
+      streamSubgraphs: !!spec.streamSubgraphs,
     });
     s.client = spec.client;
     s.spec = spec;
+    if (!spec.streamSubgraphs) s.learnSubgraphs();
     s.mark(spec);
     (s as { done: Promise<void> }).done = s.run(spec);
     return s;
@@ -152,6 +157,98 @@ export class RunSession implements vscode.Disposable {
     this.setStatus({ phase: 'connecting' });
     this.mark(next);
     (this as { done: Promise<void> }).done = this.run(next);
+  }
+
+  /**
+   * A thread's runs in order. Finished runs are told from the thread's history (root writes, on the
+   * server's clock): a finished run's stored stream may hold `values` only (a background run's
+   * default), or nothing at all (not resumable: a join would wait for events that never come).
+   * The history is read newest first: once it reaches back past the picked run, that run is shown
+   * alone, and the older ones follow when the rest has been read (one new snapshot). Runs still
+   * going are joined for their whole stream.
+   */
+  private async tellThread(runs: { runId: string; status?: string; kwargs?: unknown }[], focus: string | undefined): Promise<void> {
+    const client = this.client!;
+    const threadId = this.info.threadId!;
+    const finished = (r: { status?: string }) => r.status !== undefined && r.status !== 'pending' && r.status !== 'running';
+    const tell = (h: unknown[], list: typeof runs) => list.flatMap((r) => (finished(r) ? runEventsFromHistory(h, r.runId, runStartOf(r.kwargs)) : []));
+    const shown = runs.find((r) => r.runId === focus) ?? runs[runs.length - 1];
+    let history: unknown[] = [];
+    let first: RunEvent[] = [];
+    if (runs.some(finished)) {
+      try {
+        history = await readHistory(client, threadId, {
+          limit: THREAD_HISTORY_LIMIT,
+          signal: this.abort.signal,
+          // The picked run first, when it is the last finished one (a chat's latest turn).
+          covers: (h) => !!shown && shown === runs.filter(finished).at(-1) && historyCovers(h, shown.runId),
+          onFirst: (h) => {
+            first = tell(h, [shown!]);
+            this.append(first);
+          },
+        });
+      } catch (e) {
+        log.warn(`thread ${threadId}: no history (${(e as Error).message}); joining every run`);
+      }
+    }
+    const all: RunEvent[] = [];
+    const live: typeof runs = [];
+    for (const r of runs) {
+      // The picked run was told from a history that reached past its start: the same events.
+      const told = r === shown && first.length ? first : history.length && finished(r) ? runEventsFromHistory(history, r.runId, runStartOf(r.kwargs)) : [];
+      if (told.length) for (const e of told) all.push(e);
+      else live.push(r);
+    }
+    this.reset(all);
+    if (history.length) {
+      this.extras = { ...(this.extras ?? {}), history };
+      this.onExtrasEmitter.fire(this.extras);
+    }
+    for (const r of live) {
+      if (this.abort.signal.aborted) return;
+      await this.joinOne(r.runId, r.status, r.kwargs);
+    }
+    if (!live.length) {
+      this.setStatus({ phase: 'done', message: `${runs.length} run${runs.length === 1 ? '' : 's'} of the thread, told from its history` });
+      await this.fetchExtras();
+    }
+  }
+
+  private append(events: RunEvent[]): void {
+    if (!events.length) return;
+    const from = this.events.length;
+    for (const e of events) this.events.push(e);
+    this.onEventsEmitter.fire({ from, events });
+  }
+
+  /** Replace what the session holds (the thread's older runs arrived): panels take a new snapshot. */
+  private reset(events: RunEvent[]): void {
+    const same = events.length === this.events.length && events.every((e, i) => e === this.events[i]);
+    if (same) return;
+    const prefix = this.events.length <= events.length && this.events.every((e, i) => e === events[i]);
+    if (prefix) return this.append(events.slice(this.events.length));
+    this.events.length = 0;
+    for (const e of events) this.events.push(e);
+    this.info.revision = (this.info.revision ?? 0) + 1;
+    this.onResetEmitter.fire();
+  }
+
+  /**
+   * Which nodes run a subgraph: streamed without `stream_subgraphs`, such a node is one flat bar,
+   * and the panel says that there is more inside. Best effort: a server that refuses says nothing.
+   */
+  private learnSubgraphs(): void {
+    const id = this.info.assistantId;
+    if (!this.client || !id) return;
+    void this.client.getAssistantSubgraphs(id, {}, this.abort.signal).then(
+      (r) => {
+        const nodes = [...new Set(Object.keys(r).map((k) => k.split('|')[0]).filter(Boolean))];
+        if (!nodes.length) return;
+        this.info.subgraphs = nodes;
+        this.setStatus({ ...this.status });
+      },
+      () => undefined,
+    );
   }
 
   /** A host event: part of the session's story (and of its recording). */
@@ -270,37 +367,7 @@ export class RunSession implements vscode.Disposable {
     });
     s.client = spec.client;
     s.spec = { client: spec.client, deploymentName: spec.deploymentName, assistantId: spec.assistantId, graphId: spec.graphId, threadId: spec.threadId };
-    (s as { done: Promise<void> }).done = (async () => {
-      // Finished runs are told from one history request (root writes, on the server's clock):
-      // a finished run's stored stream may hold `values` only (a background run's default), or
-      // nothing at all (not resumable: a join would wait for events that never come). Runs still
-      // going are joined for their whole stream.
-      const older = spec.runs.filter((r) => r.status !== undefined && r.status !== 'pending' && r.status !== 'running');
-      let history: unknown[] = [];
-      if (older.length) {
-        try {
-          history = (await fetchRunExtras(spec.client, spec.threadId, s.abort.signal, THREAD_HISTORY_LIMIT)).history ?? [];
-        } catch (e) {
-          log.warn(`thread ${spec.threadId}: no history (${(e as Error).message}); joining every run`);
-        }
-      }
-      for (const r of spec.runs) {
-        if (s.abort.signal.aborted) return;
-        const told = older.includes(r) && history.length ? runEventsFromHistory(history, r.runId, runStartOf(r.kwargs)) : [];
-        if (told.length) {
-          const from = s.events.length;
-          for (const e of told) s.events.push(e);
-          s.onEventsEmitter.fire({ from, events: told });
-          continue;
-        }
-        await s.joinOne(r.runId, r.status, r.kwargs);
-        if (s.status.phase === 'error' && s.events.every((e) => e.event === 'lgt/run')) return;
-      }
-      if (!s.events.some((e) => e.event !== 'lgt/run' && e.event !== 'lgt/clock') || s.status.phase === 'connecting') {
-        s.setStatus({ phase: 'done' });
-        await s.fetchExtras();
-      }
-    })();
+    (s as { done: Promise<void> }).done = s.tellThread(spec.runs, focus);
     return s;
   }
 
@@ -440,6 +507,7 @@ export class RunSession implements vscode.Disposable {
 
   dispose(): void {
     this.onExtrasEmitter.dispose();
+    this.onResetEmitter.dispose();
     this.abort.abort();
     this.onEventsEmitter.dispose();
     this.onStatusEmitter.dispose();

@@ -92,6 +92,9 @@ export class TimelinePanel implements vscode.Disposable {
       session.onExtras((extras) => {
         if (this.ready) this.feed.extras(extras);
       }),
+      session.onReset(() => {
+        if (this.ready) this.sendSnapshot();
+      }),
     ];
     if (this.ready) this.sendSnapshot();
   }
@@ -132,6 +135,9 @@ export class TimelinePanel implements vscode.Disposable {
         void vscode.commands.executeCommand('langgraph.startRun', { url: i.url, threadId: i.threadId, assistantId: i.assistantId, graphId: i.graphId, input: null, how: 'continue' });
         break;
       }
+      case 'openSetting':
+        void vscode.commands.executeCommand('workbench.action.openSettings', m.id);
+        break;
       case 'log':
         log[m.level](`webview: ${m.message}`);
         break;

@@ -41,6 +41,8 @@ export class PanelFeed {
   private drawn = 0;
   /** The status the panel was last sent (undefined: not yet, or it was dropped). */
   private statusSent: SessionStatus | undefined;
+  /** The session info it travelled with (a run's thread, the graph's subgraphs: learnt on the way). */
+  private infoSent: string | undefined;
   private readonly firstSlice: number;
   private readonly slice: number;
 
@@ -137,8 +139,12 @@ export class PanelFeed {
     if (!s) return;
     // While slices are still owed, a finished session shows as loading.
     const status = this.sent < s.events.length ? cutShort(s.status, s.events.length) : s.status;
-    if (sameStatus(status, this.statusSent)) return;
+    // What the host learns of a session on the way (never its input: that is known at the start).
+    const i = s.info;
+    const info = `${i.threadId}|${i.runId}|${i.subgraphs?.join(',')}|${i.revision}`;
+    if (sameStatus(status, this.statusSent) && info === this.infoSent) return;
     this.statusSent = status;
+    this.infoSent = info;
     // The session's info travels with its status: a run's thread and id are known only once it starts.
     this.deliver({ type: 'session/status', sessionId: s.info.id, status, info: { ...s.info } }, () => {
       if (this.statusSent === status) this.statusSent = undefined;

@@ -22,6 +22,12 @@ export interface SessionInfo {
   input?: unknown;
   /** The run the person opened the thread for: the panel brings it into view. */
   focusRunId?: string;
+  /** Bumped when the session's events were replaced rather than appended to (older runs came in). */
+  revision?: number;
+  /** Runs stream from inside subgraphs (`stream_subgraphs`). */
+  streamSubgraphs?: boolean;
+  /** Nodes of the graph that run a subgraph (GET /assistants/{id}/subgraphs), when known. */
+  subgraphs?: string[];
 }
 
 export interface SessionStatus {
@@ -71,6 +77,8 @@ export type FromWebview =
   | { type: 'resume'; value?: unknown }
   /** Continue a cancelled run from its last checkpoint. */
   | { type: 'continue' }
+  /** Open the extension's setting that the panel names. */
+  | { type: 'openSetting'; id: 'langgraph.streamSubgraphs' }
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string };
 
 export function isFromWebview(v: unknown): v is FromWebview {

@@ -145,7 +145,9 @@ export class Store {
     switch (m.type) {
       case 'session/snapshot': {
         const same = this.session?.id === m.session.id;
-        const previous = same ? this.ui : null;
+        // The same session with its events replaced (a thread's older runs came in): keep the
+        // view, but a selection by index may now name another execution.
+        const previous = same ? (this.session?.revision === m.session.revision ? this.ui : { ...this.ui, selected: null }) : null;
         this.session = m.session;
         this.status = m.status;
         this.eventCount = m.events.length;

@@ -89,6 +89,15 @@ export function Story({ store }: { store: Store; seq?: number }) {
           )}
         </div>
       )}
+      {session?.subgraphs?.length && !session.streamSubgraphs ? (
+        <div class="banner note" role="note">
+          <span class="codicon codicon-type-hierarchy-sub" aria-hidden="true" /> {session.subgraphs.join(', ')} {session.subgraphs.length === 1 ? 'runs a subgraph' : 'run subgraphs'}: this run was streamed without
+          them, so {session.subgraphs.length === 1 ? 'it shows' : 'they show'} as one bar. Stream subgraphs to see the nodes inside.
+          <span class="answers">
+            <button class="btn secondary" onClick={() => post({ type: 'openSetting', id: 'langgraph.streamSubgraphs' })}>Open setting</button>
+          </span>
+        </div>
+      ) : null}
       {cancelled && (
         <div class="banner cancelled" role="status">
           <span class="codicon codicon-circle-slash" aria-hidden="true" /> <b>Cancelled</b>: what was running stopped at the cancel; the thread keeps its last checkpoint.
