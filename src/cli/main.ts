@@ -1,7 +1,7 @@
 // langgraph-timeline: record a run to JSON Lines, or show a recording as a text timeline.
 // Uses the same client as the extension. Exit non-zero with one clear line on failure.
 import { createWriteStream, readFileSync, writeFileSync, type WriteStream } from 'node:fs';
-import { LangGraphClient, LangGraphError, STREAM_MODES, fetchRunExtras, isRecord, isStreamMode, runErrorOf, type RunEvent, type RunExtras, type RunStream, type StreamControl, type StreamMode } from '../client';
+import { LangGraphClient, LangGraphError, STREAM_MODES, fetchRunExtras, isRecord, isStreamMode, runErrorOf, runStartOf, type RunEvent, type RunStart, type RunExtras, type RunStream, type StreamControl, type StreamMode } from '../client';
 import { eventLine, headerLine, parseRecording, type RecordingHeader } from '../shared/recording';
 import { RunModel } from '../shared/runModel';
 import { renderTimelineText, modelJson } from './show';
@@ -116,7 +116,14 @@ async function record(flags: Map<string, string | true>): Promise<number> {
       },
     };
     let stream: RunStream;
+    // Joined after it ended, a run replays in one burst: say so in the recording, so its reader
+    // draws it from the server's checkpoint times rather than from the burst's arrival times.
+    let mark: RunEvent | null = null;
     if (joinId) {
+      const run = await client.getRun(threadId!, joinId, ac.signal).catch(() => undefined);
+      if (run && run.status !== 'pending' && run.status !== 'running') {
+        mark = { id: null, event: 'lgt/run', ns: [], data: { ...runStartOf(run.kwargs), runId: joinId, replay: true } satisfies RunStart, t: Date.now() };
+      }
       stream = client.joinRun(threadId!, joinId, { ...control, lastEventId: '-1' });
     } else {
       threadId ??= (await client.createThread({ metadata: { graph_id: assistantId, created_by: 'langgraph-timeline record' } }, ac.signal)).thread_id;
@@ -128,9 +135,10 @@ async function record(flags: Map<string, string | true>): Promise<number> {
       url: client.baseUrl, assistantId, threadId: stream.threadId ?? threadId ?? null, runId: stream.runId ?? joinId ?? null,
       streamMode, streamSubgraphs, input, ...(command ? { command } : {}), startedAt,
     });
-    const describe = () => {
+    const describe = async () => {
       described = true;
-      return write(headerLine(header()));
+      await write(headerLine(header()));
+      if (mark) await write(eventLine(mark));
     };
     let n = 0;
     let failed: string | undefined;

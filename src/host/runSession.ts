@@ -1,11 +1,13 @@
-// A run being watched: the host keeps every event (the source of truth for every panel), streams
-// from the deployment, and tells listeners. Panels that were hidden catch up from `events`.
+// A session fed from a deployment: one run streamed, a thread's runs one after another (a resume,
+// a fork, a re-run chained into it; a thread opened from the tree, its finished runs told from its
+// history), or a recording read in slices. The events and notifications live in SessionStore.
 import * as vscode from 'vscode';
 import { LangGraphClient, LangGraphError, fetchRunExtras, historyCovers, readHistory, runErrorOf, type ConnectionState, type RunParams, type RunStream, type StreamMode } from '../client';
 import { isRecord, runStartOf, type RunEvent, type RunStart } from '../shared/events';
 import { runEventsFromHistory } from '../shared/historyRuns';
-import { isLivePhase, type SessionInfo, type SessionStatus } from '../shared/protocol';
+import type { SessionInfo } from '../shared/protocol';
 import { log } from './log';
+import { SessionStore } from './sessionStore';
 import { shortId } from '../shared/ids';
 import { FIRST_SLICE } from '../shared/panelFeed';
 import type { RecordingReader } from '../shared/recording';
@@ -44,31 +46,15 @@ const CANCEL_GRACE_MS = 5_000;
 /** Events of a big recording read per turn of the event loop (~15 ms of parsing: the host stays responsive). */
 const READ_SLICE = 5_000;
 
-export class RunSession implements vscode.Disposable {
-  readonly events: RunEvent[] = [];
-  status: SessionStatus = { phase: 'connecting' };
-  /** One per run of the session: a new run on the thread gets a fresh one. */
-  private abort = new AbortController();
+/** A session that streams from a deployment: one run, or a thread's runs one after another. */
+export class RunSession extends SessionStore {
   /** The person asked the server to cancel the current run. */
   private cancelling = false;
   private spec?: StartSpec;
-  private readonly onEventsEmitter = new vscode.EventEmitter<{ from: number; events: RunEvent[] }>();
-  private readonly onStatusEmitter = new vscode.EventEmitter<SessionStatus>();
-  readonly onEvents = this.onEventsEmitter.event;
-  readonly onStatus = this.onStatusEmitter.event;
-  /** History and final state fetched when the run ended (or read from a recording). */
-  extras: Record<string, unknown> | undefined;
-  private readonly onExtrasEmitter = new vscode.EventEmitter<Record<string, unknown>>();
-  readonly onExtras = this.onExtrasEmitter.event;
-  private readonly onResetEmitter = new vscode.EventEmitter<void>();
-  /** The events were replaced, not appended to (a thread's older runs came in): start over. */
-  readonly onReset = this.onResetEmitter.event;
-  /** Resolves when the stream ends, however it ends. */
-  readonly done: Promise<void>;
   private client?: LangGraphClient;
 
-  private constructor(readonly info: SessionInfo) {
-    this.done = Promise.resolve();
+  private constructor(info: SessionInfo) {
+    super(info);
   }
 
   static fromRecording(info: Omit<SessionInfo, 'id'>, events: RunEvent[], extras?: Record<string, unknown>): RunSession {
@@ -90,15 +76,12 @@ export class RunSession implements vscode.Disposable {
     const s = RunSession.fromRecording(info, reader.read(FIRST_SLICE), extras);
     if (reader.done) return s;
     s.status = { phase: 'loading', message: 'reading the recording…' };
-    (s as { done: Promise<void> }).done = (async () => {
+    s.setDone((async () => {
       try {
         while (!reader.done) {
           await new Promise((r) => setImmediate(r));
           if (s.abort.signal.aborted) return;
-          const from = s.events.length;
-          const batch = reader.read(READ_SLICE);
-          for (const e of batch) s.events.push(e);
-          if (batch.length) s.onEventsEmitter.fire({ from, events: batch });
+          s.append(reader.read(READ_SLICE));
         }
         s.setStatus({ phase: 'recorded', message: `${s.events.length} recorded events` });
       } catch (e) {
@@ -107,7 +90,7 @@ export class RunSession implements vscode.Disposable {
         s.setStatus({ phase: 'error', message });
         void vscode.window.showErrorMessage(`The recording is damaged: ${message}.`);
       }
-    })();
+    })());
     return s;
   }
 
@@ -130,7 +113,7 @@ export class RunSession implements vscode.Disposable {
     s.spec = spec;
     if (!spec.streamSubgraphs) s.learnSubgraphs();
     s.mark(spec);
-    (s as { done: Promise<void> }).done = s.run(spec);
+    s.setDone(s.run(spec));
     return s;
   }
 
@@ -156,7 +139,7 @@ export class RunSession implements vscode.Disposable {
     this.spec = next;
     this.setStatus({ phase: 'connecting' });
     this.mark(next);
-    (this as { done: Promise<void> }).done = this.run(next);
+    this.setDone(this.run(next));
   }
 
   /**
@@ -200,10 +183,7 @@ export class RunSession implements vscode.Disposable {
       else live.push(r);
     }
     this.reset(all);
-    if (history.length) {
-      this.extras = { ...(this.extras ?? {}), history };
-      this.onExtrasEmitter.fire(this.extras);
-    }
+    if (history.length) this.setExtras({ history });
     for (const r of live) {
       if (this.abort.signal.aborted) return;
       await this.joinOne(r.runId, r.status, r.kwargs);
@@ -212,25 +192,6 @@ export class RunSession implements vscode.Disposable {
       this.setStatus({ phase: 'done', message: `${runs.length} run${runs.length === 1 ? '' : 's'} of the thread, told from its history` });
       await this.fetchExtras();
     }
-  }
-
-  private append(events: RunEvent[]): void {
-    if (!events.length) return;
-    const from = this.events.length;
-    for (const e of events) this.events.push(e);
-    this.onEventsEmitter.fire({ from, events });
-  }
-
-  /** Replace what the session holds (the thread's older runs arrived): panels take a new snapshot. */
-  private reset(events: RunEvent[]): void {
-    const same = events.length === this.events.length && events.every((e, i) => e === this.events[i]);
-    if (same) return;
-    const prefix = this.events.length <= events.length && this.events.every((e, i) => e === events[i]);
-    if (prefix) return this.append(events.slice(this.events.length));
-    this.events.length = 0;
-    for (const e of events) this.events.push(e);
-    this.info.revision = (this.info.revision ?? 0) + 1;
-    this.onResetEmitter.fire();
   }
 
   /**
@@ -251,14 +212,6 @@ export class RunSession implements vscode.Disposable {
     );
   }
 
-  /** A host event: part of the session's story (and of its recording). */
-  private emit(event: 'lgt/run' | 'lgt/cancelled' | 'lgt/clock', data: unknown, t = Date.now()): void {
-    const from = this.events.length;
-    const ev: RunEvent = { id: null, event, ns: [], data, t };
-    this.events.push(ev);
-    this.onEventsEmitter.fire({ from, events: [ev] });
-  }
-
   private mark(spec: StartSpec): void {
     const kind: RunStart['kind'] = spec.kind ?? (spec.command && 'resume' in spec.command ? 'resume' : spec.checkpointId ? 'fork' : 'input');
     const start: RunStart = { kind };
@@ -271,10 +224,6 @@ export class RunSession implements vscode.Disposable {
   /** It can start the thread's next run (a live session on a thread, not a recording). */
   get canChain(): boolean {
     return !!this.client && !!this.info.threadId && !!this.info.assistantId;
-  }
-
-  get active(): boolean {
-    return isLivePhase(this.status.phase);
   }
 
   /** Stop watching (the run goes on on the server). */
@@ -304,11 +253,6 @@ export class RunSession implements vscode.Disposable {
     clearTimeout(grace);
   }
 
-  private setStatus(st: SessionStatus): void {
-    this.status = st;
-    this.onStatusEmitter.fire(st);
-  }
-
   static join(spec: { client: LangGraphClient; deploymentName: string; assistantId: string; graphId?: string; threadId: string; runId: string; status?: string }): RunSession {
     const s = new RunSession({
       id: `s${++counter}`,
@@ -323,7 +267,7 @@ export class RunSession implements vscode.Disposable {
     });
     s.client = spec.client;
     s.spec = { client: spec.client, deploymentName: spec.deploymentName, assistantId: spec.assistantId, graphId: spec.graphId, threadId: spec.threadId };
-    (s as { done: Promise<void> }).done = s.joinOne(spec.runId, spec.status);
+    s.setDone(s.joinOne(spec.runId, spec.status));
     return s;
   }
 
@@ -367,7 +311,7 @@ export class RunSession implements vscode.Disposable {
     });
     s.client = spec.client;
     s.spec = { client: spec.client, deploymentName: spec.deploymentName, assistantId: spec.assistantId, graphId: spec.graphId, threadId: spec.threadId };
-    (s as { done: Promise<void> }).done = s.tellThread(spec.runs, focus);
+    s.setDone(s.tellThread(spec.runs, focus));
     return s;
   }
 
@@ -424,9 +368,7 @@ export class RunSession implements vscode.Disposable {
       let interrupted = false;
       let cancelled = false;
       for await (const ev of stream) {
-        const from = this.events.length;
-        this.events.push(ev);
-        this.onEventsEmitter.fire({ from, events: [ev] });
+        this.append([ev]);
         // Python publishes a cancel as an error event: a cancellation, not a failure.
         if (ev.event === 'error' && isRecord(ev.data) && (ev.data.error === 'UserInterrupt' || ev.data.error === 'UserRollback')) cancelled = true;
         else {
@@ -497,19 +439,9 @@ export class RunSession implements vscode.Disposable {
     const threadId = this.info.threadId;
     if (!this.client || !threadId) return;
     try {
-      const x = await fetchRunExtras(this.client, threadId, undefined, THREAD_HISTORY_LIMIT);
-      this.extras = { ...(this.extras ?? {}), ...x };
-      this.onExtrasEmitter.fire(this.extras);
+      this.setExtras({ ...(await fetchRunExtras(this.client, threadId, undefined, THREAD_HISTORY_LIMIT)) });
     } catch (e) {
       log.warn(`run ${this.info.runId}: could not fetch the thread's history (${(e as Error).message}); steps stay estimated`);
     }
-  }
-
-  dispose(): void {
-    this.onExtrasEmitter.dispose();
-    this.onResetEmitter.dispose();
-    this.abort.abort();
-    this.onEventsEmitter.dispose();
-    this.onStatusEmitter.dispose();
   }
 }

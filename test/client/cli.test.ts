@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LangGraphClient, isRecord } from '../../src/client';
+import { LangGraphClient, isRecord, fromServer } from '../../src/client';
 import { parseRecording } from '../../src/shared/recording';
 import { repoRoot, useExampleServer } from '../support/server';
 import { startFaultProxy } from '../support/faultProxy';
@@ -95,7 +95,10 @@ test('record --join replays a finished run; --resume continues an interrupted th
 
   const joined = await cli(['record', '--url', url, '--assistant', 'interrupt', '--thread', thread.thread_id, '--join', runId]);
   assert.equal(joined.code, 0, joined.stderr);
-  assert.deepEqual(wire(parseRecording(joined.stdout).events), wire(rec.events));
+  const replay = parseRecording(joined.stdout).events;
+  // The run had ended: the recording says it is a replay (drawn from the server's times), then the same events.
+  assert.deepEqual(replay[0].data, { kind: 'input', input: { request: 'refund' }, runId, replay: true });
+  assert.deepEqual(wire(fromServer(replay)), wire(rec.events));
 
   const input = join(dir, 'resume.json');
   writeFileSync(input, JSON.stringify({ decision: 'reject' }));

@@ -108,6 +108,15 @@ suite('a thread’s story, like a person', () => {
     assert.ok(names.some((n) => /^crunch, .*took .*, cancelled$/.test(n)), names.join(' | '));
     assert.ok(!names.some((n) => /running/.test(n)), `still running: ${names.join(' | ')}`);
     await screenshot('thread-cancelled', 'webview');
+    // Continue from the last checkpoint: the cancelled node runs again, and the run goes to the end.
+    await ui({ action: 'click', selector: '.banner.cancelled button:has-text("Continue")', ...wv });
+    await until('the continued run to start in the same session', () => starts(s).length === 2, 30_000);
+    await s.done;
+    assert.strictEqual(s.status.phase, 'done', s.status.message);
+    assert.strictEqual(starts(s)[1].kind, 'continue');
+    await ui({ action: 'waitFor', selector: '.story .seg:has-text("continued from its last checkpoint")', ...wv, timeoutMs: 30_000 });
+    const after = await rows();
+    assert.deepStrictEqual(after.map((n) => n.split(',')[0]), ['warm_up', 'crunch', 'crunch', 'refine', 'polish', 'publish'], after.join(' | '));
   });
 
   test('a finished slow run reopened from the tree: its durations are the real ones', async function () {
