@@ -1,11 +1,13 @@
 // Pure layout: the run model's executions → rows (one per node, subgraphs nested under the node
-// that ran them), per-row executions sorted by start for culling, superstep boundaries and the
-// error/interrupt marks. Incremental: each update looks only at new executions and at the few
-// still open ones (running, or waiting for their `updates` payload). No DOM; tested in Node.
+// that ran them), per-row executions sorted by start for culling, packed into lanes when they
+// overlap (lanes.ts), superstep boundaries and the error/interrupt marks. Incremental: each
+// update looks only at new executions and at the few still open ones (running, or waiting for
+// their `updates` payload). No DOM; tested in Node.
 import type { Execution } from '../shared/runModel';
 import { nsNode } from '../shared/events';
+import { BAR_H, MARK_W, MIN_BAR_W, endChanged, laneTop, placeLast, repack, type LaneColumns } from './lanes';
 
-export interface Row {
+export interface Row extends LaneColumns {
   /** Stable across updates and reloads: names of the enclosing nodes + this node. */
   key: string;
   node: string;
@@ -18,8 +20,8 @@ export interface Row {
   n: number;
   /**
    * Columns, sorted by start time (only the first `n` entries are used): execution index, start,
-   * end (NaN while running) and kind (KIND_* bits). Typed arrays, so drawing 100,000 bars is a
-   * tight loop over numbers rather than a walk over objects.
+   * end (NaN while running), kind (KIND_* bits) and lane. Typed arrays, so drawing 100,000 bars
+   * is a tight loop over numbers rather than a walk over objects.
    */
   execs: Int32Array;
   starts: Float64Array;
@@ -76,6 +78,15 @@ export class TimelineIndex {
   t1 = -Infinity;
   /** Bumped whenever rows are added (the row list must be rebuilt). */
   rowsVersion = 0;
+  /** Bumped whenever an execution changes lane or a row its number of lanes (heights, positions). */
+  laneVersion = 0;
+  /**
+   * Bumped when what the fan-out connectors join changes: an execution joins a group of one
+   * node's executions in one step, a member ends, or the step after a group starts.
+   */
+  fanVersion = 0;
+  /** Steps (run, namespace, number) in which one node ran more than once: the fan-outs. */
+  private readonly fanSteps = new Set<string>();
 
   get count(): number {
     return this.seen;
@@ -95,23 +106,63 @@ export class TimelineIndex {
     }
     for (let i = this.seen; i < executions.length; i++) {
       const ex = executions[i];
-      this.add(ex);
+      this.add(ex, executions);
       changed.push(i);
     }
     this.seen = executions.length;
     return changed;
   }
 
-  private add(ex: Execution): void {
+  private add(ex: Execution, executions: readonly Execution[]): void {
     const row = this.rowFor(ex);
     this.rowOf[ex.index] = row;
     if (ex.index >= this.posOf.length) this.posOf = grow(this.posOf, ex.index + 1);
-    insertSorted(row, ex, this.posOf);
+    const at = insertSorted(row, ex, this.posOf);
+    const lanes = row.laneCount;
+    // In start order (nearly always): first fit, its end still open until settle() below.
+    const inOrder = at === row.n - 1;
+    if (inOrder) placeLast(row);
     if (ex.start < this.t0) this.t0 = ex.start;
     if (ex.start > this.t1) this.t1 = ex.start;
     this.noteStep(ex);
+    this.noteFan(row, at, ex, executions);
     this.open.add(ex.index);
     this.settle(ex);
+    if (!inOrder) {
+      repack(row);
+      this.laneVersion++;
+    } else if (row.laneCount !== lanes) this.laneVersion++;
+  }
+
+  /** Lane of an execution within its row. */
+  laneOf(i: number): number {
+    const row = this.rowOf[i];
+    return row ? row.lanes[this.posOf[i]] : 0;
+  }
+
+  /** Position of an execution within its row's columns. */
+  positionOf(i: number): number {
+    return this.posOf[i];
+  }
+
+  private noteFan(row: Row, at: number, ex: Execution, executions: readonly Execution[]): void {
+    if (ex.step < 0) return;
+    if (this.fanSteps.size && this.fanSteps.has(fanKey(ex, ex.step - 1))) this.fanVersion++;
+    // A group's members start together: one of them is next to this one in start order.
+    for (const j of [at - 1, at + 1]) {
+      if (j < 0 || j >= row.n || j === at) continue;
+      const other = executions[row.execs[j]];
+      if (other && other.step === ex.step && other.runId === ex.runId && sameNs(other.ns, ex.ns)) {
+        this.fanSteps.add(fanKey(ex, ex.step));
+        this.fanVersion++;
+        return;
+      }
+    }
+  }
+
+  /** True when the execution is one of a fan-out's (one node, several times in one step). */
+  inFan(ex: Execution): boolean {
+    return this.fanSteps.size > 0 && ex.step >= 0 && this.fanSteps.has(fanKey(ex, ex.step));
   }
 
   /** Account for an execution's current status; close it once nothing more can change. */
@@ -123,11 +174,17 @@ export class TimelineIndex {
     if (ex.status === 'running') {
       row.ends[at] = NaN;
       row.running.add(ex.index);
+      this.laneEnd(row, at);
       return;
     }
     row.running.delete(ex.index);
     const end = ex.end ?? ex.start;
-    row.ends[at] = ex.timeSource === 'arrival' ? ex.start : end;
+    const drawnEnd = ex.timeSource === 'arrival' ? ex.start : end;
+    if (row.ends[at] !== drawnEnd) {
+      row.ends[at] = drawnEnd;
+      this.laneEnd(row, at);
+      if (this.inFan(ex)) this.fanVersion++;
+    }
     if (end > this.t1) this.t1 = end;
     if (end - ex.start > row.maxDur) row.maxDur = end - ex.start;
     if (ex.status === 'error' && !this.marked(this.errors, ex.index)) {
@@ -140,6 +197,14 @@ export class TimelineIndex {
     }
     // An errored node never reports what it wrote; anything else is final once its writes are in.
     if (ex.writes !== undefined || ex.status === 'error') this.open.delete(ex.index);
+  }
+
+  private laneEnd(row: Row, at: number): void {
+    if (at >= row.n) return;
+    if (!endChanged(row, at)) {
+      repack(row);
+      this.laneVersion++;
+    }
   }
 
   private marked(list: number[], i: number): boolean {
@@ -198,6 +263,11 @@ export class TimelineIndex {
       starts: new Float64Array(8),
       ends: new Float64Array(8),
       kinds: new Uint8Array(8),
+      lanes: new Uint16Array(8),
+      laneCount: 0,
+      laneEnd: [],
+      laneStart: [],
+      laneLast: [],
       maxDur: 0,
       running: new Set(),
       errors: 0,
@@ -225,6 +295,16 @@ export class TimelineIndex {
     for (const r of this.rows.values()) if (r.running.size) return true;
     return false;
   }
+}
+
+function fanKey(ex: Execution, step: number): string {
+  return `${ex.runId ?? ''}\u0000${ex.ns.join('\u0001')}\u0000${step}`;
+}
+
+function sameNs(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
+  return true;
 }
 
 export function rowKey(names: readonly string[], node: string): string {
@@ -271,7 +351,7 @@ export function upperBound(a: NumArray, v: number, n = a.length): number {
   return lo;
 }
 
-function grow<T extends Int32Array | Float64Array | Uint8Array>(a: T, min: number): T {
+function grow<T extends Int32Array | Float64Array | Uint8Array | Uint16Array>(a: T, min: number): T {
   let size = Math.max(8, a.length);
   while (size < min) size *= 2;
   const next = new (a.constructor as new (n: number) => T)(size);
@@ -279,13 +359,15 @@ function grow<T extends Int32Array | Float64Array | Uint8Array>(a: T, min: numbe
   return next;
 }
 
-function insertSorted(row: Row, ex: Execution, posOf: Int32Array): void {
+/** Insert an execution into its row's columns, in start order; returns its position. */
+function insertSorted(row: Row, ex: Execution, posOf: Int32Array): number {
   const n = row.n;
   if (n === row.starts.length) {
     row.execs = grow(row.execs, n + 1);
     row.starts = grow(row.starts, n + 1);
     row.ends = grow(row.ends, n + 1);
     row.kinds = grow(row.kinds, n + 1);
+    row.lanes = grow(row.lanes, n + 1);
   }
   let at = n;
   if (n > 0 && row.starts[n - 1] > ex.start) {
@@ -295,14 +377,17 @@ function insertSorted(row: Row, ex: Execution, posOf: Int32Array): void {
     row.starts.copyWithin(at + 1, at, n);
     row.ends.copyWithin(at + 1, at, n);
     row.kinds.copyWithin(at + 1, at, n);
+    row.lanes.copyWithin(at + 1, at, n);
     for (let j = at + 1; j <= n; j++) posOf[row.execs[j]] = j;
   }
   row.execs[at] = ex.index;
   row.starts[at] = ex.start;
   row.ends[at] = ex.start;
   row.kinds[at] = kindOf(ex);
+  row.lanes[at] = 0;
   posOf[ex.index] = at;
   row.n = n + 1;
+  return at;
 }
 
 function insertIndex(list: number[], i: number): void {
@@ -320,32 +405,67 @@ export function rowExecutions(row: Row): number[] {
   return Array.from(row.execs.subarray(0, row.n));
 }
 
+export interface PointerAt {
+  /** Time under the pointer. */
+  t: number;
+  /** Pointer, px from the top of the row. */
+  y: number;
+  /** Scale of the time axis. */
+  msPerPx: number;
+  /** How far from a drawn bar a click still reaches it, px. */
+  slopPx: number;
+  /** Where running bars end. */
+  now: number;
+}
+
 /**
- * The execution under a point of a row: the one whose drawn extent contains `t` (within `slop`
- * ms on either side), preferring the shortest and then the latest. `now` ends running bars.
+ * The execution nearest the pointer within a row: the one whose drawn bar (at least MIN_BAR_W
+ * wide, a mark MARK_W wide, in its lane) is closest, if within `slopPx`. On a tie (the pointer
+ * on two bars drawn over each other, or merged into one rectangle when zoomed out) the shorter
+ * execution wins, then the later, so a 1 ms sliver at the edge of a long bar can still be picked.
  */
-export function hitTest(row: Row, executions: readonly Execution[], t: number, slop: number, now: number, accept?: (i: number) => boolean): number | null {
+export function nearestExecution(index: TimelineIndex, row: Row, executions: readonly Execution[], p: PointerAt, accept?: (i: number) => boolean): number | null {
   let best: number | null = null;
+  let bestD = Infinity;
   let bestSpan = Infinity;
-  let bestDist = Infinity;
-  const consider = (i: number) => {
-    const ex = executions[i];
+  let bestStart = -Infinity;
+  const k = 1 / p.msPerPx;
+  const consider = (j: number) => {
+    const i = row.execs[j];
     if (accept && !accept(i)) return;
-    const end = ex.end ?? (ex.status === 'running' ? now : ex.start);
-    const lo = ex.start - slop;
-    const hi = end + slop;
-    if (t < lo || t > hi) return;
-    const span = end - ex.start;
-    const dist = t < ex.start ? ex.start - t : t > end ? t - end : 0;
-    if (dist < bestDist || (dist === bestDist && span <= bestSpan)) {
+    const ex = executions[i];
+    if (!ex) return;
+    let x0 = (ex.start - p.t) * k;
+    let x1: number;
+    if (row.kinds[j] & KIND_MARK) {
+      x1 = x0 + MARK_W / 2;
+      x0 -= MARK_W / 2;
+    } else {
+      const end = ex.end ?? (ex.status === 'running' ? p.now : ex.start);
+      x1 = Math.max((end - p.t) * k, x0 + MIN_BAR_W);
+    }
+    const dx = x0 > 0 ? x0 : x1 < 0 ? -x1 : 0;
+    const top = laneTop(row.lanes[j]);
+    const dy = p.y < top ? top - p.y : p.y > top + BAR_H ? p.y - top - BAR_H : 0;
+    const d = Math.hypot(dx, dy);
+    if (d > p.slopPx) return;
+    const span = (ex.end ?? (ex.status === 'running' ? p.now : ex.start)) - ex.start;
+    if (d < bestD - 0.5 || (d <= bestD + 0.5 && (span < bestSpan || (span === bestSpan && ex.start >= bestStart)))) {
       best = i;
+      bestD = Math.min(d, bestD);
       bestSpan = span;
-      bestDist = dist;
+      bestStart = ex.start;
     }
   };
-  const [lo, hi] = rowRange(row, t - slop, t + slop);
-  for (let k = lo; k < hi; k++) consider(row.execs[k]);
-  for (const i of row.running) consider(i);
+  // Bars reach MIN_BAR_W (marks MARK_W / 2) past where their times put them.
+  const reach = (p.slopPx + MARK_W) * p.msPerPx;
+  const [lo, hi] = rowRange(row, p.t - reach, p.t + reach);
+  for (let j = lo; j < hi; j++) consider(j);
+  // Running bars grow to now: rowRange's look-back (the longest finished one) may not reach them.
+  for (const i of row.running) {
+    const j = index.positionOf(i);
+    if (j < lo || j >= hi) consider(j);
+  }
   return best;
 }
 

@@ -3,15 +3,18 @@
 // and keys zoom and pan; hover names the execution under the pointer; click selects it.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Store } from '../store';
-import { describeExecution, formatAt, formatDuration, hitTest, rowExecutions, writtenKeys, type Row } from '../layout';
+import { describeExecution, formatAt, formatDuration, nearestExecution, rowExecutions, writtenKeys, type Row } from '../layout';
+import { rowAt } from '../lanes';
 import { span, xToTime } from '../viewport';
 import { readPalette, watchTheme } from '../theme';
-import { AXIS_H, ROW_H, TimelineRenderer } from '../draw/timelineRenderer';
+import { AXIS_H, TimelineRenderer } from '../draw/timelineRenderer';
 import { OVERVIEW_H, OverviewRenderer } from '../draw/overviewRenderer';
 import { IconButton } from './ValueTree';
 
 export const LABEL_W = 200;
 const DRAG_PX = 4;
+/** A click this close to a bar (px) selects it. */
+const HIT_PX = 6;
 
 export function Timeline({ store }: { store: Store; seq?: number }) {
   const scrollRef = useRef<HTMLDivElement>(null);
@@ -31,6 +34,7 @@ export function Timeline({ store }: { store: Store; seq?: number }) {
   const [height, setHeight] = useState(300);
   const [activeRow, setActiveRow] = useState(0);
   const rows = store.rows();
+  const tops = store.rowTops();
   r.current.activeRow = Math.min(activeRow, Math.max(0, rows.length - 1));
 
   // Mount: renderers, sizes, theme, the per-frame draw, and the wheel (needs passive: false).
@@ -113,8 +117,8 @@ export function Timeline({ store }: { store: Store; seq?: number }) {
     if (ri < 0) return;
     setActiveRow(ri);
     const el = scrollRef.current!;
-    const y = ri * ROW_H;
-    if (y < el.scrollTop || y + ROW_H > el.scrollTop + el.clientHeight) el.scrollTop = Math.max(0, y - el.clientHeight / 2);
+    const y = tops[ri];
+    if (y < el.scrollTop || tops[ri + 1] > el.scrollTop + el.clientHeight) el.scrollTop = Math.max(0, y - el.clientHeight / 2);
   });
 
   const onScroll = () => {
@@ -136,13 +140,13 @@ export function Timeline({ store }: { store: Store; seq?: number }) {
     if (x < 0) return null;
     const rect = scrollRef.current!.getBoundingClientRect();
     const y = e.clientY - rect.top + scrollRef.current!.scrollTop;
-    const row = rows[Math.floor(y / ROW_H)];
+    const ri = rowAt(tops, y);
+    const row = rows[ri];
     if (!row) return null;
     const v = store.view();
-    const t = xToTime(x, v, tl.width);
-    const slop = (span(v) / tl.width) * 4;
     const f = store.filter;
-    return hitTest(row, store.model.executions, t, slop, store.now(), f ? (i) => f.has(i) : undefined);
+    // The nearest bar within a few pixels: a 1 ms execution need not be hit exactly.
+    return nearestExecution(store.index, row, store.model.executions, { t: xToTime(x, v, tl.width), y: y - tops[ri], msPerPx: span(v) / tl.width, slopPx: HIT_PX, now: store.now() }, f ? (i) => f.has(i) : undefined);
   };
 
   const onMouseDown = (e: MouseEvent) => {
@@ -322,17 +326,17 @@ export function Timeline({ store }: { store: Store; seq?: number }) {
       setActiveRow(next);
       r.current.activeRow = next;
       const el = scrollRef.current!;
-      const y = next * ROW_H;
+      const y = tops[next];
       if (y < el.scrollTop) el.scrollTop = y;
-      else if (y + ROW_H > el.scrollTop + el.clientHeight) el.scrollTop = y + ROW_H - el.clientHeight;
+      else if (tops[next + 1] > el.scrollTop + el.clientHeight) el.scrollTop = Math.min(y, tops[next + 1] - el.clientHeight);
       store.changed();
     }
   };
 
-  const first = Math.max(0, Math.floor(scrollTop / ROW_H) - 4);
-  const last = Math.min(rows.length, Math.ceil((scrollTop + height) / ROW_H) + 4);
+  const first = Math.max(0, rowAt(tops, scrollTop) - 4);
+  const last = Math.min(rows.length, rowAt(tops, scrollTop + height) + 5);
   const labels = [];
-  for (let k = first; k < last; k++) labels.push(<RowLabel key={rows[k].key} store={store} row={rows[k]} index={k} count={rows.length} active={k === r.current.activeRow} onActivate={() => setActiveRow(k)} />);
+  for (let k = first; k < last; k++) labels.push(<RowLabel key={rows[k].key} store={store} row={rows[k]} index={k} count={rows.length} top={tops[k]} height={tops[k + 1] - tops[k]} active={k === r.current.activeRow} onActivate={() => setActiveRow(k)} />);
   const active = rows[r.current.activeRow];
 
   return (
@@ -372,7 +376,7 @@ export function Timeline({ store }: { store: Store; seq?: number }) {
           onMouseLeave={onMouseLeave}
           onDblClick={onDblClick}
         >
-          <div class="tl-inner" style={{ height: `${rows.length * ROW_H}px` }}>
+          <div class="tl-inner" style={{ height: `${tops[rows.length]}px` }}>
             {labels}
           </div>
           {rows.length === 0 && <div class="muted empty-note tl-empty">{store.filter ? 'No node matches the filter.' : 'Waiting for the first node…'}</div>}
@@ -392,12 +396,14 @@ function rowId(row: Row): string {
   return `row-${(h >>> 0).toString(36)}-${row.depth}`;
 }
 
-function RowLabel({ store, row, index, count, active, onActivate }: { store: Store; row: Row; index: number; count: number; active: boolean; onActivate: () => void }) {
+function RowLabel({ store, row, index, count, top, height, active, onActivate }: { store: Store; row: Row; index: number; count: number; top: number; height: number; active: boolean; onActivate: () => void }) {
   const parent = row.children.length > 0;
   const collapsed = parent && store.isCollapsed(row.key);
   const n = row.n;
   const issues = [row.errors && `${row.errors} failed`, row.interrupts && `${row.interrupts} interrupted`, row.running.size && `${row.running.size} running`].filter(Boolean).join(', ');
-  const label = `${row.path ? `${row.path} › ` : ''}${row.node}: ${n} execution${n === 1 ? '' : 's'}${issues ? `, ${issues}` : ''}${parent ? `, subgraph with ${row.children.length} node${row.children.length === 1 ? '' : 's'}` : ''}`;
+  // Lanes are the most executions that ran at once: say so, the canvas shows it only to the eye.
+  const lanes = row.laneCount > 1 ? `, up to ${row.laneCount} at once` : '';
+  const label = `${row.path ? `${row.path} › ` : ''}${row.node}: ${n} execution${n === 1 ? '' : 's'}${lanes}${issues ? `, ${issues}` : ''}${parent ? `, subgraph with ${row.children.length} node${row.children.length === 1 ? '' : 's'}` : ''}`;
   return (
     <div
       id={rowId(row)}
@@ -409,7 +415,7 @@ function RowLabel({ store, row, index, count, active, onActivate }: { store: Sto
       aria-selected={active}
       aria-label={label}
       class={`tl-label${active ? ' active' : ''}`}
-      style={{ top: `${index * ROW_H}px`, width: `${LABEL_W}px`, paddingLeft: `${4 + row.depth * 14}px` }}
+      style={{ top: `${top}px`, height: `${height}px`, width: `${LABEL_W}px`, paddingLeft: `${4 + row.depth * 14}px` }}
       title={label}
       onMouseDown={(e) => {
         e.stopPropagation();
@@ -456,6 +462,7 @@ function drawNow(store: Store, s: { tl: TimelineRenderer | null; ov: OverviewRen
     index: store.index,
     executions: exs,
     rows: store.rows(),
+    tops: store.rowTops(),
     scrollTop: s.scrollTop,
     view,
     now,
