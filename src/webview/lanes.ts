@@ -6,6 +6,8 @@
 // order, first fit needs exactly as many lanes as the most executions running at once.
 // Also the geometry of lanes and rows. Pure; tested in Node.
 
+/** Width of the row labels beside the canvas. */
+export const LABEL_W = 200;
 /** Height of a row with one lane. */
 export const ROW_H = 22;
 /** Space above the first lane and below the last. */
