@@ -1,7 +1,7 @@
 // The timeline: overview strip, time axis, one row per node (subgraphs nested and collapsible),
 // a lane in it per execution running at once. Drawn on a canvas; the row labels (RowLabel.tsx)
-// are a (virtual) ARIA tree beside it. Wheel, drag
-// and keys zoom and pan; hover names the execution under the pointer; click selects it.
+// are a (virtual) ARIA tree beside it. Wheel, drag and keys zoom and pan; hover names the
+// execution under the pointer; click selects the nearest.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Store } from '../store';
 import { describeExecution, nearestExecution, writtenKeys, type Row } from '../layout';
