@@ -478,6 +478,11 @@ export function formatDuration(ms: number): string {
   return `${m}m ${Math.round((ms % 60_000) / 1000)}s`;
 }
 
+/** A count and its noun, singular or plural: "1 event", "2 node runs", "1,204 events". */
+export function formatCount(n: number, noun: string): string {
+  return `${n.toLocaleString()} ${noun}${n === 1 ? '' : 's'}`;
+}
+
 /** A moment after the run's start, for lists: "0 ms", "72 ms", "1.25 s". */
 export function formatAt(ms: number): string {
   return ms < 1 ? '0 ms' : formatDuration(ms);
