@@ -69,13 +69,41 @@ export function placeLast(c: LaneColumns): void {
   take(c, j, fit(c, c.starts[j]));
 }
 
-/** Place every entry again (after an out-of-order insert, or an end that moved). */
+/** Place every entry again, from scratch. */
 export function repack(c: LaneColumns): void {
   c.laneCount = 0;
   c.laneEnd.length = 0;
   c.laneStart.length = 0;
   c.laneLast.length = 0;
   for (let j = 0; j < c.n; j++) take(c, j, fit(c, c.starts[j]));
+}
+
+/**
+ * Place the entries from `from` on again (after an insert out of start order, or an end that
+ * moved), as first fit over the whole row would. The entries before `from` keep their lanes; of
+ * those, only the ones that can still be open at its start matter: the ones that started at most
+ * `lookBack` ms earlier (the row's longest finished execution) and the `running` ones (positions).
+ * Returns true when an entry other than `except` (a new one) changed lane.
+ */
+export function repackFrom(c: LaneColumns, from: number, lookBack: number, running: Iterable<number>, except = -1): boolean {
+  const old = c.lanes.slice(from, c.n);
+  const s0 = c.starts[from];
+  for (let l = 0; l < c.laneCount; l++) {
+    c.laneEnd[l] = -Infinity;
+    c.laneStart[l] = -Infinity;
+    c.laneLast[l] = -1;
+  }
+  // Looking back, the first entry seen of a lane is its last one before `from`.
+  for (let j = from - 1; j >= 0 && c.starts[j] >= s0 - lookBack; j--) {
+    if (c.laneLast[c.lanes[j]] === -1) take(c, j, c.lanes[j]);
+  }
+  for (const j of running) if (j < from) take(c, j, c.lanes[j]);
+  let moved = false;
+  for (let j = from; j < c.n; j++) {
+    take(c, j, fit(c, c.starts[j]));
+    if (j !== except && c.lanes[j] !== old[j - from]) moved = true;
+  }
+  return moved;
 }
 
 /**

@@ -5,7 +5,7 @@
 // their `updates` payload). No DOM; tested in Node.
 import type { Execution } from '../shared/runModel';
 import { nsNode } from '../shared/events';
-import { BAR_H, MARK_W, MIN_BAR_W, endChanged, laneTop, placeLast, repack, type LaneColumns } from './lanes';
+import { BAR_H, MARK_W, MIN_BAR_W, endChanged, laneTop, placeLast, repackFrom, type LaneColumns } from './lanes';
 
 export interface Row extends LaneColumns {
   /** Stable across updates and reloads: names of the enclosing nodes + this node. */
@@ -127,11 +127,12 @@ export class TimelineIndex {
     this.noteStep(ex);
     this.noteFan(row, at, ex, executions);
     this.open.add(ex.index);
+    this.deferLanes = !inOrder;
     this.settle(ex);
-    if (!inOrder) {
-      repack(row);
-      this.laneVersion++;
-    } else if (row.laneCount !== lanes) this.laneVersion++;
+    this.deferLanes = false;
+    // Out of order (rare: a task that started earlier reported later): the lanes from there on.
+    if (!inOrder) this.repackFrom(row, at, at);
+    if (row.laneCount !== lanes) this.laneVersion++;
   }
 
   /** Lane of an execution within its row. */
@@ -180,13 +181,13 @@ export class TimelineIndex {
     row.running.delete(ex.index);
     const end = ex.end ?? ex.start;
     const drawnEnd = ex.timeSource === 'arrival' ? ex.start : end;
+    if (end > this.t1) this.t1 = end;
+    if (end - ex.start > row.maxDur) row.maxDur = end - ex.start;
     if (row.ends[at] !== drawnEnd) {
       row.ends[at] = drawnEnd;
       this.laneEnd(row, at);
       if (this.inFan(ex)) this.fanVersion++;
     }
-    if (end > this.t1) this.t1 = end;
-    if (end - ex.start > row.maxDur) row.maxDur = end - ex.start;
     if (ex.status === 'error' && !this.marked(this.errors, ex.index)) {
       insertIndex(this.errors, ex.index);
       for (let r: Row | null = row; r; r = r.parent) r.errors++;
@@ -199,12 +200,20 @@ export class TimelineIndex {
     if (ex.writes !== undefined || ex.status === 'error') this.open.delete(ex.index);
   }
 
+  /** Set while an execution inserted out of order settles: its lane is placed right after. */
+  private deferLanes = false;
+
   private laneEnd(row: Row, at: number): void {
-    if (at >= row.n) return;
-    if (!endChanged(row, at)) {
-      repack(row);
-      this.laneVersion++;
-    }
+    if (at >= row.n || this.deferLanes) return;
+    const lanes = row.laneCount;
+    if (!endChanged(row, at)) this.repackFrom(row, at, -1);
+    if (row.laneCount !== lanes) this.laneVersion++;
+  }
+
+  private repackFrom(row: Row, from: number, added: number): void {
+    const running: number[] = [];
+    for (const i of row.running) running.push(this.posOf[i]);
+    if (repackFrom(row, from, row.maxDur, running, added)) this.laneVersion++;
   }
 
   private marked(list: number[], i: number): boolean {

@@ -298,6 +298,27 @@ describe('lanes', () => {
     assert.ok(idx.laneVersion > v);
   });
 
+  test('an execution that reports out of order is packed in place; what it does not overlap stays put', () => {
+    const exs = [ex(0, 'n', 0, 10), ex(1, 'n', 20, 30), ex(2, 'n', 40, 50)];
+    const index = pack(exs);
+    const v = index.laneVersion;
+    // Between two others, touching neither: lane 0, nothing moves, nothing to redraw in full.
+    exs.push(ex(3, 'n', 12, 15));
+    index.update(exs);
+    assert.deepEqual(lanesOf(index, exs), [0, 0, 0, 0]);
+    assert.equal(index.laneVersion, v);
+    // Over two of them: a lane of its own (the row grows).
+    exs.push(ex(4, 'n', 25, 45));
+    index.update(exs);
+    assert.deepEqual(lanesOf(index, exs), [0, 0, 0, 0, 1]);
+    assert.ok(index.laneVersion > v);
+    // Still running, and started before the last one: that one moves out of its way.
+    exs.push(ex(5, 'n', 35, null));
+    index.update(exs);
+    assert.deepEqual(lanesOf(index, exs), [0, 0, 2, 0, 1, 0]);
+    assert.deepEqual(lanesOf(index, exs), lanesOf(pack(exs.map((e) => ({ ...e }))), exs), 'as packing them all at once');
+  });
+
   test('a row stops growing at MAX_LANES: the rest share the lane that frees first', () => {
     const exs = Array.from({ length: MAX_LANES + 5 }, (_, i) => ex(i, 'n', i, 1000 + i));
     const index = pack(exs);
