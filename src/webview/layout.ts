@@ -5,7 +5,9 @@
 // their `updates` payload). No DOM; tested in Node.
 import type { Execution } from '../shared/runModel';
 import { nsNode } from '../shared/events';
-import { BAR_H, MARK_W, MIN_BAR_W, endChanged, laneTop, placeLast, repackFrom, type LaneColumns } from './lanes';
+import { endChanged, placeLast, repackFrom, type LaneColumns } from './lanes';
+// The labels and descriptions used to live here; the panel's parts still import them from here.
+export { describeExecution, formatAt, formatCount, formatDuration, formatOffset, writtenKeys } from './format';
 
 export interface Row extends LaneColumns {
   /** Stable across updates and reloads: names of the enclosing nodes + this node. */
@@ -412,116 +414,4 @@ export function rowRange(row: Row, a: number, b: number): [number, number] {
 /** A row's execution indices in start order (a copy). */
 export function rowExecutions(row: Row): number[] {
   return Array.from(row.execs.subarray(0, row.n));
-}
-
-export interface PointerAt {
-  /** Time under the pointer. */
-  t: number;
-  /** Pointer, px from the top of the row. */
-  y: number;
-  /** Scale of the time axis. */
-  msPerPx: number;
-  /** How far from a drawn bar a click still reaches it, px. */
-  slopPx: number;
-  /** Where running bars end. */
-  now: number;
-}
-
-/**
- * The execution nearest the pointer within a row: the one whose drawn bar (at least MIN_BAR_W
- * wide, a mark MARK_W wide, in its lane) is closest, if within `slopPx`. On a tie (the pointer
- * on two bars drawn over each other, or merged into one rectangle when zoomed out) the shorter
- * execution wins, then the later, so a 1 ms sliver at the edge of a long bar can still be picked.
- */
-export function nearestExecution(index: TimelineIndex, row: Row, executions: readonly Execution[], p: PointerAt, accept?: (i: number) => boolean): number | null {
-  let best: number | null = null;
-  let bestD = Infinity;
-  let bestSpan = Infinity;
-  let bestStart = -Infinity;
-  const k = 1 / p.msPerPx;
-  const consider = (j: number) => {
-    const i = row.execs[j];
-    if (accept && !accept(i)) return;
-    const ex = executions[i];
-    if (!ex) return;
-    let x0 = (ex.start - p.t) * k;
-    let x1: number;
-    if (row.kinds[j] & KIND_MARK) {
-      x1 = x0 + MARK_W / 2;
-      x0 -= MARK_W / 2;
-    } else {
-      const end = ex.end ?? (ex.status === 'running' ? p.now : ex.start);
-      x1 = Math.max((end - p.t) * k, x0 + MIN_BAR_W);
-    }
-    const dx = x0 > 0 ? x0 : x1 < 0 ? -x1 : 0;
-    const top = laneTop(row.lanes[j]);
-    const dy = p.y < top ? top - p.y : p.y > top + BAR_H ? p.y - top - BAR_H : 0;
-    const d = Math.hypot(dx, dy);
-    if (d > p.slopPx) return;
-    const span = (ex.end ?? (ex.status === 'running' ? p.now : ex.start)) - ex.start;
-    if (d < bestD - 0.5 || (d <= bestD + 0.5 && (span < bestSpan || (span === bestSpan && ex.start >= bestStart)))) {
-      best = i;
-      bestD = Math.min(d, bestD);
-      bestSpan = span;
-      bestStart = ex.start;
-    }
-  };
-  // Bars reach MIN_BAR_W (marks MARK_W / 2) past where their times put them.
-  const reach = (p.slopPx + MARK_W) * p.msPerPx;
-  const [lo, hi] = rowRange(row, p.t - reach, p.t + reach);
-  for (let j = lo; j < hi; j++) consider(j);
-  // Running bars grow to now: rowRange's look-back (the longest finished one) may not reach them.
-  for (const i of row.running) {
-    const j = index.positionOf(i);
-    if (j < lo || j >= hi) consider(j);
-  }
-  return best;
-}
-
-export function formatDuration(ms: number): string {
-  if (ms < 0) ms = 0;
-  if (ms < 1) return '<1 ms';
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
-  const m = Math.floor(ms / 60_000);
-  return `${m}m ${Math.round((ms % 60_000) / 1000)}s`;
-}
-
-/** A count and its noun, singular or plural: "1 event", "2 node runs", "1,204 events". */
-export function formatCount(n: number, noun: string): string {
-  return `${n.toLocaleString()} ${noun}${n === 1 ? '' : 's'}`;
-}
-
-/** A moment after the run's start, for lists: "0 ms", "72 ms", "1.25 s". */
-export function formatAt(ms: number): string {
-  return ms < 1 ? '0 ms' : formatDuration(ms);
-}
-
-/** Offset on the time axis: "+1.25 s". Precision follows the visible span. */
-export function formatOffset(ms: number, span: number): string {
-  const sign = ms < 0 ? '−' : '+';
-  const a = Math.abs(ms);
-  if (span < 20) return `${sign}${a.toFixed(2)} ms`;
-  if (span < 2000) return `${sign}${Math.round(a)} ms`;
-  if (span < 120_000) return `${sign}${(a / 1000).toFixed(span < 20_000 ? 2 : 1)} s`;
-  const m = Math.floor(a / 60_000);
-  return `${sign}${m}m${String(Math.round((a % 60_000) / 1000)).padStart(2, '0')}s`;
-}
-
-/** Keys an update wrote, for labels: `{a:…, b:…}` → ["a", "b"]. */
-export function writtenKeys(writes: unknown): string[] {
-  if (writes && typeof writes === 'object' && !Array.isArray(writes)) return Object.keys(writes);
-  return [];
-}
-
-/** One line describing an execution, for tooltips and screen readers. */
-export function describeExecution(ex: Execution, t0: number, now: number): string {
-  const where = ex.path ? `${ex.path} › ${ex.node}` : ex.node;
-  const step = ex.step >= 0 ? `step ${ex.step}` : 'step unknown';
-  let time: string;
-  if (ex.timeSource === 'arrival') time = `at +${formatDuration(ex.start - t0)} (arrival)`;
-  else if (ex.status === 'running') time = `running for ${formatDuration(now - ex.start)}`;
-  else time = `took ${formatDuration((ex.end ?? ex.start) - ex.start)}`;
-  const status = ex.status === 'done' ? '' : `, ${ex.status === 'interrupted' ? 'interrupted' : ex.status}`;
-  return `${where}, ${step}, ${time}${status}`;
 }

@@ -10,8 +10,9 @@ import fc from 'fast-check';
 import { parseRecording, type Recording } from '../../src/shared/recording';
 import { RunModel, type Execution } from '../../src/shared/runModel';
 import {
-  KIND_MARK, KIND_RUNNING, TimelineIndex, describeExecution, formatOffset, nearestExecution, rowExecutions, rowRange, visibleRows, type Row,
+  KIND_MARK, KIND_RUNNING, TimelineIndex, describeExecution, formatOffset, rowExecutions, rowRange, visibleRows, type Row,
 } from '../../src/webview/layout';
+import { nearestExecution } from '../../src/webview/hitTest';
 import { BAR_H, LANE_PITCH, MAX_LANES, ROW_H, laneAt, laneTop, rowAt, rowHeight, rowTops } from '../../src/webview/lanes';
 
 const ROOT = resolve(__dirname, '..', '..', '..');

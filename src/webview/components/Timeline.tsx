@@ -4,7 +4,8 @@
 // execution under the pointer; click selects the nearest.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Store } from '../store';
-import { describeExecution, nearestExecution, writtenKeys, type Row } from '../layout';
+import { describeExecution, writtenKeys, type Row } from '../layout';
+import { nearestExecution } from '../hitTest';
 import { LABEL_W, rowAt } from '../lanes';
 import { span, xToTime } from '../viewport';
 import { readPalette, watchTheme } from '../theme';
