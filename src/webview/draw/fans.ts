@@ -132,7 +132,8 @@ function fan(s: FanScene, members: number[]): boolean {
     const ex = exs[i];
     const y = laneMid(s, i)!;
     horizontal(xs, X(ex.start), y);
-    if (ex.status !== 'running' && ex.end !== null) horizontal(X(ex.end), xd, y);
+    // The fan-in only once all have ended: until then nothing waits at its end yet.
+    if (!running) horizontal(X(ex.end!), xd, y);
   }
   if (!running) vertical(xd, Math.min(yDst ?? yTop, yTop), Math.max(yDst ?? yBottom, yBottom));
   return true;
