@@ -96,6 +96,21 @@ try {
     assert(state.values.total === 16 && state.values.results.length === 4, `total ${state.values.total}`);
   });
 
+  await check('fanout: Send runs retrieve_documents three times at once, documents concatenate', async () => {
+    const t = await newThread();
+    const { events } = await stream(t, { assistant_id: 'fanout', input: { topic: 'otters' }, stream_mode: ['updates', 'tasks'] });
+    const starts = events.filter((e) => e.event === 'tasks' && e.data.name === 'retrieve_documents' && !('result' in e.data));
+    assert(starts.length === 3, `${starts.length} retrieve_documents tasks`);
+    // All three start before the first ends: one superstep, concurrent.
+    const firstResult = events.findIndex((e) => e.event === 'tasks' && e.data.name === 'retrieve_documents' && 'result' in e.data);
+    assert(events.indexOf(starts[2]) < firstResult, 'every task starts before the first result');
+    const order = events.filter((e) => e.event === 'updates' && e.data.retrieve_documents).map((e) => /after (\d+) ms/.exec(e.data.retrieve_documents.documents[0])[1]);
+    assert(order.join() === '1,120,250', `finish order ${order}`);
+    assert(nodesOf(events).join() === 'plan_queries,retrieve_documents,retrieve_documents,retrieve_documents,synthesize', `updates ${nodesOf(events)}`);
+    const state = await (await fetch(`${base}/threads/${t}/state`)).json();
+    assert(state.values.documents.length === 3 && state.values.answer === '3 results for otters', JSON.stringify(state.values.answer));
+  });
+
   await check('subgraph: namespaced event names two levels deep', async () => {
     const { events } = await stream(await newThread(), { assistant_id: 'subgraph', input: { messages: [{ role: 'human', content: 'go deep' }] }, stream_mode: ['updates'], stream_subgraphs: true }, 'subgraph-updates-subgraphs.sse');
     const names = events.map((e) => e.event);

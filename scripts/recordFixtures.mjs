@@ -36,6 +36,7 @@ const FIXTURES = [
   { name: 'parallel-updates-tasks', graph: 'parallel', modes: ['updates', 'tasks'], input: { query: 'otters' } },
   { name: 'parallel-updates', graph: 'parallel', modes: ['updates'], input: { query: 'otters' } },
   { name: 'parallel-all-modes', graph: 'parallel', modes: ['updates', 'tasks', 'values', 'checkpoints', 'debug'], input: { query: 'otters' } },
+  { name: 'fanout-updates-tasks', graph: 'fanout', modes: ['updates', 'tasks'], input: { topic: 'otters' } },
   { name: 'agent-updates-values', graph: 'agent', modes: ['updates', 'values'], input: human('What is 6 * 7, and what is the capital of France?') },
   // The model's one truly wrong assumption: `messages` merged by id, where the graph trims them.
   { name: 'trimmed-updates', graph: 'trimmed', modes: ['updates'], input: human('hi') },

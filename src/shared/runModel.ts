@@ -53,6 +53,8 @@ export class RunModel {
   private readonly graphs = new Map<string, Graph>();
   private readonly byTask = new Map<string, Execution>();
   private readonly awaitingWrites = new Map<string, Execution[]>();
+  /** The task that took the last update of each (ns, node): provisional while several run (Send). */
+  private readonly tookUpdate = new Map<string, { ex: Execution; eventId: string | null }>();
   private readonly taskInputs = new Map<string, unknown>();
   private readonly interruptedTask = new Map<string, number>();
   private readonly pendingChildren = new Map<string, Graph[]>();
@@ -261,6 +263,7 @@ export class RunModel {
       const open = this.takeAwaiting(ev.ns, node);
       if (open) {
         open.writes = writes;
+        this.tookUpdate.set(awaitKey(ev.ns, node), { ex: open, eventId: ev.id });
         if (ev.id !== null) open.eventIds.push(ev.id);
         if (open.end === null && open.timeSource === 'arrival') open.end = ev.t;
         this.touch(open);
@@ -316,7 +319,8 @@ export class RunModel {
       }
       const open = g.open;
       if (n !== undefined) step = open && open.n === n ? open : this.openStep(g, n, src);
-      else step = open && g.running.size > 0 && !open.execs.some((x) => x.node === d.name) ? open : this.openStep(g, this.nextN(g), 'tasks');
+      // A node runs once per step, except as the target of `Send`s (triggered by a push): a fan-out.
+      else step = open && g.running.size > 0 && (isPush(d) || !open.execs.some((x) => x.node === d.name)) ? open : this.openStep(g, this.nextN(g), 'tasks');
       g.running.add(d.id);
       const ex = this.push(g, step, { node: d.name, ns: ev.ns, taskId: d.id, start: t, end: null, timeSource: source, writes: undefined, status: 'running', eventIds: ev.id !== null ? [ev.id] : [] });
       const prior = this.interruptedTask.get(d.id);
@@ -333,9 +337,21 @@ export class RunModel {
     this.byTask.delete(d.id);
     this.taskInputs.delete(d.id);
     g.running.delete(d.id);
-    const list = this.awaitingWrites.get(awaitKey(ex.ns, ex.node));
+    const key = awaitKey(ex.ns, ex.node);
+    const list = this.awaitingWrites.get(key);
     const at = list ? list.indexOf(ex) : -1;
     if (at >= 0) list!.splice(at, 1);
+    // `updates` name the node, not the task: with several of one node running (a Send fan-out),
+    // the update just before this result was this task's, but went to the first one waiting.
+    // That one waits for its own again.
+    const took = this.tookUpdate.get(key);
+    this.tookUpdate.delete(key);
+    if (at >= 0 && took && took.ex !== ex && took.ex.status === 'running' && this.byTask.get(took.ex.taskId ?? '') === took.ex) {
+      took.ex.writes = undefined;
+      const k = took.eventId === null ? -1 : took.ex.eventIds.lastIndexOf(took.eventId);
+      if (k >= 0) ex.eventIds.push(...took.ex.eventIds.splice(k, 1));
+      list!.unshift(took.ex);
+    }
     ex.end ??= t;
     if (ev.id !== null && !ex.eventIds.includes(ev.id)) ex.eventIds.push(ev.id);
     const err = d.error;
@@ -902,4 +918,9 @@ export class RunModel {
   namespaces(): string[][] {
     return [...this.graphs.values()].map((g) => g.ns);
   }
+}
+
+/** A task started by a `Send` (its trigger is the push channel), so one of several of its node. */
+function isPush(d: Record<string, unknown>): boolean {
+  return Array.isArray(d.triggers) && d.triggers.some((t) => typeof t === 'string' && t.startsWith('__pregel_push'));
 }

@@ -31,7 +31,7 @@ export const KEYMAP: [string, string][] = [
   ['overview: ← → (Shift), PageUp / PageDown, Home / End', 'move the visible window (End on a live run: follow)'],
   ['rows: ↑ ↓ ← →, Enter', 'move, collapse / expand subgraphs, select the row’s next execution'],
   ['trees: Ctrl+C / Ctrl+Shift+C', 'copy the focused value / its path'],
-  ['Esc', 'clear the selection'],
+  ['Esc (in the timeline, the list or the details)', 'clear the selection'],
 ];
 
 export function App({ store }: { store: Store }) {
@@ -118,6 +118,11 @@ function isTyping(t: EventTarget | null): boolean {
   return !!el && (el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' || el.tagName === 'SELECT' || el.isContentEditable);
 }
 
+/** The timeline, the execution list and the detail pane: where Escape clears the selection. */
+function showsSelection(t: EventTarget | null): boolean {
+  return t instanceof Element && t.closest('.timeline, .execlist, .detail') !== null;
+}
+
 function focus(sel: string): void {
   (document.querySelector(sel) as HTMLElement | null)?.focus();
 }
@@ -197,7 +202,10 @@ export function globalKey(e: KeyboardEvent, store: Store, toggleHelp: () => void
       toggleHelp();
       break;
     case 'Escape':
-      if (store.ui.selected !== null) store.select(null);
+      // Only where the selection is shown. The bare page has the focus when it comes back from
+      // outside the panel (VS Code's colour theme picker, closed with Escape, hands it back to
+      // the body): an Escape there closes something else, it does not ask to lose the selection.
+      if (store.ui.selected !== null && showsSelection(e.target)) store.select(null);
       else return;
       break;
     default:

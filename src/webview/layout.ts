@@ -1,11 +1,15 @@
 // Pure layout: the run model's executions → rows (one per node, subgraphs nested under the node
-// that ran them), per-row executions sorted by start for culling, superstep boundaries and the
-// error/interrupt marks. Incremental: each update looks only at new executions and at the few
-// still open ones (running, or waiting for their `updates` payload). No DOM; tested in Node.
+// that ran them), per-row executions sorted by start for culling, packed into lanes when they
+// overlap (lanes.ts), superstep boundaries and the error/interrupt marks. Incremental: each
+// update looks only at new executions and at the few still open ones (running, or waiting for
+// their `updates` payload). No DOM; tested in Node.
 import type { Execution } from '../shared/runModel';
 import { nsNode } from '../shared/events';
+import { endChanged, placeLast, repackFrom, type LaneColumns } from './lanes';
+// The labels and descriptions used to live here; the panel's parts still import them from here.
+export { describeExecution, formatAt, formatCount, formatDuration, formatOffset, writtenKeys } from './format';
 
-export interface Row {
+export interface Row extends LaneColumns {
   /** Stable across updates and reloads: names of the enclosing nodes + this node. */
   key: string;
   node: string;
@@ -18,8 +22,8 @@ export interface Row {
   n: number;
   /**
    * Columns, sorted by start time (only the first `n` entries are used): execution index, start,
-   * end (NaN while running) and kind (KIND_* bits). Typed arrays, so drawing 100,000 bars is a
-   * tight loop over numbers rather than a walk over objects.
+   * end (NaN while running), kind (KIND_* bits) and lane. Typed arrays, so drawing 100,000 bars
+   * is a tight loop over numbers rather than a walk over objects.
    */
   execs: Int32Array;
   starts: Float64Array;
@@ -76,6 +80,15 @@ export class TimelineIndex {
   t1 = -Infinity;
   /** Bumped whenever rows are added (the row list must be rebuilt). */
   rowsVersion = 0;
+  /** Bumped whenever an execution changes lane or a row its number of lanes (heights, positions). */
+  laneVersion = 0;
+  /**
+   * Bumped when what the fan-out connectors join changes: an execution joins a group of one
+   * node's executions in one step, a member ends, or the step after a group starts.
+   */
+  fanVersion = 0;
+  /** Steps (run, namespace, number) in which one node ran more than once: the fan-outs. */
+  private readonly fanSteps = new Set<string>();
 
   get count(): number {
     return this.seen;
@@ -95,23 +108,64 @@ export class TimelineIndex {
     }
     for (let i = this.seen; i < executions.length; i++) {
       const ex = executions[i];
-      this.add(ex);
+      this.add(ex, executions);
       changed.push(i);
     }
     this.seen = executions.length;
     return changed;
   }
 
-  private add(ex: Execution): void {
+  private add(ex: Execution, executions: readonly Execution[]): void {
     const row = this.rowFor(ex);
     this.rowOf[ex.index] = row;
     if (ex.index >= this.posOf.length) this.posOf = grow(this.posOf, ex.index + 1);
-    insertSorted(row, ex, this.posOf);
+    const at = insertSorted(row, ex, this.posOf);
+    const lanes = row.laneCount;
+    // In start order (nearly always): first fit, its end still open until settle() below.
+    const inOrder = at === row.n - 1;
+    if (inOrder) placeLast(row);
     if (ex.start < this.t0) this.t0 = ex.start;
     if (ex.start > this.t1) this.t1 = ex.start;
     this.noteStep(ex);
+    this.noteFan(row, at, ex, executions);
     this.open.add(ex.index);
+    this.deferLanes = !inOrder;
     this.settle(ex);
+    this.deferLanes = false;
+    // Out of order (rare: a task that started earlier reported later): the lanes from there on.
+    if (!inOrder) this.repackFrom(row, at, at);
+    if (row.laneCount !== lanes) this.laneVersion++;
+  }
+
+  /** Lane of an execution within its row. */
+  laneOf(i: number): number {
+    const row = this.rowOf[i];
+    return row ? row.lanes[this.posOf[i]] : 0;
+  }
+
+  /** Position of an execution within its row's columns. */
+  positionOf(i: number): number {
+    return this.posOf[i];
+  }
+
+  private noteFan(row: Row, at: number, ex: Execution, executions: readonly Execution[]): void {
+    if (ex.step < 0) return;
+    if (this.fanSteps.size && this.fanSteps.has(fanKey(ex, ex.step - 1))) this.fanVersion++;
+    // A group's members start together: one of them is next to this one in start order.
+    for (const j of [at - 1, at + 1]) {
+      if (j < 0 || j >= row.n || j === at) continue;
+      const other = executions[row.execs[j]];
+      if (other && other.step === ex.step && other.runId === ex.runId && sameNs(other.ns, ex.ns)) {
+        this.fanSteps.add(fanKey(ex, ex.step));
+        this.fanVersion++;
+        return;
+      }
+    }
+  }
+
+  /** True when the execution is one of a fan-out's (one node, several times in one step). */
+  inFan(ex: Execution): boolean {
+    return this.fanSteps.size > 0 && ex.step >= 0 && this.fanSteps.has(fanKey(ex, ex.step));
   }
 
   /** Account for an execution's current status; close it once nothing more can change. */
@@ -123,13 +177,19 @@ export class TimelineIndex {
     if (ex.status === 'running') {
       row.ends[at] = NaN;
       row.running.add(ex.index);
+      this.laneEnd(row, at);
       return;
     }
     row.running.delete(ex.index);
     const end = ex.end ?? ex.start;
-    row.ends[at] = ex.timeSource === 'arrival' ? ex.start : end;
+    const drawnEnd = ex.timeSource === 'arrival' ? ex.start : end;
     if (end > this.t1) this.t1 = end;
     if (end - ex.start > row.maxDur) row.maxDur = end - ex.start;
+    if (row.ends[at] !== drawnEnd) {
+      row.ends[at] = drawnEnd;
+      this.laneEnd(row, at);
+      if (this.inFan(ex)) this.fanVersion++;
+    }
     if (ex.status === 'error' && !this.marked(this.errors, ex.index)) {
       insertIndex(this.errors, ex.index);
       for (let r: Row | null = row; r; r = r.parent) r.errors++;
@@ -140,6 +200,22 @@ export class TimelineIndex {
     }
     // An errored node never reports what it wrote; anything else is final once its writes are in.
     if (ex.writes !== undefined || ex.status === 'error') this.open.delete(ex.index);
+  }
+
+  /** Set while an execution inserted out of order settles: its lane is placed right after. */
+  private deferLanes = false;
+
+  private laneEnd(row: Row, at: number): void {
+    if (at >= row.n || this.deferLanes) return;
+    const lanes = row.laneCount;
+    if (!endChanged(row, at)) this.repackFrom(row, at, -1);
+    if (row.laneCount !== lanes) this.laneVersion++;
+  }
+
+  private repackFrom(row: Row, from: number, added: number): void {
+    const running: number[] = [];
+    for (const i of row.running) running.push(this.posOf[i]);
+    if (repackFrom(row, from, row.maxDur, running, added)) this.laneVersion++;
   }
 
   private marked(list: number[], i: number): boolean {
@@ -198,6 +274,11 @@ export class TimelineIndex {
       starts: new Float64Array(8),
       ends: new Float64Array(8),
       kinds: new Uint8Array(8),
+      lanes: new Uint16Array(8),
+      laneCount: 0,
+      laneEnd: [],
+      laneStart: [],
+      laneLast: [],
       maxDur: 0,
       running: new Set(),
       errors: 0,
@@ -225,6 +306,16 @@ export class TimelineIndex {
     for (const r of this.rows.values()) if (r.running.size) return true;
     return false;
   }
+}
+
+function fanKey(ex: Execution, step: number): string {
+  return `${ex.runId ?? ''}\u0000${ex.ns.join('\u0001')}\u0000${step}`;
+}
+
+function sameNs(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
+  return true;
 }
 
 export function rowKey(names: readonly string[], node: string): string {
@@ -271,7 +362,7 @@ export function upperBound(a: NumArray, v: number, n = a.length): number {
   return lo;
 }
 
-function grow<T extends Int32Array | Float64Array | Uint8Array>(a: T, min: number): T {
+function grow<T extends Int32Array | Float64Array | Uint8Array | Uint16Array>(a: T, min: number): T {
   let size = Math.max(8, a.length);
   while (size < min) size *= 2;
   const next = new (a.constructor as new (n: number) => T)(size);
@@ -279,13 +370,15 @@ function grow<T extends Int32Array | Float64Array | Uint8Array>(a: T, min: numbe
   return next;
 }
 
-function insertSorted(row: Row, ex: Execution, posOf: Int32Array): void {
+/** Insert an execution into its row's columns, in start order; returns its position. */
+function insertSorted(row: Row, ex: Execution, posOf: Int32Array): number {
   const n = row.n;
   if (n === row.starts.length) {
     row.execs = grow(row.execs, n + 1);
     row.starts = grow(row.starts, n + 1);
     row.ends = grow(row.ends, n + 1);
     row.kinds = grow(row.kinds, n + 1);
+    row.lanes = grow(row.lanes, n + 1);
   }
   let at = n;
   if (n > 0 && row.starts[n - 1] > ex.start) {
@@ -295,14 +388,17 @@ function insertSorted(row: Row, ex: Execution, posOf: Int32Array): void {
     row.starts.copyWithin(at + 1, at, n);
     row.ends.copyWithin(at + 1, at, n);
     row.kinds.copyWithin(at + 1, at, n);
+    row.lanes.copyWithin(at + 1, at, n);
     for (let j = at + 1; j <= n; j++) posOf[row.execs[j]] = j;
   }
   row.execs[at] = ex.index;
   row.starts[at] = ex.start;
   row.ends[at] = ex.start;
   row.kinds[at] = kindOf(ex);
+  row.lanes[at] = 0;
   posOf[ex.index] = at;
   row.n = n + 1;
+  return at;
 }
 
 function insertIndex(list: number[], i: number): void {
@@ -318,76 +414,4 @@ export function rowRange(row: Row, a: number, b: number): [number, number] {
 /** A row's execution indices in start order (a copy). */
 export function rowExecutions(row: Row): number[] {
   return Array.from(row.execs.subarray(0, row.n));
-}
-
-/**
- * The execution under a point of a row: the one whose drawn extent contains `t` (within `slop`
- * ms on either side), preferring the shortest and then the latest. `now` ends running bars.
- */
-export function hitTest(row: Row, executions: readonly Execution[], t: number, slop: number, now: number, accept?: (i: number) => boolean): number | null {
-  let best: number | null = null;
-  let bestSpan = Infinity;
-  let bestDist = Infinity;
-  const consider = (i: number) => {
-    const ex = executions[i];
-    if (accept && !accept(i)) return;
-    const end = ex.end ?? (ex.status === 'running' ? now : ex.start);
-    const lo = ex.start - slop;
-    const hi = end + slop;
-    if (t < lo || t > hi) return;
-    const span = end - ex.start;
-    const dist = t < ex.start ? ex.start - t : t > end ? t - end : 0;
-    if (dist < bestDist || (dist === bestDist && span <= bestSpan)) {
-      best = i;
-      bestSpan = span;
-      bestDist = dist;
-    }
-  };
-  const [lo, hi] = rowRange(row, t - slop, t + slop);
-  for (let k = lo; k < hi; k++) consider(row.execs[k]);
-  for (const i of row.running) consider(i);
-  return best;
-}
-
-export function formatDuration(ms: number): string {
-  if (ms < 0) ms = 0;
-  if (ms < 1) return '<1 ms';
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
-  const m = Math.floor(ms / 60_000);
-  return `${m}m ${Math.round((ms % 60_000) / 1000)}s`;
-}
-
-/** A moment after the run's start, for lists: "0 ms", "72 ms", "1.25 s". */
-export function formatAt(ms: number): string {
-  return ms < 1 ? '0 ms' : formatDuration(ms);
-}
-
-/** Offset on the time axis: "+1.25 s". Precision follows the visible span. */
-export function formatOffset(ms: number, span: number): string {
-  const sign = ms < 0 ? '−' : '+';
-  const a = Math.abs(ms);
-  if (span < 20) return `${sign}${a.toFixed(2)} ms`;
-  if (span < 2000) return `${sign}${Math.round(a)} ms`;
-  if (span < 120_000) return `${sign}${(a / 1000).toFixed(span < 20_000 ? 2 : 1)} s`;
-  const m = Math.floor(a / 60_000);
-  return `${sign}${m}m${String(Math.round((a % 60_000) / 1000)).padStart(2, '0')}s`;
-}
-
-/** Keys an update wrote, for labels: `{a:…, b:…}` → ["a", "b"]. */
-export function writtenKeys(writes: unknown): string[] {
-  if (writes && typeof writes === 'object' && !Array.isArray(writes)) return Object.keys(writes);
-  return [];
-}
-
-/** One line describing an execution, for tooltips and screen readers. */
-export function describeExecution(ex: Execution, t0: number, now: number): string {
-  const where = ex.path ? `${ex.path} › ${ex.node}` : ex.node;
-  const step = ex.step >= 0 ? `step ${ex.step}` : 'step unknown';
-  let time: string;
-  if (ex.timeSource === 'arrival') time = `at +${formatDuration(ex.start - t0)} (arrival)`;
-  else if (ex.status === 'running') time = `running for ${formatDuration(now - ex.start)}`;
-  else time = `took ${formatDuration((ex.end ?? ex.start) - ex.start)}`;
-  const status = ex.status === 'done' ? '' : `, ${ex.status === 'interrupted' ? 'interrupted' : ex.status}`;
-  return `${where}, ${step}, ${time}${status}`;
 }

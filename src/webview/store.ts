@@ -6,6 +6,7 @@ import type { SessionInfo, SessionStatus, ToWebview } from '../shared/protocol';
 import { isFinalPhase, isLivePhase } from '../shared/protocol';
 import type { RunEvent } from '../shared/events';
 import { TimelineIndex, visibleRows, type Bounds, type Row } from './layout';
+import { rowTops } from './lanes';
 import { Matcher, filterPredicate, searchPredicate } from './filter';
 import { clampView, fit, followView, pan, reveal, span, zoomAt, type View } from './viewport';
 import type { WebviewApi } from './vscodeApi';
@@ -458,6 +459,18 @@ export class Store {
   setAllCollapsed(collapse: boolean): void {
     this.setUi({ collapsed: collapse ? [...this.index.rows.values()].filter((r) => r.children.length).map((r) => r.key) : [] });
   }
+
+  /** Top of each shown row (rows grow a lane per execution running at once), and the total. */
+  rowTops(): Float64Array {
+    const rows = this.rows();
+    const c = this.topsCache;
+    if (c && c.rows === rows && c.lanes === this.index.laneVersion) return c.tops;
+    const tops = rowTops(rows);
+    this.topsCache = { rows, lanes: this.index.laneVersion, tops };
+    return tops;
+  }
+
+  private topsCache: { rows: Row[]; lanes: number; tops: Float64Array } | null = null;
 
   /** Rows shown: collapsed subtrees skipped; with a filter, only rows with a match (or above one). */
   rows(): Row[] {

@@ -10,10 +10,10 @@ const SUB = ['child:bench-sub', 'inner'];
  */
 export function generate(n: number): string {
   const lines: string[] = [];
-  const span = n * 2; // ~2 ms of run per execution
+  // Times are laid out from 0 and shifted at the end, so the run really ends now: a stream that
+  // follows it (the benchmark's live part) comes after it, as a live run's events would.
   const tEnd = Date.now();
-  let t = tEnd - span;
-  lines.push(JSON.stringify({ type: 'run', version: 1, assistantId: 'bench', threadId: 'bench-thread', runId: 'bench-run', streamMode: ['updates', 'tasks'], startedAt: t }));
+  let t = 0;
   let id = 0;
   let made = 0;
   let step = 0;
@@ -36,5 +36,7 @@ export function generate(n: number): string {
     t = Math.max(...starts.map((s) => s.end)) + 1;
     step++;
   }
-  return lines.join('\n') + '\n';
+  const shift = tEnd - t;
+  const header = JSON.stringify({ type: 'run', version: 1, assistantId: 'bench', threadId: 'bench-thread', runId: 'bench-run', streamMode: ['updates', 'tasks'], startedAt: shift });
+  return `${header}\n${lines.map((l) => l.replace(/"t":(\d+)\}$/, (_, v: string) => `"t":${Number(v) + shift}}`)).join('\n')}\n`;
 }

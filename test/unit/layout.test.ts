@@ -1,15 +1,19 @@
 // The timeline layout on runs recorded from the real LangGraph dev server: rows per node nested by
-// subgraph, superstep boundaries, parallel executions, culling and hit testing, and that building
-// incrementally (event by event, as a live run arrives) gives the same layout as building at once.
+// subgraph, superstep boundaries, parallel executions, lanes for executions of one node that run
+// at once (a Send fan-out), culling and hit testing, and that building incrementally (event by
+// event, as a live run arrives) gives the same layout as building at once.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import fc from 'fast-check';
 import { parseRecording, type Recording } from '../../src/shared/recording';
 import { RunModel, type Execution } from '../../src/shared/runModel';
 import {
-  KIND_MARK, KIND_RUNNING, TimelineIndex, describeExecution, formatOffset, hitTest, rowExecutions, rowRange, visibleRows, type Row,
+  KIND_MARK, KIND_RUNNING, TimelineIndex, describeExecution, formatOffset, rowExecutions, rowRange, visibleRows, type Row,
 } from '../../src/webview/layout';
+import { nearestExecution } from '../../src/webview/hitTest';
+import { BAR_H, LANE_PITCH, MAX_LANES, ROW_H, laneAt, laneTop, rowAt, rowHeight, rowTops } from '../../src/webview/lanes';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
 const load = (dir: string, name: string): Recording => parseRecording(readFileSync(join(ROOT, 'test', 'fixtures', dir, `${name}.jsonl`), 'utf8'));
@@ -148,6 +152,14 @@ describe('incremental', () => {
   }
 });
 
+const mid = (lane: number) => laneTop(lane) + BAR_H / 2;
+
+/** The execution the pointer at time t (and y px into its row) selects: slop 2 px, 1 ms/px. */
+function hit(index: TimelineIndex, exs: Execution[], t: number, o: { y: number; msPerPx?: number; slopPx?: number; now?: number }, accept?: (i: number) => boolean): number | null {
+  const row = index.rowOf[exs[0].index];
+  return nearestExecution(index, row, exs, { t, y: o.y, msPerPx: o.msPerPx ?? 1, slopPx: o.slopPx ?? 2, now: o.now ?? 0 }, accept);
+}
+
 // Synthetic executions for the geometry tests: only the fields the layout reads.
 function ex(index: number, node: string, start: number, end: number | null, extra: Partial<Execution> = {}): Execution {
   return {
@@ -179,28 +191,43 @@ describe('culling and hit testing', () => {
     const row = [...index.rows.values()][0];
     const [lo] = rowRange(row, 90_000, 91_000);
     assert.equal(lo, 0);
-    assert.equal(hitTest(row, exs, 90_500, 1, 0), 0);
+    assert.equal(hit(index, exs, 90_500, { y: mid(0) }), 0);
   });
 
-  test('hit testing prefers the execution under the point, then the nearest within the slop', () => {
+  test('hit testing: the bar under the point, in its lane, then the nearest within the slop', () => {
     const exs = [ex(0, 'n', 0, 100), ex(1, 'n', 40, 60), ex(2, 'n', 200, 210)];
     const index = new TimelineIndex();
     index.update(exs);
-    const row = [...index.rows.values()][0];
-    assert.equal(hitTest(row, exs, 50, 2, 0), 1, 'the shorter of two overlapping bars');
-    assert.equal(hitTest(row, exs, 20, 2, 0), 0);
-    assert.equal(hitTest(row, exs, 150, 2, 0), null, 'empty space');
-    assert.equal(hitTest(row, exs, 198, 3, 0), 2, 'within the slop');
-    assert.equal(hitTest(row, exs, 50, 2, 0, (i) => i !== 1), 0, 'filtered out executions are skipped');
+    assert.deepEqual(exs.map((e) => index.laneOf(e.index)), [0, 1, 0]);
+    assert.equal(hit(index, exs, 50, { y: mid(1) }), 1, 'the bar in the lane under the pointer');
+    assert.equal(hit(index, exs, 50, { y: mid(0) }), 0);
+    assert.equal(hit(index, exs, 20, { y: mid(0) }), 0);
+    assert.equal(hit(index, exs, 150, { y: mid(0) }), null, 'empty space');
+    assert.equal(hit(index, exs, 198, { y: mid(0), slopPx: 3 }), 2, 'within the slop');
+    assert.equal(hit(index, exs, 50, { y: laneTop(1) + BAR_H + 1 }), 1, 'just below a bar still reaches it');
+    assert.equal(hit(index, exs, 50, { y: mid(1) }, (i) => i !== 1), null, 'filtered out: the bar of the next lane is beyond the slop');
+    assert.equal(hit(index, exs, 50, { y: mid(1), slopPx: LANE_PITCH }, (i) => i !== 1), 0, 'but within a wider one');
+  });
+
+  test('a 1 ms execution next to a long one in its lane is drawn and hit at MIN_BAR_W, at any zoom', () => {
+    // Sequential in one lane: a 1 ms execution, then one of 184 ms half a millisecond later.
+    const exs = [ex(0, 'n', 0, 1), ex(1, 'n', 1.5, 185.5)];
+    const index = new TimelineIndex();
+    index.update(exs);
+    assert.deepEqual(exs.map((e) => index.laneOf(e.index)), [0, 0]);
+    for (const msPerPx of [0.1, 1, 10, 100]) {
+      // The middle of the sliver as drawn (MIN_BAR_W px wide from its start), and the long bar well past it.
+      assert.equal(hit(index, exs, 1.5 * msPerPx, { y: mid(0), msPerPx }), 0, `sliver at ${msPerPx} ms/px`);
+      assert.equal(hit(index, exs, 100, { y: mid(0), msPerPx }), msPerPx < 30 ? 1 : 0, `long bar at ${msPerPx} ms/px`);
+    }
   });
 
   test('a running execution is hit up to now', () => {
     const exs = [ex(0, 'n', 0, null)];
     const index = new TimelineIndex();
     index.update(exs);
-    const row = [...index.rows.values()][0];
-    assert.equal(hitTest(row, exs, 900, 1, 1000), 0);
-    assert.equal(hitTest(row, exs, 1100, 1, 1000), null);
+    assert.equal(hit(index, exs, 900, { y: mid(0), now: 1000 }), 0);
+    assert.equal(hit(index, exs, 1100, { y: mid(0), now: 1000 }), null);
   });
 
   test('an execution that reports late keeps its row sorted, and later updates land on it', () => {
@@ -218,6 +245,149 @@ describe('culling and hit testing', () => {
     assert.deepEqual(Array.from(row.ends.subarray(0, 3)), [110, 250, 350]);
     assert.equal(row.kinds[1] & 3, 2);
     assert.deepEqual(index.errors, [2]);
+  });
+});
+
+describe('lanes', () => {
+  const lanesOf = (index: TimelineIndex, exs: Execution[]) => exs.map((e) => index.laneOf(e.index));
+  const pack = (exs: Execution[]) => {
+    const index = new TimelineIndex();
+    index.update(exs);
+    return index;
+  };
+
+  test('executions that overlap get a lane each; the next one takes the first lane free again', () => {
+    const exs = [ex(0, 'n', 0, 100), ex(1, 'n', 10, 50), ex(2, 'n', 20, 30), ex(3, 'n', 40, 60), ex(4, 'n', 120, 130)];
+    const index = pack(exs);
+    // 2 starts while 0 and 1 run; 3 starts once 2 has ended; 4 once all have.
+    assert.deepEqual(lanesOf(index, exs), [0, 1, 2, 2, 0]);
+    assert.equal(index.rowOf[0].laneCount, 3);
+  });
+
+  test('back to back shares a lane; two that start at the same instant never do, even of no length', () => {
+    assert.deepEqual(lanesOf(pack([ex(0, 'n', 0, 10), ex(1, 'n', 10, 20)]), [ex(0, 'n', 0, 10), ex(1, 'n', 10, 20)]), [0, 0]);
+    const marks = [ex(0, 'n', 5, 5, { timeSource: 'arrival' }), ex(1, 'n', 5, 5, { timeSource: 'arrival' }), ex(2, 'n', 6, 6, { timeSource: 'arrival' })];
+    assert.deepEqual(lanesOf(pack(marks), marks), [0, 1, 0]);
+  });
+
+  test('a running execution holds its lane until it ends', () => {
+    const exs = [ex(0, 'n', 0, null), ex(1, 'n', 10, 20)];
+    const index = pack(exs);
+    assert.deepEqual(lanesOf(index, exs), [0, 1]);
+    exs[0].end = 5;
+    exs[0].status = 'done';
+    exs.push(ex(2, 'n', 30, 40));
+    const before = index.laneVersion;
+    index.update(exs);
+    assert.equal(index.laneOf(2), 0, 'free again once it ended');
+    assert.equal(index.rowOf[0].laneCount, 2);
+    assert.equal(index.laneVersion, before, 'no row changed height');
+  });
+
+  test('an end that moves past the next execution of its lane repacks the row', () => {
+    const exs = [ex(0, 'n', 0, 10), ex(1, 'n', 20, 30)];
+    const index = pack(exs);
+    assert.deepEqual(lanesOf(index, exs), [0, 0]);
+    // The model learns a later end for the first (it stays open until its writes arrive).
+    const open = [ex(0, 'n', 0, 10, { writes: undefined }), ex(1, 'n', 20, 30)];
+    const idx = pack(open);
+    open[0].end = 25;
+    open[0].writes = {};
+    const v = idx.laneVersion;
+    idx.update(open);
+    assert.deepEqual(lanesOf(idx, open), [0, 1]);
+    assert.ok(idx.laneVersion > v);
+  });
+
+  test('an execution that reports out of order is packed in place; what it does not overlap stays put', () => {
+    const exs = [ex(0, 'n', 0, 10), ex(1, 'n', 20, 30), ex(2, 'n', 40, 50)];
+    const index = pack(exs);
+    const v = index.laneVersion;
+    // Between two others, touching neither: lane 0, nothing moves, nothing to redraw in full.
+    exs.push(ex(3, 'n', 12, 15));
+    index.update(exs);
+    assert.deepEqual(lanesOf(index, exs), [0, 0, 0, 0]);
+    assert.equal(index.laneVersion, v);
+    // Over two of them: a lane of its own (the row grows).
+    exs.push(ex(4, 'n', 25, 45));
+    index.update(exs);
+    assert.deepEqual(lanesOf(index, exs), [0, 0, 0, 0, 1]);
+    assert.ok(index.laneVersion > v);
+    // Still running, and started before the last one: that one moves out of its way.
+    exs.push(ex(5, 'n', 35, null));
+    index.update(exs);
+    assert.deepEqual(lanesOf(index, exs), [0, 0, 2, 0, 1, 0]);
+    assert.deepEqual(lanesOf(index, exs), lanesOf(pack(exs.map((e) => ({ ...e }))), exs), 'as packing them all at once');
+  });
+
+  test('a row stops growing at MAX_LANES: the rest share the lane that frees first', () => {
+    const exs = Array.from({ length: MAX_LANES + 5 }, (_, i) => ex(i, 'n', i, 1000 + i));
+    const index = pack(exs);
+    assert.equal(index.rowOf[0].laneCount, MAX_LANES);
+    assert.deepEqual(lanesOf(index, exs).slice(MAX_LANES), [0, 1, 2, 3, 4]);
+  });
+
+  // Two executions conflict (may not share a lane) when they overlap in time or start together.
+  const conflict = (a: { s: number; e: number }, b: { s: number; e: number }) => a.s === b.s || (a.s < b.e && b.s < a.e);
+  const interval = fc.record({ s: fc.integer({ min: 0, max: 200 }), d: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 60 })) });
+
+  test('property: no two executions of a lane conflict, and a row has as many lanes as run at once', () => {
+    fc.assert(
+      fc.property(fc.array(interval, { minLength: 1, maxLength: 40 }), fc.integer({ min: 0, max: 1000 }), (list, seed) => {
+        const iv = list.map(({ s, d }) => ({ s, e: s + d }));
+        // Arrive in any order (a task that started earlier may report later).
+        const order = iv.map((_, i) => i).sort((a, b) => ((a * 7919 + seed) % 101) - ((b * 7919 + seed) % 101));
+        const exs = order.map((k, i) => ex(i, 'n', iv[k].s, iv[k].e));
+        const index = new TimelineIndex();
+        for (let n = 1; n <= exs.length; n++) index.update(exs.slice(0, n));
+        const lane = lanesOf(index, exs);
+        for (let a = 0; a < exs.length; a++) {
+          for (let b = a + 1; b < exs.length; b++) {
+            if (lane[a] === lane[b]) assert.ok(!conflict(iv[order[a]], iv[order[b]]), `#${a} and #${b} share lane ${lane[a]}`);
+          }
+        }
+        // The most that run at once: at each start, those begun by then and not yet over.
+        let most = 0;
+        for (const x of iv) most = Math.max(most, iv.filter((y) => y.s <= x.s && (y.e > x.s || y.s === x.s)).length);
+        assert.equal(index.rowOf[0].laneCount, most);
+        // The same as packing them all at once, in start order.
+        assert.deepEqual(lane, lanesOf(pack(exs.map((e) => ({ ...e }))), exs));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  test('the recorded Send fan-out: three retrieve_documents in three lanes, the rest in one', () => {
+    const rec = load('recordings', 'fanout-updates-tasks');
+    const { model, index } = build(rec);
+    const rows = visibleRows(index, new Set());
+    assert.deepEqual(rows.map((r) => `${r.node}×${r.n}/${r.laneCount}`), ['plan_queries×1/1', 'retrieve_documents×3/3', 'synthesize×1/1']);
+    const fan = model.executions.filter((e) => e.node === 'retrieve_documents');
+    assert.deepEqual(fan.map((e) => index.laneOf(e.index)).sort(), [0, 1, 2]);
+    assert.ok(fan.every((e) => index.inFan(e)) && !index.inFan(model.executions[0]));
+    // Event by event (as it streams in) gives the same lanes.
+    const live = new RunModel({ input: rec.header.input });
+    const inc = new TimelineIndex();
+    for (const ev of rec.events) {
+      live.apply(ev);
+      inc.update(live.executions);
+    }
+    live.end();
+    inc.update(live.executions);
+    assert.deepEqual(live.executions.map((e) => inc.laneOf(e.index)), model.executions.map((e) => index.laneOf(e.index)));
+    assert.ok(inc.fanVersion > 0);
+  });
+
+  test('geometry: rows grow by a lane pitch per lane; y finds the row and the lane', () => {
+    assert.equal(rowHeight(1), ROW_H);
+    assert.equal(rowHeight(3), ROW_H + 2 * LANE_PITCH);
+    const tops = rowTops([{ laneCount: 1 }, { laneCount: 3 }, { laneCount: 1 }]);
+    assert.deepEqual(Array.from(tops), [0, ROW_H, 2 * ROW_H + 2 * LANE_PITCH, 3 * ROW_H + 2 * LANE_PITCH]);
+    assert.deepEqual([-1, 0, ROW_H - 1, ROW_H, tops[2] - 1, tops[2], tops[3]].map((y) => rowAt(tops, y)), [-1, 0, 0, 1, 1, 2, 3]);
+    // Every pixel of a lane's bar is in that lane, and the gaps go to the nearer one.
+    for (let l = 0; l < 3; l++) for (let y = laneTop(l); y < laneTop(l) + BAR_H; y++) assert.equal(laneAt(y, 3), l);
+    assert.equal(laneAt(0, 3), 0);
+    assert.equal(laneAt(rowHeight(3) - 1, 3), 2);
   });
 });
 

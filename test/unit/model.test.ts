@@ -279,6 +279,29 @@ describe('supersteps without the history (as seen live)', () => {
     for (const e of m.executions) assert.equal(e.timeSource, 'tasks');
   });
 
+  test('a Send fan-out: three tasks of one node, each with its own update, none doubled', () => {
+    const rec = load('fanout-updates-tasks');
+    // Updates name the node only; they arrive in finish order (1 ms, 120 ms, 250 ms), not in the
+    // order the tasks started.
+    const tasks = rec.events.filter((e) => e.event === 'tasks' && (e.data as { name?: string }).name === 'retrieve_documents' && !('result' in (e.data as object)));
+    const asked = tasks.map((e) => ((e.data as { input: { query: string } }).input.query));
+    for (const variant of ['extras', 'no-history', 'bare'] as const) {
+      const m = model(rec, variant);
+      const runs = m.executions.filter((e) => e.node === 'retrieve_documents');
+      assert.equal(runs.length, 3, `${variant}: ${m.executions.map((e) => `${e.node}/${e.timeSource}`).join(', ')}`);
+      assert.deepEqual(runs.map((e) => e.taskId), tasks.map((e) => (e.data as { id: string }).id), variant);
+      // Each execution wrote what its own query found, and holds its own update's event.
+      runs.forEach((e, k) => {
+        assert.match(String((e.writes as { documents: string[] }).documents[0]), new RegExp(`^${asked[k]}: `), `${variant} #${e.index}`);
+        const own = rec.events.filter((ev) => e.eventIds.includes(ev.id ?? ''));
+        assert.deepEqual(own.map((ev) => ev.event).sort(), ['tasks', 'tasks', 'updates'], `${variant} #${e.index} events`);
+        assert.ok(own.some((ev) => ev.event === 'updates' && JSON.stringify(ev.data).includes(asked[k])), `${variant} #${e.index}: its own update`);
+        assert.equal(e.timeSource, 'tasks');
+      });
+      assert.deepEqual(m.executions.map((e) => `${e.node} s${e.step}`), ['plan_queries s1', 'retrieve_documents s2', 'retrieve_documents s2', 'retrieve_documents s2', 'synthesize s3']);
+    }
+  });
+
   test('values bound the steps and settle them: the same diffs as with the history', () => {
     assert.deepEqual(diffs(model(load('simple-updates-values'), 'no-history')), SIMPLE_DIFFS);
     assert.deepEqual(diffs(model(load('agent-updates-values'), 'no-history')), CASES.find((c) => c.name === 'agent-updates-values')!.diffs);

@@ -70,7 +70,7 @@ describe('recorded runs: the diffs, applied in order to the initial state, give 
 
 // Keys with a custom reducer (concat, sum, union) in the example graphs: without any server
 // values the model cannot know them, everything else it must reproduce from `updates` alone.
-const CUSTOM: Record<string, string[]> = { simple: ['notes'], parallel: ['results', 'total'], subgraph: ['trail'] };
+const CUSTOM: Record<string, string[]> = { simple: ['notes'], parallel: ['results', 'total'], subgraph: ['trail'], fanout: ['documents'] };
 
 /** Equal, where a message we hold without an id matches the server's with one. */
 function sameModuloMissingIds(ours: unknown, server: unknown): boolean {

@@ -1,17 +1,23 @@
-// The timeline: overview strip, time axis, one lane per node (subgraphs nested and collapsible).
-// Lanes are drawn on a canvas; the row labels are a (virtual) ARIA tree beside it. Wheel, drag
-// and keys zoom and pan; hover names the execution under the pointer; click selects it.
+// The timeline: overview strip, time axis, one row per node (subgraphs nested and collapsible),
+// a lane in it per execution running at once. Drawn on a canvas; the row labels (RowLabel.tsx)
+// are a (virtual) ARIA tree beside it. Wheel, drag and keys zoom and pan; hover names the
+// execution under the pointer; click selects the nearest.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Store } from '../store';
-import { describeExecution, formatAt, formatDuration, hitTest, rowExecutions, writtenKeys, type Row } from '../layout';
+import { describeExecution, writtenKeys, type Row } from '../layout';
+import { nearestExecution } from '../hitTest';
+import { LABEL_W, rowAt } from '../lanes';
 import { span, xToTime } from '../viewport';
 import { readPalette, watchTheme } from '../theme';
-import { AXIS_H, ROW_H, TimelineRenderer } from '../draw/timelineRenderer';
+import { AXIS_H, TimelineRenderer } from '../draw/timelineRenderer';
 import { OVERVIEW_H, OverviewRenderer } from '../draw/overviewRenderer';
 import { IconButton } from './ValueTree';
+import { RowLabel, rowId, selectInRow } from './RowLabel';
+import { drawNow, onWheel, windowValue } from './timelineFrame';
 
-export const LABEL_W = 200;
 const DRAG_PX = 4;
+/** A click this close to a bar (px) selects it. */
+const HIT_PX = 6;
 
 export function Timeline({ store }: { store: Store; seq?: number }) {
   const scrollRef = useRef<HTMLDivElement>(null);
@@ -31,6 +37,7 @@ export function Timeline({ store }: { store: Store; seq?: number }) {
   const [height, setHeight] = useState(300);
   const [activeRow, setActiveRow] = useState(0);
   const rows = store.rows();
+  const tops = store.rowTops();
   r.current.activeRow = Math.min(activeRow, Math.max(0, rows.length - 1));
 
   // Mount: renderers, sizes, theme, the per-frame draw, and the wheel (needs passive: false).
@@ -113,8 +120,8 @@ export function Timeline({ store }: { store: Store; seq?: number }) {
     if (ri < 0) return;
     setActiveRow(ri);
     const el = scrollRef.current!;
-    const y = ri * ROW_H;
-    if (y < el.scrollTop || y + ROW_H > el.scrollTop + el.clientHeight) el.scrollTop = Math.max(0, y - el.clientHeight / 2);
+    const y = tops[ri];
+    if (y < el.scrollTop || tops[ri + 1] > el.scrollTop + el.clientHeight) el.scrollTop = Math.max(0, y - el.clientHeight / 2);
   });
 
   const onScroll = () => {
@@ -136,13 +143,13 @@ export function Timeline({ store }: { store: Store; seq?: number }) {
     if (x < 0) return null;
     const rect = scrollRef.current!.getBoundingClientRect();
     const y = e.clientY - rect.top + scrollRef.current!.scrollTop;
-    const row = rows[Math.floor(y / ROW_H)];
+    const ri = rowAt(tops, y);
+    const row = rows[ri];
     if (!row) return null;
     const v = store.view();
-    const t = xToTime(x, v, tl.width);
-    const slop = (span(v) / tl.width) * 4;
     const f = store.filter;
-    return hitTest(row, store.model.executions, t, slop, store.now(), f ? (i) => f.has(i) : undefined);
+    // The nearest bar within a few pixels: a 1 ms execution need not be hit exactly.
+    return nearestExecution(store.index, row, store.model.executions, { t: xToTime(x, v, tl.width), y: y - tops[ri], msPerPx: span(v) / tl.width, slopPx: HIT_PX, now: store.now() }, f ? (i) => f.has(i) : undefined);
   };
 
   const onMouseDown = (e: MouseEvent) => {
@@ -322,17 +329,17 @@ export function Timeline({ store }: { store: Store; seq?: number }) {
       setActiveRow(next);
       r.current.activeRow = next;
       const el = scrollRef.current!;
-      const y = next * ROW_H;
+      const y = tops[next];
       if (y < el.scrollTop) el.scrollTop = y;
-      else if (y + ROW_H > el.scrollTop + el.clientHeight) el.scrollTop = y + ROW_H - el.clientHeight;
+      else if (tops[next + 1] > el.scrollTop + el.clientHeight) el.scrollTop = Math.min(y, tops[next + 1] - el.clientHeight);
       store.changed();
     }
   };
 
-  const first = Math.max(0, Math.floor(scrollTop / ROW_H) - 4);
-  const last = Math.min(rows.length, Math.ceil((scrollTop + height) / ROW_H) + 4);
+  const first = Math.max(0, rowAt(tops, scrollTop) - 4);
+  const last = Math.min(rows.length, rowAt(tops, scrollTop + height) + 5);
   const labels = [];
-  for (let k = first; k < last; k++) labels.push(<RowLabel key={rows[k].key} store={store} row={rows[k]} index={k} count={rows.length} active={k === r.current.activeRow} onActivate={() => setActiveRow(k)} />);
+  for (let k = first; k < last; k++) labels.push(<RowLabel key={rows[k].key} store={store} row={rows[k]} index={k} count={rows.length} top={tops[k]} height={tops[k + 1] - tops[k]} active={k === r.current.activeRow} onActivate={() => setActiveRow(k)} />);
   const active = rows[r.current.activeRow];
 
   return (
@@ -373,7 +380,7 @@ export function Timeline({ store }: { store: Store; seq?: number }) {
           onMouseLeave={onMouseLeave}
           onDblClick={onDblClick}
         >
-          <div class="tl-inner" style={{ height: `${rows.length * ROW_H}px` }}>
+          <div class="tl-inner" style={{ height: `${tops[rows.length]}px` }}>
             {labels}
           </div>
           {rows.length === 0 && <div class="muted empty-note tl-empty">{store.filter ? 'No node matches the filter.' : 'Waiting for the first node…'}</div>}
@@ -384,125 +391,6 @@ export function Timeline({ store }: { store: Store; seq?: number }) {
       </div>
     </section>
   );
-}
-
-function rowId(row: Row): string {
-  // Row keys hold arbitrary node names: make an id out of a hash, never out of the text itself.
-  let h = 0;
-  for (let i = 0; i < row.key.length; i++) h = (Math.imul(h, 31) + row.key.charCodeAt(i)) | 0;
-  return `row-${(h >>> 0).toString(36)}-${row.depth}`;
-}
-
-function RowLabel({ store, row, index, count, active, onActivate }: { store: Store; row: Row; index: number; count: number; active: boolean; onActivate: () => void }) {
-  const parent = row.children.length > 0;
-  const collapsed = parent && store.isCollapsed(row.key);
-  const n = row.n;
-  const issues = [row.errors && `${row.errors} failed`, row.interrupts && `${row.interrupts} interrupted`, row.running.size && `${row.running.size} running`].filter(Boolean).join(', ');
-  const label = `${row.path ? `${row.path} › ` : ''}${row.node}: ${n} execution${n === 1 ? '' : 's'}${issues ? `, ${issues}` : ''}${parent ? `, subgraph with ${row.children.length} node${row.children.length === 1 ? '' : 's'}` : ''}`;
-  return (
-    <div
-      id={rowId(row)}
-      role="treeitem"
-      aria-level={row.depth + 1}
-      aria-setsize={count}
-      aria-posinset={index + 1}
-      aria-expanded={parent ? !collapsed : undefined}
-      aria-selected={active}
-      aria-label={label}
-      class={`tl-label${active ? ' active' : ''}`}
-      style={{ top: `${index * ROW_H}px`, width: `${LABEL_W}px`, paddingLeft: `${4 + row.depth * 14}px` }}
-      title={label}
-      onMouseDown={(e) => {
-        e.stopPropagation();
-        onActivate();
-      }}
-    >
-      <span
-        class={`twisty codicon ${parent ? (collapsed ? 'codicon-chevron-right' : 'codicon-chevron-down') : 'codicon-blank'}`}
-        aria-hidden="true"
-        onClick={() => parent && store.toggleRow(row.key)}
-      />
-      <span class="tl-name">{row.node}</span>
-      {row.errors > 0 && <span class="codicon codicon-error row-err" aria-hidden="true" />}
-      {row.interrupts > 0 && <span class="codicon codicon-debug-pause row-int" aria-hidden="true" />}
-      {row.running.size > 0 && <span class="codicon codicon-debug-start row-run" aria-hidden="true" />}
-      <span class="tl-count muted">{n || ''}</span>
-    </div>
-  );
-}
-
-/** Enter on a row: its next execution after the selection (Shift: previous), wrapping. */
-export function selectInRow(store: Store, row: Row, dir: 1 | -1): void {
-  const list = rowExecutions(row);
-  if (!list.length) return;
-  const f = store.filter;
-  const ok = (i: number) => !f || f.has(i);
-  const sel = store.ui.selected;
-  const at = sel !== null ? list.indexOf(sel) : -1;
-  for (let k = 1; k <= list.length; k++) {
-    const j = at < 0 ? (dir > 0 ? k - 1 : list.length - k) : (at + dir * k + list.length * 2) % list.length;
-    if (ok(list[j])) return store.select(list[j]);
-  }
-}
-
-function drawNow(store: Store, s: { tl: TimelineRenderer | null; ov: OverviewRenderer | null; hover: number | null; scrollTop: number; activeRow: number }): void {
-  const { tl, ov } = s;
-  if (!tl || !ov) return;
-  const now = store.now();
-  const view = store.view();
-  const f = store.filter;
-  const q = store.search;
-  const exs = store.model.executions;
-  tl.draw({
-    index: store.index,
-    executions: exs,
-    rows: store.rows(),
-    scrollTop: s.scrollTop,
-    view,
-    now,
-    live: store.live,
-    selected: store.ui.selected,
-    hover: s.hover !== null && s.hover < exs.length ? s.hover : null,
-    activeRow: s.activeRow,
-    inFilter: f ? f.table : null,
-    inSearch: q ? q.table : null,
-    matchKey: store.matchKey(),
-    interrupts: store.model.summary.interrupts,
-    changed: store.lastChanged,
-  });
-  ov.draw(store.index, exs, store.bounds(), view, now, performance.now());
-}
-
-function onWheel(e: WheelEvent, store: Store, scroller: HTMLElement, width: number): void {
-  const rect = scroller.getBoundingClientRect();
-  const x = e.clientX - rect.left - LABEL_W;
-  if (x < 0) return; // over the labels: plain vertical scrolling
-  const unit = e.deltaMode === 1 ? 16 : e.deltaMode === 2 ? rect.height : 1;
-  if (e.ctrlKey || e.metaKey) {
-    // Ctrl+wheel (and trackpad pinch) zooms about the pointer.
-    e.preventDefault();
-    store.zoom(Math.exp(e.deltaY * unit * 0.002), Math.min(1, Math.max(0, x / Math.max(1, width))));
-  } else if (e.shiftKey || Math.abs(e.deltaX) > Math.abs(e.deltaY)) {
-    e.preventDefault();
-    const d = (e.shiftKey && !e.deltaX ? e.deltaY : e.deltaX) * unit;
-    store.pan((d / Math.max(1, width)) * span(store.view()));
-  }
-}
-
-/** The overview slider's value: where the visible window sits in the run, in percent and words. */
-function windowValue(store: Store): { 'aria-valuemin': number; 'aria-valuemax': number; 'aria-valuenow': number; 'aria-valuetext': string } {
-  const b = store.bounds();
-  const v = store.view();
-  const total = Math.max(b.t1 - b.t0, 1e-9);
-  const mid = (v.start + v.end) / 2;
-  const now = Math.round(Math.min(100, Math.max(0, ((mid - b.t0) / total) * 100)));
-  const at = (t: number) => formatAt(Math.max(0, t - b.t0));
-  return {
-    'aria-valuemin': 0,
-    'aria-valuemax': 100,
-    'aria-valuenow': now,
-    'aria-valuetext': Number.isFinite(total) && b.t1 > b.t0 ? `showing +${at(v.start)} to +${at(v.end)} of ${formatDuration(b.t1 - b.t0)}` : 'nothing to show yet',
-  };
 }
 
 /** Which clock the time axis shows: one per axis, said where the times are read. */

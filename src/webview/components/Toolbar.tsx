@@ -1,5 +1,6 @@
 // Top bar: run title and phase, counts, filter and search boxes, zoom/fit/follow controls.
 import type { Store } from '../store';
+import { formatCount } from '../layout';
 import { IconButton } from './ValueTree';
 
 const PHASE_ICON: Record<string, string> = {
@@ -20,19 +21,22 @@ export function Toolbar({ store, onHelp }: { store: Store; seq?: number; onHelp:
   const q = store.search;
   const matchCount = q ? q.matches.length : 0;
   const selPos = q && ui.selected !== null ? q.matches.indexOf(ui.selected) : -1;
+  // A long status (an error's message) is cut to fit, with all of it in the tooltip; the DOM text
+  // stays whole for screen readers.
+  const said = `${status.phase}${status.message ? ` — ${status.message}` : ''}`;
   return (
     <header class="toolbar" role="toolbar" aria-label="Timeline controls">
       <div class="tb-run">
         <span class="title" title={session.title}>{session.title}</span>
-        <span class={`pill phase-${status.phase}`} role="status" aria-live="polite">
+        <span class={`pill phase-${status.phase}`} role="status" aria-live="polite" title={said}>
           <span class={`codicon codicon-${PHASE_ICON[status.phase] ?? 'circle'}`} aria-hidden="true" />
-          {status.phase}
-          {status.message ? ` — ${status.message}` : ''}
+          <span class="pill-text">{said}</span>
         </span>
         <span class="muted counts">
-          {model.executions.length.toLocaleString()} node runs · {store.eventCount.toLocaleString()} events
+          {formatCount(model.executions.length, 'node run')} · {formatCount(store.eventCount, 'event')}
         </span>
       </div>
+      <div class="tb-controls">
       <div class="tb-find">
         <label class="field" title="Filter by node name or state key (node:NAME, key:KEY) — /">
           <span class="codicon codicon-filter" aria-hidden="true" />
@@ -101,6 +105,7 @@ export function Toolbar({ store, onHelp }: { store: Store; seq?: number; onHelp:
           <span class="btn-text">Follow</span>
         </IconButton>
         <IconButton icon="keyboard" label="Keyboard shortcuts (?)" tabIndex={0} onClick={onHelp} />
+      </div>
       </div>
     </header>
   );

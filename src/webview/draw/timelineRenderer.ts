@@ -1,29 +1,32 @@
 // Draws the timeline on two stacked canvases. Only what is on screen is visited: rows by scroll
-// position, executions by binary search on their start time; bars closer than a pixel merge into
-// one rectangle, so a zoomed-out 100,000-node lane costs about a rectangle per pixel column.
+// position (rows have a lane per execution running at once, lanes.ts), executions by binary
+// search on their start time; a row's bars are painted by rowPainter.ts.
 //
 // - base: axis, grid, superstep boundaries, finished bars, badges. Redrawn in full only when what
 //   it shows moved by at least half a pixel (zoom, pan, scroll, rows, theme, filter); otherwise the
 //   executions that finished since the last frame are added to it. While a long run streams in,
 //   its fitted window grows by a fraction of a pixel per frame, so most frames only add bars.
+//   Fan-out connectors (fans.ts) are drawn under the bars of rows with lanes.
 // - overlay: what changes every frame — running bars growing to now, the now line, hover and
 //   selection outlines.
 // Run data reaches the canvas only as fillText (inert).
 import type { Execution } from '../../shared/runModel';
-import { KIND_MARK, KIND_RUNNING, formatDuration, formatOffset, lowerBound, rowRange, upperBound, type Row, type TimelineIndex } from '../layout';
+import { formatOffset, lowerBound, upperBound, type Row, type TimelineIndex } from '../layout';
+import { BAR_H, MARK_W, MIN_BAR_W, laneTop, rowAt } from '../lanes';
 import { span, ticks, type View } from '../viewport';
 import type { Palette } from '../theme';
+import { badge, bar } from './shapes';
+import { drawFans } from './fans';
+import { RowPainter } from './rowPainter';
 
-export const ROW_H = 22;
 export const AXIS_H = 22;
-const BAR_PAD = 4;
-const MARK_W = 7;
-const BAR_H = ROW_H - 2 * BAR_PAD;
 
 export interface DrawInput {
   index: TimelineIndex;
   executions: readonly Execution[];
   rows: readonly Row[];
+  /** Top of each row from the top of the first (rowTops in lanes.ts): rows.length + 1 entries. */
+  tops: Float64Array;
   scrollTop: number;
   view: View;
   now: number;
@@ -45,6 +48,9 @@ export interface DrawInput {
 interface BaseState {
   view: View;
   rows: readonly Row[];
+  tops: Float64Array;
+  laneVersion: number;
+  fanVersion: number;
   scrollTop: number;
   activeRow: number;
   palette: Palette;
@@ -71,6 +77,7 @@ export class TimelineRenderer {
   private h = 0;
   private dpr = 1;
   private state: BaseState | null = null;
+  private readonly rows = new RowPainter();
   /** Last frame: 'full' redraw or 'add' (bars added to the base), and rectangles drawn. */
   lastMode: 'full' | 'add' = 'full';
   lastRects = 0;
@@ -118,7 +125,7 @@ export class TimelineRenderer {
     const W = this.w;
     let view = d.view;
     let full = true;
-    if (s && s.rows === d.rows && s.scrollTop === d.scrollTop && s.activeRow === d.activeRow && s.palette === this.palette && s.matchKey === d.matchKey && s.interrupts === d.interrupts.length && s.w === W && s.h === this.h && s.dpr === this.dpr) {
+    if (s && s.rows === d.rows && s.tops === d.tops && s.laneVersion === d.index.laneVersion && s.fanVersion === d.index.fanVersion && s.scrollTop === d.scrollTop && s.activeRow === d.activeRow && s.palette === this.palette && s.matchKey === d.matchKey && s.interrupts === d.interrupts.length && s.w === W && s.h === this.h && s.dpr === this.dpr) {
       // Less than half a pixel of movement at either edge: keep drawing in the base's window.
       const k = W / span(s.view);
       if (Math.abs(d.view.start - s.view.start) * k < 0.5 && Math.abs(d.view.end - s.view.end) * k < 0.5) {
@@ -150,8 +157,9 @@ export class TimelineRenderer {
     ctx.globalAlpha = 1;
   }
 
+  /** Rows on screen: [first, last). */
   private visible(d: DrawInput): [number, number] {
-    return [Math.max(0, Math.floor(d.scrollTop / ROW_H)), Math.min(d.rows.length, Math.ceil((d.scrollTop + this.h - AXIS_H) / ROW_H))];
+    return [Math.max(0, rowAt(d.tops, d.scrollTop)), Math.min(d.rows.length, rowAt(d.tops, d.scrollTop + this.h - AXIS_H) + 1)];
   }
 
   private drawBase(d: DrawInput): void {
@@ -168,21 +176,25 @@ export class TimelineRenderer {
     const X = (t: number) => (t - v.start) * k;
     const origin = Number.isFinite(d.index.t0) ? d.index.t0 : v.start;
     const [first, last] = this.visible(d);
-    const rowY = (r: number) => AXIS_H + r * ROW_H - d.scrollTop;
+    const tops = d.tops;
+    const rowY = (r: number) => AXIS_H + tops[r] - d.scrollTop;
+    const rowIndex = new Map<Row, number>();
+    d.rows.forEach((r, i) => rowIndex.set(r, i));
 
     // The keyboard-active row.
     if (d.activeRow >= first && d.activeRow < last) {
       ctx.fillStyle = p.rowActive;
-      ctx.fillRect(0, rowY(d.activeRow), W, ROW_H);
+      ctx.fillRect(0, rowY(d.activeRow), W, tops[d.activeRow + 1] - tops[d.activeRow]);
     }
     // Grid: time ticks and row separators.
     const tk = ticks(v, W, origin);
     ctx.fillStyle = p.grid;
     for (const r of tk) ctx.fillRect(Math.round(X(origin + r)), AXIS_H, 1, H - AXIS_H);
-    for (let r = first; r < last; r++) ctx.fillRect(0, rowY(r) + ROW_H - 1, W, 1);
+    for (let r = first; r < last; r++) ctx.fillRect(0, rowY(r + 1) - 1, W, 1);
 
     this.drawSteps(d, X, 0);
-    for (let r = first; r < last; r++) this.drawRow(d, d.rows[r], rowY(r), X, k);
+    drawFans({ ctx, palette: p, index: d.index, executions: d.executions, rows: d.rows, first, last, rowY, rowIndex, X, view: v, width: W });
+    for (let r = first; r < last; r++) this.lastRects += this.rows.paint(ctx, p, d, d.rows[r], rowY(r), W, k);
 
     // Run-level interrupts: a line across every lane.
     ctx.fillStyle = p.int;
@@ -193,10 +205,8 @@ export class TimelineRenderer {
     }
     this.drawAxis(d, tk, origin, X, W);
 
-    const rowIndex = new Map<Row, number>();
-    d.rows.forEach((r, i) => rowIndex.set(r, i));
     this.state = {
-      view: d.view, rows: d.rows, scrollTop: d.scrollTop, activeRow: d.activeRow, palette: p, matchKey: d.matchKey,
+      view: d.view, rows: d.rows, tops, laneVersion: d.index.laneVersion, fanVersion: d.index.fanVersion, scrollTop: d.scrollTop, activeRow: d.activeRow, palette: p, matchKey: d.matchKey,
       interrupts: d.interrupts.length, steps: d.index.stepTimes.length, w: W, h: H, dpr: this.dpr, rowIndex,
     };
   }
@@ -222,20 +232,21 @@ export class TimelineRenderer {
       const row = d.index.rowOf[i];
       const ri = row ? s.rowIndex.get(row) : undefined;
       if (ri === undefined || ri < first || ri >= last) continue;
-      const by = AXIS_H + ri * ROW_H - d.scrollTop + BAR_PAD;
+      const by = AXIS_H + d.tops[ri] - d.scrollTop + laneTop(d.index.laneOf(i));
       const style = ex.status === 'error' ? 2 : ex.status === 'interrupted' ? 3 : 0;
       if (ex.timeSource === 'arrival') {
         const x = X(ex.start);
         if (x < -MARK_W || x > W + MARK_W) continue;
-        this.bar(ctx, p, x - MARK_W / 2, x + MARK_W / 2, by, style, false, true, 1);
+        bar(ctx, p, x - MARK_W / 2, x + MARK_W / 2, by, style, false, true, 1);
       } else {
         const x0 = X(ex.start);
         let x1 = X(ex.end ?? ex.start);
-        if (x1 - x0 < 2) x1 = x0 + 2;
+        if (x1 - x0 < MIN_BAR_W) x1 = x0 + MIN_BAR_W;
         if (x1 < 0 || x0 > W) continue;
-        this.bar(ctx, p, x0, x1, by, style, false, false, 1);
+        bar(ctx, p, x0, x1, by, style, false, false, 1);
       }
-      if (style) this.badge(Math.min(W - 6, Math.max(6, X(ex.end ?? ex.start))), by + BAR_H / 2, style === 2 ? 'error' : 'interrupt');
+      this.lastRects++;
+      if (style) badge(ctx, p, Math.min(W - 6, Math.max(6, X(ex.end ?? ex.start))), by + BAR_H / 2, style === 2 ? 'error' : 'interrupt');
     }
   }
 
@@ -259,154 +270,6 @@ export class TimelineRenderer {
     ctx.setLineDash([3, 3]);
     ctx.stroke();
     ctx.setLineDash([]);
-  }
-
-  /** One bar (or a merged run of bars), or a diamond when only the arrival time is known. */
-  private bar(ctx: CanvasRenderingContext2D, p: Palette, x0: number, x1: number, by: number, style: number, dim: boolean, mark: boolean, count: number): void {
-    ctx.globalAlpha = dim ? 0.28 : 1;
-    ctx.fillStyle = colour(p, style);
-    if (count === 1 && mark) {
-      const cx = (x0 + x1) / 2;
-      const cy = by + BAR_H / 2;
-      ctx.beginPath();
-      ctx.moveTo(cx, cy - BAR_H / 2);
-      ctx.lineTo(cx + MARK_W / 2, cy);
-      ctx.lineTo(cx, cy + BAR_H / 2);
-      ctx.lineTo(cx - MARK_W / 2, cy);
-      ctx.closePath();
-      ctx.fill();
-      if (p.contrast) {
-        ctx.strokeStyle = p.contrast;
-        ctx.lineWidth = 1;
-        ctx.stroke();
-      }
-    } else {
-      // A lone bar leaves a pixel of air before the next one, so back-to-back runs stay apart.
-      const w = Math.max(2, x1 - x0 - (count === 1 && x1 - x0 > 4 ? 1 : 0));
-      ctx.fillRect(x0, by, w, BAR_H);
-      if (p.contrast && w > 3) {
-        ctx.strokeStyle = p.contrast;
-        ctx.lineWidth = 1;
-        ctx.strokeRect(x0 + 0.5, by + 0.5, w - 1, BAR_H - 1);
-      }
-    }
-    ctx.globalAlpha = 1;
-    this.lastRects++;
-  }
-
-  private drawRow(d: DrawInput, row: Row, y: number, X: (t: number) => number, k: number): void {
-    const ctx = this.base;
-    const p = this.palette;
-    const v = d.view;
-    const W = this.w;
-    const by = y + BAR_PAD;
-    const [lo, hi] = rowRange(row, v.start, v.end);
-    const exs = d.executions;
-    const st = row.starts;
-    const en = row.ends;
-    const kd = row.kinds;
-    const ix = row.execs;
-    const fv = d.inFilter;
-    const sv = d.inSearch;
-    const vs = v.start;
-
-    // A run of bars that overlap on screen (or slivers that touch) and share a style is drawn as
-    // one rectangle.
-    let rx0 = 0;
-    let rx1 = -Infinity;
-    let rStyle = 0;
-    let rDim = false;
-    let rCount = 0;
-    let rMark = false;
-    const marks: number[] = [];
-    for (let j = lo; j < hi; j++) {
-      const kind = kd[j];
-      const style = kind & 3;
-      if (style === KIND_RUNNING) continue; // on the overlay, growing to now
-      let x0: number;
-      let x1: number;
-      const mark = (kind & KIND_MARK) !== 0;
-      if (mark) {
-        const x = (st[j] - vs) * k;
-        x0 = x - MARK_W / 2;
-        x1 = x + MARK_W / 2;
-      } else {
-        x0 = (st[j] - vs) * k;
-        x1 = (en[j] - vs) * k;
-        if (x1 - x0 < 2) x1 = x0 + 2;
-      }
-      if (x1 < 0) continue;
-      if (x0 > W) break; // sorted by start: nothing further is on screen
-      const i = ix[j];
-      const dim = (fv !== null && fv[i] !== 1) || (sv !== null && sv[i] !== 1);
-      if (style !== 0) marks.push(i);
-      if (rCount && style === rStyle && dim === rDim && (x0 < rx1 - 0.5 || (x0 <= rx1 + 1 && x1 - x0 < 3))) {
-        if (x1 > rx1) rx1 = x1;
-        rCount++;
-      } else {
-        if (rCount) this.bar(ctx, p, rx0, rx1, by, rStyle, rDim, rMark, rCount);
-        rx0 = x0;
-        rx1 = x1;
-        rStyle = style;
-        rDim = dim;
-        rCount = 1;
-        rMark = mark;
-      }
-    }
-    if (rCount) this.bar(ctx, p, rx0, rx1, by, rStyle, rDim, rMark, rCount);
-
-    // Durations inside bars wide enough to hold them.
-    if (hi - lo < 400) {
-      ctx.fillStyle = p.bg;
-      for (let j = lo; j < hi; j++) {
-        if (kd[j] & KIND_MARK || (kd[j] & 3) === KIND_RUNNING) continue;
-        const ex = exs[ix[j]];
-        const end = ex.end ?? ex.start;
-        const x0 = Math.max(0, X(ex.start));
-        const x1 = Math.min(W, X(end));
-        if (x1 - x0 < 48) continue;
-        const text = formatDuration(end - ex.start);
-        if (ctx.measureText(text).width + 8 > x1 - x0) continue;
-        ctx.fillText(text, x0 + 4, by + BAR_H / 2 + 0.5);
-      }
-    }
-
-    // Errors and interrupts cannot be missed: a badge at the end of the bar, never merged away.
-    let lastBadge = -Infinity;
-    for (const i of marks) {
-      const ex = exs[i];
-      const x = Math.min(W - 6, Math.max(6, X(ex.end ?? ex.start)));
-      if (x - lastBadge < 3) continue;
-      lastBadge = x;
-      this.badge(x, by + BAR_H / 2, ex.status === 'error' ? 'error' : 'interrupt');
-    }
-  }
-
-  private badge(x: number, y: number, kind: 'error' | 'interrupt'): void {
-    const ctx = this.ctx;
-    const p = this.palette;
-    ctx.globalAlpha = 1;
-    ctx.fillStyle = kind === 'error' ? p.err : p.int;
-    ctx.beginPath();
-    ctx.arc(x, y, 6, 0, Math.PI * 2);
-    ctx.fill();
-    ctx.strokeStyle = p.contrast || p.bg;
-    ctx.lineWidth = 1.5;
-    ctx.stroke();
-    ctx.fillStyle = p.bg;
-    ctx.strokeStyle = p.bg;
-    if (kind === 'error') {
-      ctx.beginPath();
-      ctx.moveTo(x - 2.5, y - 2.5);
-      ctx.lineTo(x + 2.5, y + 2.5);
-      ctx.moveTo(x + 2.5, y - 2.5);
-      ctx.lineTo(x - 2.5, y + 2.5);
-      ctx.lineWidth = 1.6;
-      ctx.stroke();
-    } else {
-      ctx.fillRect(x - 2.5, y - 3, 1.8, 6);
-      ctx.fillRect(x + 0.7, y - 3, 1.8, 6);
-    }
   }
 
   private drawAxis(d: DrawInput, tk: number[], origin: number, X: (t: number) => number, W: number): void {
@@ -436,7 +299,7 @@ export class TimelineRenderer {
     for (const it of d.interrupts) {
       const x = X(it.t);
       if (x < -8 || x > W + 8) continue;
-      this.badge(Math.min(W - 7, Math.max(7, x)), AXIS_H / 2, 'interrupt');
+      badge(ctx, p, Math.min(W - 7, Math.max(7, x)), AXIS_H / 2, 'interrupt');
     }
   }
 
@@ -453,7 +316,7 @@ export class TimelineRenderer {
     const k = W / span(v);
     const X = (t: number) => (t - v.start) * k;
     const [first, last] = this.visible(d);
-    const rowY = (r: number) => AXIS_H + r * ROW_H - d.scrollTop;
+    const rowY = (r: number) => AXIS_H + d.tops[r] - d.scrollTop;
     const fv = d.inFilter;
     const sv = d.inSearch;
 
@@ -465,8 +328,8 @@ export class TimelineRenderer {
     for (let r = first; r < last; r++) {
       const row = d.rows[r];
       if (!row.running.size) continue;
-      const by = rowY(r) + BAR_PAD;
       for (const i of row.running) {
+        const by = rowY(r) + laneTop(d.index.laneOf(i));
         const ex = d.executions[i];
         const x0 = X(ex.start);
         const x1 = Math.max(X(d.now), x0 + 2);
@@ -496,27 +359,18 @@ export class TimelineRenderer {
       const ri = row ? (this.state?.rows === d.rows ? this.state.rowIndex.get(row) ?? -1 : d.rows.indexOf(row)) : -1;
       if (ri < first || ri >= last) continue;
       const ex = d.executions[i];
-      const y = rowY(ri) + BAR_PAD - 2;
+      const y = rowY(ri) + laneTop(d.index.laneOf(i)) - 2;
       let x0 = X(ex.start);
       let x1 = X(ex.end ?? (ex.status === 'running' ? d.now : ex.start));
       if (ex.timeSource === 'arrival') {
         x0 -= MARK_W / 2 + 1;
         x1 = x0 + MARK_W + 2;
       }
-      if (x1 - x0 < 4) {
-        const c = (x0 + x1) / 2;
-        x0 = c - 2;
-        x1 = c + 2;
-      }
+      if (x1 - x0 < MIN_BAR_W) x1 = x0 + MIN_BAR_W;
       ctx.strokeStyle = kind === 'selected' ? p.focus : p.fg;
       ctx.lineWidth = kind === 'selected' ? 2 : 1;
       ctx.strokeRect(Math.round(x0) - 0.5, y - 0.5, Math.round(x1 - x0) + 1, BAR_H + 4);
     }
     ctx.restore();
   }
-}
-
-/** Status bits of a kind (KIND_DONE, _RUNNING, _ERROR, _INTERRUPTED) → colour. */
-function colour(p: Palette, s: number): string {
-  return s === 0 ? p.ok : s === 1 ? p.run : s === 2 ? p.err : p.int;
 }
