@@ -7,7 +7,7 @@ import { deepEqual } from '../shared/diff';
 import type { Commands } from './commands';
 import type { Deployments } from './deployments';
 import type { DeploymentsTree, Node } from './deploymentsTree';
-import { findNodeSource } from './nodeSource';
+import { findNodeSource, isMiss, sourceNodes, type SourceNode } from './nodeSource';
 import { RunSession } from './runSession';
 import { TimelinePanel } from './timelinePanel';
 import { log } from './log';
@@ -222,19 +222,49 @@ export class SessionCommands {
     return true;
   }
 
-  async goToNodeSource(arg?: { node: string; graphId?: string }): Promise<vscode.TextEditor | undefined> {
+  /**
+   * The node the timeline has selected, put first in Go to Node Source's pick from the palette.
+   * A seam for the panel to fill (`sessionCommands.selectedNode = () => …`); unset, the pick
+   * starts with the shown run's graph.
+   */
+  selectedNode?: () => { node: string; graphId?: string } | undefined;
+
+  /** Open the node's function: the panel passes the node; from the palette, pick one of the graph's. */
+  async goToNodeSource(arg?: { node?: string; graphId?: string }): Promise<vscode.TextEditor | undefined> {
     let node = arg?.node;
-    const graphId = arg?.graphId ?? this.commands.activeSession?.info.graphId;
-    if (!node) node = await vscode.window.showInputBox({ title: 'Go to Node Source', prompt: 'Node name' });
-    if (!node) return undefined;
-    const loc = await findNodeSource(graphId, node);
-    if (!loc) {
-      void vscode.window.showInformationMessage(`Could not find where node "${node}" is added${graphId ? ` in graph "${graphId}"` : ''}: no langgraph.json in the workspace points to a file with addNode("${node}", …).`);
+    let graphId = arg?.graphId ?? this.commands.activeSession?.info.graphId;
+    if (!node) {
+      const selected = this.selectedNode?.();
+      const nodes = await sourceNodes(selected?.graphId ?? graphId);
+      if (!nodes.length) {
+        void vscode.window.showInformationMessage('Go to Node Source: no langgraph.json in this workspace names a graph file that adds nodes. Open the folder of your LangGraph project (the one with langgraph.json).');
+        return undefined;
+      }
+      const first = (n: SourceNode) => (selected && n.node === selected.node ? 0 : n.graphId === (selected?.graphId ?? graphId) ? 1 : 2);
+      const items = nodes
+        .map((n, i) => ({ n, i }))
+        .sort((a, b) => first(a.n) - first(b.n) || a.i - b.i)
+        .map(({ n }) => ({ label: n.node, description: n.graphId, detail: `${vscode.workspace.asRelativePath(n.uri)}:${n.line + 1}`, n }));
+      const pick = await vscode.window.showQuickPick(items, { title: 'Go to Node Source', placeHolder: 'Node', matchOnDescription: true });
+      if (!pick) return undefined;
+      node = pick.n.node;
+      graphId = pick.n.graphId;
+    }
+    const found = await findNodeSource(graphId, node);
+    if (isMiss(found)) {
+      const why = found.missing === 'config'
+        ? 'no langgraph.json in this workspace. Open the folder of your LangGraph project (the one with langgraph.json).'
+        : found.missing === 'graph'
+          ? `no langgraph.json in this workspace names graph "${graphId}" (they name ${found.graphIds.map((g) => `"${g}"`).join(', ')}), and no other graph file adds it.`
+          : `none of ${found.files.map((f) => vscode.workspace.asRelativePath(f)).join(', ')} adds it with addNode("${node}", …) or add_node.`;
+      void vscode.window.showInformationMessage(`Go to Node Source: cannot find node "${node}": ${why}`);
       return undefined;
     }
-    const doc = await vscode.workspace.openTextDocument(loc.uri);
-    const pos = new vscode.Position(loc.line, loc.character);
-    return vscode.window.showTextDocument(doc, { selection: new vscode.Range(pos, pos), viewColumn: vscode.ViewColumn.One });
+    const doc = await vscode.workspace.openTextDocument(found.uri);
+    const pos = new vscode.Position(found.line, found.character);
+    const editor = await vscode.window.showTextDocument(doc, { selection: new vscode.Range(pos, pos), viewColumn: vscode.ViewColumn.One });
+    editor.revealRange(new vscode.Range(pos, pos), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+    return editor;
   }
 }
 

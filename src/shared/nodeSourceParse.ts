@@ -13,8 +13,8 @@ export function langOf(path: string): SourceLang {
 
 /** What the node's function argument is. `offset` is where that argument starts. */
 export type NodeTarget =
-  | { kind: 'ref'; name: string; offset: number } // fn, module.fn
-  | { kind: 'call'; name: string; offset: number } // factory(…), new ToolNode(…): the callee
+  | { kind: 'ref'; name: string; offset: number; nameOffset: number } // fn, module.fn
+  | { kind: 'call'; name: string; offset: number; nameOffset: number } // factory(…), new ToolNode(…): the callee
   | { kind: 'inline'; offset: number } // async (state) => …, function (…) {…}, lambda s: …
   | { kind: 'other'; offset: number }
   | { kind: 'none' };
@@ -149,9 +149,15 @@ function targetOf(a: Arg | undefined): NodeTarget {
   if (!a) return { kind: 'none' };
   const t = a.text;
   if (INLINE.test(t)) return { kind: 'inline', offset: a.offset };
-  if (DOTTED.test(t)) return { kind: 'ref', name: lastSegment(t), offset: a.offset };
+  if (DOTTED.test(t)) {
+    const name = lastSegment(t);
+    return { kind: 'ref', name, offset: a.offset, nameOffset: a.offset + t.lastIndexOf(name) };
+  }
   const call = CALL.exec(t);
-  if (call) return { kind: 'call', name: lastSegment(call[1]), offset: a.offset };
+  if (call) {
+    const name = lastSegment(call[1]);
+    return { kind: 'call', name, offset: a.offset, nameOffset: a.offset + call[0].lastIndexOf(name) };
+  }
   return { kind: 'other', offset: a.offset };
 }
 
@@ -178,7 +184,8 @@ export function nodeCalls(text: string, lang: SourceLang): NodeCall[] {
       out.push({ name, offset: m.index, target: targetOf(positional[1] ?? kw.get('action')) });
     } else if (lang === 'python' && DOTTED.test(first.text)) {
       // add_node(fn): the node takes the function's name.
-      out.push({ name: lastSegment(first.text), offset: m.index, target: { kind: 'ref', name: lastSegment(first.text), offset: first.offset } });
+      const fn = lastSegment(first.text);
+      out.push({ name: fn, offset: m.index, target: { kind: 'ref', name: fn, offset: first.offset, nameOffset: first.offset + first.text.lastIndexOf(fn) } });
     }
   }
   return out;
@@ -227,6 +234,8 @@ export interface NodeLocation {
   kind: NodeLocationKind;
   /** The function's name, when the call names one: the host asks the editor's symbols for it. */
   symbol?: string;
+  /** Where that name is written in the call (where a definition provider can resolve an import). */
+  symbolOffset?: number;
   /** Where `addNode` / `add_node` is, when there is such a call. */
   callOffset?: number;
 }
@@ -238,9 +247,8 @@ export function locateNode(text: string, node: string, lang: SourceLang): NodeLo
     const t = call.target;
     if (t.kind === 'ref' || t.kind === 'call') {
       const def = definitionOffset(text, t.name, lang);
-      return def !== undefined
-        ? { offset: def, kind: 'definition', symbol: t.name, callOffset: call.offset }
-        : { offset: call.offset, kind: 'call', symbol: t.name, callOffset: call.offset };
+      const named = { symbol: t.name, symbolOffset: t.nameOffset, callOffset: call.offset };
+      return def !== undefined ? { offset: def, kind: 'definition', ...named } : { offset: call.offset, kind: 'call', ...named };
     }
     if (t.kind === 'inline') return { offset: t.offset, kind: 'inline', callOffset: call.offset };
     return { offset: call.offset, kind: 'call', callOffset: call.offset };

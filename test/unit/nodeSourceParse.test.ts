@@ -55,6 +55,7 @@ test('agent: a function of another name; a ToolNode made in the call', () => {
   // `new ToolNode(tools)`: ToolNode comes from a package, so the call itself is the answer.
   const tools = locateNode(text, 'tools', 'js');
   assert.equal(tools?.kind, 'call');
+  assert.equal(text.slice(tools!.symbolOffset, tools!.symbolOffset! + 8), 'ToolNode');
   assert.equal(at(text, tools).line, text.split('\n').findIndex((l) => l.includes('.addNode("tools"')));
 });
 
@@ -180,6 +181,7 @@ test('Python: add_node(fn), add_node("x", fn), keywords, multi-line, docstrings 
   assert.equal(rewrite?.kind, 'call');
   assert.equal(rewrite?.symbol, 'rewrite');
   assert.equal(at(PY, rewrite).line, line('builder.add_node(nodes.rewrite)'));
+  assert.equal(PY.slice(rewrite!.symbolOffset, rewrite!.symbolOffset! + 'rewrite'.length), 'rewrite');
   assert.equal(locateNode(PY, 'inline', 'python')?.kind, 'inline');
   assert.equal(locateNode(PY, 'docstring', 'python'), undefined);
   assert.equal(locateNode(PY, 'commented', 'python'), undefined);
