@@ -7,7 +7,7 @@ import type { DeploymentsTree, Node } from './deploymentsTree';
 import { RunSession } from './runSession';
 import { TimelinePanel } from './timelinePanel';
 import { log } from './log';
-import { askInput, pickThread } from './runInput';
+import { askInput, pickThread, type InputTraceEvent } from './runInput';
 import { shortId } from '../shared/ids';
 import type { RunStart } from '../shared/events';
 
@@ -39,6 +39,8 @@ interface RememberedRun {
 
 export class Commands {
   readonly sessions: RunSession[] = [];
+  /** What Start Run's input box showed and when (read-only, for the tests; the last 50 events). */
+  readonly inputTrace: InputTraceEvent[] = [];
   /** Called for every new session (the status bar follows it). */
   onTrack?: (s: RunSession) => void;
 
@@ -165,7 +167,10 @@ export class Commands {
         if (t === null) return undefined;
         threadId = t;
       }
-      input = await askInput(client, assistantId, `Start run on ${graphId ?? assistantId}`);
+      input = await askInput(client, assistantId, `Start run on ${graphId ?? assistantId}`, (e) => {
+        this.inputTrace.push(e);
+        if (this.inputTrace.length > 50) this.inputTrace.shift();
+      });
       if (input === undefined) return undefined;
     }
     // The thread shown in the panel goes on there: its story gains a run instead of being replaced.
