@@ -6,6 +6,9 @@ import type { LangGraphClient, Thread } from '../client';
 import { isRecord } from '../shared/events';
 import { DEFAULT_INPUT_TEXT, parseRunInput, prefillFor, type Prefill } from '../shared/runInputParse';
 import { log } from './log';
+import { shortId } from '../shared/ids';
+import { relTime } from '../shared/text';
+import { threadTitle } from '../shared/threadText';
 
 const NEW_THREAD = '$(add) New thread';
 
@@ -19,10 +22,20 @@ export async function pickThread(client: LangGraphClient, graphId: string): Prom
   }
   if (!threads.length) return undefined;
   const pick = await vscode.window.showQuickPick(
-    [{ label: NEW_THREAD, id: undefined as string | undefined }, ...threads.map((t) => ({ label: t.thread_id, description: [t.status, t.updated_at].filter(Boolean).join(' · '), id: t.thread_id as string | undefined }))],
-    { title: `Start run on ${graphId}`, placeHolder: 'Thread' },
+    [{ label: NEW_THREAD, id: undefined as string | undefined }, ...threads.map((t) => ({ ...threadPickItem(t), id: t.thread_id as string | undefined }))],
+    { title: `Start run on ${graphId}`, placeHolder: 'Thread', matchOnDetail: true },
   );
   return pick ? pick.id : null;
+}
+
+/** A thread in a picker: its first message (or first text value) as the name, status and age, the id below. */
+export function threadPickItem(t: Thread, graph?: string): { label: string; description: string; detail: string } {
+  const title = threadTitle(t.values);
+  return {
+    label: `${t.status === 'interrupted' ? '$(debug-pause) ' : t.status === 'busy' ? '$(sync) ' : ''}${title ?? `Thread ${shortId(t.thread_id)}`}`,
+    description: [graph, t.status, relTime(t.updated_at)].filter(Boolean).join(' · '),
+    detail: `thread ${t.thread_id}`,
+  };
 }
 
 /** What the input box showed and when (read by the tests through Commands.inputTrace). */
