@@ -11,7 +11,8 @@ import { findNodeSource, isMiss, sourceNodes, type SourceNode } from './nodeSour
 import { RunSession } from './runSession';
 import { TimelinePanel } from './timelinePanel';
 import { log } from './log';
-import { shortId } from '../shared/ids';
+import { isUuid, shortId } from '../shared/ids';
+import { plural } from '../shared/text';
 
 export class SessionCommands {
   constructor(
@@ -28,23 +29,24 @@ export class SessionCommands {
       void vscode.window.showInformationMessage('No run to export: open a run in the timeline first.');
       return undefined;
     }
+    const name = runName(s.info.graphId, s.info.assistantId);
     const file = arg?.file ?? (await vscode.window.showSaveDialog({
       title: 'Export LangGraph Run',
       filters: { 'LangGraph run (JSON Lines)': ['jsonl'] },
-      defaultUri: vscode.Uri.joinPath(vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(require('node:os').homedir()), `${s.info.graphId ?? 'run'}-${shortId(s.info.runId ?? 'unknown')}.jsonl`),
+      defaultUri: vscode.Uri.joinPath(vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(require('node:os').homedir()), `${name ?? 'run'}-${shortId(s.info.runId ?? 'unknown')}.jsonl`),
     }));
     if (!file) return undefined;
     const text = serializeRecording({
       header: {
-        type: 'run', version: 1, url: s.info.url, assistantId: s.info.assistantId, threadId: s.info.threadId ?? null,
+        type: 'run', version: 1, url: s.info.url, assistantId: s.info.assistantId, graphId: s.info.graphId, threadId: s.info.threadId ?? null,
         runId: s.info.runId ?? null, streamMode: s.info.streamMode, input: s.info.input, startedAt: s.info.startedAt,
         extras: s.extras,
       },
       events: s.events,
     });
     await vscode.workspace.fs.writeFile(file, new TextEncoder().encode(text));
-    log.info(`exported ${s.events.length} events to ${file.fsPath}`);
-    if (!arg?.file) void vscode.window.showInformationMessage(`Exported ${s.events.length} events to ${vscode.workspace.asRelativePath(file)}.`);
+    log.info(`exported ${plural(s.events.length, 'event')} to ${file.fsPath}`);
+    if (!arg?.file) void offerOpenReveal(`Exported the ${name ?? 'LangGraph'} run (${plural(s.events.length, 'event')}) to ${vscode.workspace.asRelativePath(file)}.`, file);
     return file;
   }
 
@@ -59,8 +61,10 @@ export class SessionCommands {
       const reader = new RecordingReader(new TextDecoder().decode(await vscode.workspace.fs.readFile(file)));
       // The first events are read now: a file that is not a recording fails here, before a panel opens.
       const h = reader.header;
+      // Older recordings have no graphId; their assistantId is the graph's name unless it is a UUID.
+      const graphId = typeof h.graphId === 'string' ? h.graphId : isUuid(h.assistantId) ? undefined : h.assistantId;
       const session = RunSession.readRecording(
-        { title: `${h.assistantId ?? 'run'} (recorded)`, url: h.url, assistantId: h.assistantId, graphId: h.assistantId, threadId: h.threadId, runId: h.runId, streamMode: h.streamMode, startedAt: h.startedAt, input: h.input },
+        { title: `${graphId ?? 'run'} (recorded)`, url: h.url, assistantId: h.assistantId, graphId, threadId: h.threadId, runId: h.runId, streamMode: h.streamMode, startedAt: h.startedAt, input: h.input },
         reader,
         h.extras,
       );
@@ -266,6 +270,22 @@ export class SessionCommands {
     editor.revealRange(new vscode.Range(pos, pos), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
     return editor;
   }
+}
+
+/** A run's graph name for titles and file names: the graph id, or the assistant id when it is a name. */
+function runName(graphId: string | undefined, assistantId: string | undefined): string | undefined {
+  return graphId ?? (isUuid(assistantId) ? undefined : assistantId);
+}
+
+/** A toast with Open and Reveal for a file just written. */
+async function offerOpenReveal(message: string, file: vscode.Uri): Promise<void> {
+  // The OS file manager is there only when the extension runs on the desktop, next to the files.
+  const os = vscode.env.uiKind === vscode.UIKind.Desktop && !vscode.env.remoteName && file.scheme === 'file';
+  const inWorkspace = !!vscode.workspace.getWorkspaceFolder(file);
+  const reveal = os ? (process.platform === 'darwin' ? 'Reveal in Finder' : process.platform === 'win32' ? 'Reveal in File Explorer' : 'Open Containing Folder') : inWorkspace ? 'Reveal in Explorer' : undefined;
+  const choice = await vscode.window.showInformationMessage(message, 'Open', ...(reveal ? [reveal] : []));
+  if (choice === 'Open') await vscode.window.showTextDocument(file, { preview: false });
+  else if (choice && choice === reveal) await vscode.commands.executeCommand(os ? 'revealFileInOS' : 'revealInExplorer', file);
 }
 
 function stepOf(h: { metadata?: Record<string, unknown> }): number {
