@@ -6,7 +6,7 @@ import { isRecord } from './events';
 import { oneLine } from './text';
 
 /** The first human message of a thread (or of a run's input), as one line. */
-export function firstHumanText(values: unknown, max = 60): string | undefined {
+export function firstHumanText(values: unknown, max = 40): string | undefined {
   const messages = isRecord(values) && Array.isArray(values.messages) ? values.messages : [];
   for (const m of messages) {
     if (!isRecord(m)) continue;
@@ -33,7 +33,7 @@ export function threadTitle(values: unknown): string | undefined {
   if (human) return human;
   if (!isRecord(values)) return undefined;
   for (const [k, v] of Object.entries(values)) {
-    if (typeof v === 'string' && v.trim() && v.length <= 200) return oneLine(`${k}: ${v}`, 60);
+    if (typeof v === 'string' && v.trim() && v.length <= 200) return oneLine(`${k}: ${v}`, 40);
   }
   return undefined;
 }
@@ -127,7 +127,7 @@ export function runLabel(r: RunLike): string {
     case 'continue':
       return 'Continue';
     case 'input': {
-      const human = firstHumanText(k?.input, 50);
+      const human = firstHumanText(k?.input, 32);
       if (human) return `“${human}”`;
       const input = k?.input;
       if (isRecord(input) && Object.keys(input).length) return `Input ${oneLine(JSON.stringify(input), 50)}`;
