@@ -28,6 +28,7 @@ suite('end to end, like a person', () => {
     this.timeout(180_000);
     const api = await extensionApi();
     const before = api.commands.sessions.length;
+    const traced = api.commands.inputTrace.length;
     await ui({ action: 'command', title: 'LangGraph: Start Run' });
     await ui({ action: 'waitFor', selector: input('Assistant'), timeoutMs: 30_000 });
     await ui({ action: 'type', text: 'slow' });
@@ -40,7 +41,6 @@ suite('end to end, like a person', () => {
     await ui({ action: 'press', key: 'Enter' });
     // The input box opens at once with the example, the keyboard focus in it; the input schema
     // (slow on the server's first use of a graph: it type-checks it) is read meanwhile.
-    const traced = api.commands.inputTrace.length;
     await ui({ action: 'waitFor', selector: '.quick-input-widget .quick-input-title:has-text("Start run on slow")', timeoutMs: 30_000 });
     const shown = await inspect(INPUT_BOX);
     assert.strictEqual(shown.value, DEFAULT_INPUT_TEXT, 'the box did not open with the example');

@@ -47,6 +47,26 @@ function shown(tooltip: string | vscode.MarkdownString | undefined): string {
   return md.replace(/&nbsp;/g, ' ').replace(/\\([\\`*_{}[\]()#+\-.!<>|~])/g, '$1');
 }
 
+/**
+ * Hover `target` until `shows` appears, as a person moves the mouse again when no tooltip comes:
+ * a redraw of the tree under a resting mouse (a poll, a theme change) cancels the pending hover.
+ */
+async function hoverUntil(target: string, shows: string, shot: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    await ui({ action: 'hover', selector: target });
+    try {
+      await ui({ action: 'waitFor', selector: shows, timeoutMs: 8_000 });
+      return;
+    } catch (e) {
+      if (attempt === 4) {
+        await screenshot(`${shot}-failed`, 'workbench');
+        throw e;
+      }
+      await ui({ action: 'hover', selector: '.part.statusbar' });
+    }
+  }
+}
+
 async function theme(name: string, cls: 'vs' | 'vs-dark'): Promise<void> {
   await vscode.workspace.getConfiguration('workbench').update('colorTheme', name, vscode.ConfigurationTarget.Global);
   await ui({ action: 'waitFor', selector: `.monaco-workbench.${cls}`, timeoutMs: 30_000 });
@@ -102,15 +122,15 @@ suite('the Deployments tree tells the thread\'s state', () => {
     try {
       for (const [name, cls, shot] of [['Default Dark Modern', 'vs-dark', 'tree-interrupted-dark'], ['Default Light Modern', 'vs', 'tree-interrupted-light']] as const) {
         await theme(name, cls);
-        await ui({ action: 'hover', selector: threadRow });
+        await hoverUntil(threadRow, ':is(.monaco-hover, .workbench-hover):has-text("Send this reply?")', shot);
         await ui({ action: 'waitFor', selector: resumeButton });
-        await ui({ action: 'waitFor', selector: ':is(.monaco-hover, .workbench-hover):has-text("Send this reply?")', timeoutMs: 30_000 });
         const f = await screenshot(shot, 'workbench');
         assert.ok(statSync(f).size > 10_000, `${f} looks empty`);
         await ui({ action: 'hover', selector: '.part.statusbar' }); // let the tooltip go
       }
     } finally {
       await vscode.workspace.getConfiguration('workbench').update('colorTheme', original, vscode.ConfigurationTarget.Global);
+      await ui({ action: 'hover', selector: '.part.statusbar' });
     }
 
     // The inline Resume, clicked: the resume box, a value, Enter; the thread goes on.
@@ -129,6 +149,8 @@ suite('the Deployments tree tells the thread\'s state', () => {
     assert.deepStrictEqual(runs.map((r) => r.run.run_id)[0], first.run_id, 'runs are not oldest first');
     assert.deepStrictEqual(runs.map((r) => String(api.tree.getTreeItem(r).description).split(' · ')[0]), ['interrupt answered', 'success']);
     assert.strictEqual(api.tree.getTreeItem(runs[1]).label, 'Resume: "approve"');
+    // Leave the tree as the next tests expect it: the assistant closed again.
+    if ((await inspect(assistantRow)).attributes['aria-expanded'] === 'true') await ui({ action: 'click', selector: assistantRow });
   });
 
   test('a cancelled run reads cancelled, not waiting for input', async function () {
