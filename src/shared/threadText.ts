@@ -2,7 +2,7 @@
 // returns (`POST /threads/search`, `GET /threads/{t}/runs`, `GET /threads/{t}/state`): a name
 // instead of a UUID, what an interrupt asks, and what became of each run. Values are untrusted:
 // everything here is plain text for the caller to place as text.
-import { isRecord } from './events';
+import { isRecord, runStartOf } from './events';
 import { oneLine } from './text';
 
 /** The first human message of a thread (or of a run's input), as one line. */
@@ -100,20 +100,13 @@ export interface RunLike {
   kwargs?: Record<string, unknown>;
 }
 
-function checkpointOf(kwargs: Record<string, unknown> | undefined): string | undefined {
-  const cfg = isRecord(kwargs?.config) && isRecord(kwargs.config.configurable) ? kwargs.config.configurable : undefined;
-  const id = kwargs?.checkpoint_id ?? (isRecord(kwargs?.checkpoint) ? kwargs.checkpoint.checkpoint_id : undefined) ?? cfg?.checkpoint_id;
-  return typeof id === 'string' && id ? id : undefined;
-}
-
 export type RunOrigin = 'input' | 'resume' | 'fork' | 'continue';
 
+/** How the run began (events.runStartOf); a server that keeps no kwargs started it from input. */
 export function runOrigin(r: RunLike): RunOrigin {
-  const k = r.kwargs;
-  if (isRecord(k?.command) && 'resume' in k.command) return 'resume';
-  if (checkpointOf(k)) return 'fork';
-  if (k && (k.input === null || k.input === undefined)) return 'continue';
-  return 'input';
+  if (!r.kwargs) return 'input';
+  const kind = runStartOf(r.kwargs).kind;
+  return kind === 'join' ? 'input' : kind;
 }
 
 /** A run's name: how it began ("“refund for order 42”", "Resume: "approve"", "Fork", "Continue"). */
