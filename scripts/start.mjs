@@ -9,7 +9,8 @@
 //     --keep     keep the example server's threads/runs across restarts (examples/.langgraph_api)
 //     --smoke    CI proof of the main job: start everything, open the workbench once in headless
 //                Chromium, check that the LangGraph view lists the example deployment, save
-//                test-results/screenshots/start-smoke.png, stop everything, exit 0 (1 on failure).
+//                test-results/screenshots/start-smoke.png, go to a node's source from the palette,
+//                stop everything, exit 0 (1 on failure).
 //     --no-build skip `npm run build` (dist/ already built)
 // Env: LGT_EXAMPLE_PORT (default 2024, else a free port), LGT_VSCODE_PORT (default a free port),
 //      LGT_CACHE_DIR (code-server cache, default .cache/).
@@ -62,22 +63,37 @@ function runBuild() {
   if (!existsSync(join(REPO_ROOT, 'dist', 'extension.js'))) throw new Error('build did not produce dist/extension.js');
 }
 
-/** .cache/workspace with .vscode/settings.json listing the example deployment (other settings kept). */
+/**
+ * .cache/langgraph-timeline.code-workspace: two folders, the playground (.cache/workspace, where
+ * exports go) and the example graphs (examples/, whose langgraph.json Go to Node Source reads), and
+ * the example deployment in the workspace's settings (other settings and deployments kept).
+ */
 function writeWorkspace(url) {
-  const ws = join(cacheDir(), 'workspace');
-  const settingsFile = join(ws, '.vscode', 'settings.json');
-  mkdirSync(join(ws, '.vscode'), { recursive: true });
-  let settings = {};
-  try { settings = JSON.parse(readFileSync(settingsFile, 'utf8')); } catch { /* new or not plain JSON */ }
-  const others = (Array.isArray(settings['langgraph.deployments']) ? settings['langgraph.deployments'] : [])
-    .filter((d) => d && d.name !== 'Example (local)');
+  const playground = join(cacheDir(), 'workspace');
+  const file = join(cacheDir(), 'langgraph-timeline.code-workspace');
+  mkdirSync(playground, { recursive: true });
+  let ws = {};
+  try { ws = JSON.parse(readFileSync(file, 'utf8')); } catch { /* new or not plain JSON */ }
+  const settings = ws && typeof ws.settings === 'object' && ws.settings ? ws.settings : {};
+  // Before the workspace file, the deployment lived in the playground's .vscode/settings.json.
+  let legacy = {};
+  try { legacy = JSON.parse(readFileSync(join(playground, '.vscode', 'settings.json'), 'utf8')); } catch { /* none */ }
+  const listed = [settings['langgraph.deployments'], legacy['langgraph.deployments']].flatMap((l) => (Array.isArray(l) ? l : []));
+  const others = listed.filter((d, i) => d && d.name !== 'Example (local)' && listed.findIndex((x) => x?.url === d.url) === i);
   settings['langgraph.deployments'] = [{ name: 'Example (local)', url }, ...others];
-  writeFileSync(settingsFile, `${JSON.stringify(settings, null, 2)}\n`);
-  const readme = join(ws, 'README.md');
+  const out = {
+    folders: [
+      { name: 'playground', path: playground },
+      { name: 'examples (the example graphs)', path: join(REPO_ROOT, 'examples') },
+    ],
+    settings,
+  };
+  writeFileSync(file, `${JSON.stringify(out, null, 2)}\n`);
+  const readme = join(playground, 'README.md');
   if (!existsSync(readme)) {
-    writeFileSync(readme, '# LangGraph Timeline playground\n\nOpen the LangGraph view in the activity bar: the deployment "Example (local)" is the\nexample server started by `npm start`. Start a run on one of its assistants to watch the timeline.\n');
+    writeFileSync(readme, '# LangGraph Timeline playground\n\nOpen the LangGraph view in the activity bar: the deployment "Example (local)" is the\nexample server started by `npm start`. Start a run on one of its assistants to watch the timeline.\nThe other folder of this workspace holds the example graphs: Go to Node Source opens them.\n');
   }
-  return ws;
+  return file;
 }
 
 async function smokeCheck({ url }) {
@@ -100,6 +116,27 @@ async function smokeCheck({ url }) {
   const size = statSync(path).size;
   if (size < 10 * 1024) throw new Error(`screenshot ${path} is only ${size} bytes`);
   log(`smoke: screenshot ${path} (${Math.round(size / 1024)} KB)`);
+
+  // Go to Node Source from the palette, in this very workspace: the pick lists the example graphs'
+  // nodes, and `research` opens examples/src/simple.ts on its function's line.
+  const src = readFileSync(join(REPO_ROOT, 'examples', 'src', 'simple.ts'), 'utf8').split('\n');
+  const want = src.findIndex((l) => l.startsWith('const research = ')) + 1;
+  await page.keyboard.press('F1');
+  const box = page.locator('.quick-input-widget .quick-input-box input').first();
+  await box.waitFor({ state: 'visible', timeout: 30_000 });
+  await box.fill('>LangGraph: Go to Node Source');
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Go to Node Source' }).first().waitFor({ state: 'visible', timeout: 30_000 });
+  await page.keyboard.press('Enter');
+  await page.locator('.quick-input-widget input[placeholder="Node"]').waitFor({ state: 'visible', timeout: 30_000 });
+  await page.keyboard.type('research');
+  await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: 'research' }).first().waitFor({ state: 'visible', timeout: 30_000 });
+  await page.keyboard.press('Enter');
+  await page.locator('.tabs-container .tab', { hasText: 'simple.ts' }).first().waitFor({ state: 'visible', timeout: 30_000 });
+  const at = page.locator('.statusbar-item', { hasText: /^Ln \d+, Col \d+/ }).first();
+  await at.waitFor({ state: 'visible', timeout: 30_000 });
+  const text = (await at.textContent())?.trim() ?? '';
+  if (!text.startsWith(`Ln ${want},`)) throw new Error(`Go to Node Source opened simple.ts at "${text}", not on line ${want} (const research = …)`);
+  log(`smoke: Go to Node Source opened examples/src/simple.ts at ${text} (the research function)`);
 }
 
 async function main() {
@@ -142,7 +179,7 @@ async function main() {
   server.exited.then(({ code, signal }) => {
     if (!stopping) { log(`code-server stopped unexpectedly (${code ?? signal})`); stopAll(1); }
   });
-  const url = workbenchUrl({ base: server.url, folder: workspace, extensionDevelopmentPath: REPO_ROOT });
+  const url = workbenchUrl({ base: server.url, workspace, extensionDevelopmentPath: REPO_ROOT });
   console.log(`\nVS Code: ${url}\n`);
 
   if (smoke) {

@@ -35,6 +35,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     deployments,
     tree,
     view,
+    tree.watch(view),
     reg('langgraph.addDeployment', (a) => commands.addDeployment(a)),
     reg('langgraph.removeDeployment', (n) => commands.removeDeployment(n)),
     reg('langgraph.setApiKey', (n) => commands.setApiKey(n)),

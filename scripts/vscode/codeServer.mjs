@@ -6,7 +6,7 @@
 //   ensureChromium({ log })     -> '/usr/bin/chromium'         apt-get chromium fonts-liberation if missing
 //   startCodeServer({ port, workspace?, userDataDir?, extensionsDir?, env?, log?, onOutput? })
 //                               -> { url, port, pid, stop(), exited }   auth off, 127.0.0.1 only
-//   workbenchUrl({ base, folder, extensionDevelopmentPath, extensionTestsPath? }) -> string
+//   workbenchUrl({ base, folder | workspace, extensionDevelopmentPath, extensionTestsPath? }) -> string
 //   openWorkbench({ url, headless?, onExit?, onLog?, log? }) -> { browser, context, page, close() }
 //
 // Cache: `${LGT_CACHE_DIR || <repo>/.cache}/code-server-<version>`; a stamp file is written only
@@ -404,10 +404,11 @@ export async function startCodeServer({
 }
 
 /**
- * The workbench URL that opens `folder` with the extension under development (and optionally the
- * test runner) loaded from the server's file system. Paths are absolute server paths.
+ * The workbench URL that opens `folder` (or the multi-root `workspace`, a .code-workspace file)
+ * with the extension under development (and optionally the test runner) loaded from the server's
+ * file system. Paths are absolute server paths.
  */
-export function workbenchUrl({ base, folder, extensionDevelopmentPath, extensionTestsPath }) {
+export function workbenchUrl({ base, folder, workspace, extensionDevelopmentPath, extensionTestsPath }) {
   const u = new URL(base);
   const remote = (p) => `vscode-remote://${u.host}${resolve(p)}`;
   const payload = [];
@@ -415,6 +416,7 @@ export function workbenchUrl({ base, folder, extensionDevelopmentPath, extension
   if (extensionTestsPath) payload.push(['extensionTestsPath', remote(extensionTestsPath)]);
   const q = [];
   if (folder) q.push(`folder=${encodeURIComponent(resolve(folder))}`);
+  else if (workspace) q.push(`workspace=${encodeURIComponent(resolve(workspace))}`);
   if (payload.length) q.push(`payload=${encodeURIComponent(JSON.stringify(payload))}`);
   return `${u.origin}/${q.length ? `?${q.join('&')}` : ''}`;
 }

@@ -17,6 +17,10 @@
 //       {"action":"waitFor","selector":"#app","state":"visible"}   state: visible|attached|hidden|detached
 //       {"action":"command","title":"LangGraph: Open Timeline"}    F1, type the title, Enter
 //       read:    {selector, attr?} -> {values: [attribute or text of each match]}
+//       {"action":"hover","selector":".monaco-list-row"}      move the mouse over it (tooltips, inline actions)
+//       {"action":"inspect","selector":".quick-input-box input"} the first match, as a person sees it:
+//           -> {"ok":true,"value":<input value or null>,"text":<textContent>,"focused":<has the keyboard focus>,
+//               "attributes":{name: value}}
 //       optional on every action: "frame":"webview" (act inside the visible webview's content),
 //       "timeoutMs" (default 20000)
 //       -> 200 {"ok":true} | 400 bad request | 500/503 {"error":"..."}
@@ -100,6 +104,29 @@ export async function uiAction(page, body) {
       need('selector');
       await (await scope()).locator(body.selector).first().waitFor({ state: body.state ?? 'visible', timeout });
       break;
+    case 'hover': {
+      need('selector');
+      // A real mouse arrives in several moves: hovers that start on mousemove need more than one.
+      const el = (await scope()).locator(body.selector).first();
+      const box = await el.boundingBox({ timeout });
+      if (!box) throw new Error(`${body.selector} has no box to hover`);
+      const x = box.x + Math.min(box.width / 3, 80);
+      const y = box.y + box.height / 2;
+      await page.mouse.move(x - 20, y, { steps: 1 });
+      await page.mouse.move(x, y, { steps: 5 });
+      break;
+    }
+    case 'inspect': {
+      need('selector');
+      const el = (await scope()).locator(body.selector).first();
+      await el.waitFor({ state: 'attached', timeout });
+      return el.evaluate((e) => ({
+        value: 'value' in e && typeof e.value === 'string' ? e.value : null,
+        text: e.textContent,
+        focused: e === document.activeElement || e.contains(document.activeElement),
+        attributes: Object.fromEntries([...e.attributes].map((a) => [a.name, a.value])),
+      }));
+    }
     case 'command': {
       need('title');
       await page.keyboard.press('F1');
@@ -119,7 +146,7 @@ export async function uiAction(page, body) {
       return (await scope()).locator(body.selector).evaluateAll((els, a) => els.map((e) => (a ? e.getAttribute(a) : e.textContent) ?? ''), attr);
     }
     default:
-      throw badRequest(`unknown action ${JSON.stringify(body.action)} (press|type|click|waitFor|command|read)`);
+      throw badRequest(`unknown action ${JSON.stringify(body.action)} (press|type|click|hover|waitFor|command|read|inspect)`);
   }
   return undefined;
 }
@@ -146,8 +173,8 @@ export async function startTestService({ getPage, log = () => {} }) {
         const page = getPage();
         if (!page) throw Object.assign(new Error('no workbench page (yet)'), { status: 503 });
         if (body.action !== undefined) {
-          const values = await uiAction(page, body);
-          return values === undefined ? { ok: true } : { ok: true, values };
+          const r = await uiAction(page, body);
+          return r === undefined ? { ok: true } : Array.isArray(r) ? { ok: true, values: r } : { ok: true, ...r };
         }
         return { path: await takeScreenshot(page, body) };
       });

@@ -1,15 +1,17 @@
 // Command implementations. Each takes its arguments from the tree item it was invoked on, from an
 // explicit argument object (tests, other commands), or asks the person.
 import * as vscode from 'vscode';
-import { LangGraphError, normalizeBaseUrl, isStreamMode, type Assistant, type StreamMode } from '../client';
+import { LangGraphError, normalizeBaseUrl, isStreamMode, type Assistant, type StreamMode, type Thread } from '../client';
 import type { Deployments, Deployment } from './deployments';
 import type { DeploymentsTree, Node } from './deploymentsTree';
 import { RunSession } from './runSession';
 import { TimelinePanel } from './timelinePanel';
 import { log } from './log';
-import { askInput, pickThread } from './runInput';
+import { askInput, pickThread, threadPickItem, type InputTraceEvent } from './runInput';
 import { shortId } from '../shared/ids';
 import type { RunStart } from '../shared/events';
+import { duration, relTime } from '../shared/text';
+import { RUN_STATE_TEXT, chronological, runLabel, runStates } from '../shared/threadText';
 
 export interface StartRunArgs {
   url?: string;
@@ -39,6 +41,8 @@ interface RememberedRun {
 
 export class Commands {
   readonly sessions: RunSession[] = [];
+  /** What Start Run's input box showed and when (read-only, for the tests; the last 50 events). */
+  readonly inputTrace: InputTraceEvent[] = [];
   /** Called for every new session (the status bar follows it). */
   onTrack?: (s: RunSession) => void;
 
@@ -165,7 +169,10 @@ export class Commands {
         if (t === null) return undefined;
         threadId = t;
       }
-      input = await askInput(client, assistantId, `Start run on ${graphId ?? assistantId}`);
+      input = await askInput(client, assistantId, `Start run on ${graphId ?? assistantId}`, (e) => {
+        this.inputTrace.push(e);
+        if (this.inputTrace.length > 50) this.inputTrace.shift();
+      });
       if (input === undefined) return undefined;
     }
     // The thread shown in the panel goes on there: its story gains a run instead of being replaced.
@@ -285,24 +292,41 @@ export class Commands {
     }
   }
 
-  /** Join Run from the palette: deployment → recent thread → run. */
+  /** Join Run from the palette: deployment → recent thread → run, by names and ages, not ids. */
   private async pickRun(): Promise<Extract<Node, { kind: 'run' }> | undefined> {
     const deployment = await this.pickDeployment('Join a run on which deployment?');
     if (!deployment) return undefined;
     const client = await this.deployments.client(deployment.url);
     try {
-      const threads = await client.searchThreads({ limit: 30 });
+      const [threads, assistants] = await Promise.all([
+        client.searchThreads({ limit: 30 }),
+        client.searchAssistants().catch(() => [] as Assistant[]), // names only: the ids will do without
+      ]);
+      const graphOf = (t: Thread) => (typeof t.metadata?.graph_id === 'string' ? t.metadata.graph_id : undefined);
       const t = await vscode.window.showQuickPick(
-        threads.map((thread) => ({ label: thread.thread_id, description: [String(thread.metadata?.graph_id ?? ''), thread.status, thread.updated_at].filter(Boolean).join(' · '), thread })),
-        { title: 'Join Run', placeHolder: threads.length ? 'Thread' : 'No threads on this deployment' },
+        threads.map((thread) => ({ ...threadPickItem(thread, graphOf(thread)), thread })),
+        { title: 'Join Run', placeHolder: threads.length ? 'Thread' : 'No threads on this deployment', matchOnDescription: true, matchOnDetail: true },
       );
       if (!t) return undefined;
-      const runs = await client.listRuns(t.thread.thread_id, { limit: 20 });
-      const r = await vscode.window.showQuickPick(runs.map((run) => ({ label: run.run_id, description: [run.status, run.created_at].join(' · '), run })), { title: 'Join Run', placeHolder: runs.length ? 'Run' : 'No runs on this thread' });
+      const runs = chronological(await client.listRuns(t.thread.thread_id, { limit: 20 })).reverse(); // newest first
+      const states = runStates(runs, t.thread.status);
+      const nameOf = (id: string) => {
+        const a = assistants.find((x) => x.assistant_id === id);
+        return a ? (a.name && a.name !== a.graph_id ? `${a.name} (${a.graph_id})` : a.graph_id) : undefined;
+      };
+      const r = await vscode.window.showQuickPick(
+        runs.map((run, i) => ({
+          label: runLabel(run),
+          description: [RUN_STATE_TEXT[states[i]], duration(run.created_at, run.updated_at), relTime(run.created_at), nameOf(run.assistant_id)].filter(Boolean).join(' · '),
+          detail: `run ${run.run_id}`,
+          run,
+        })),
+        { title: `Join Run on ${t.label.replace(/^\$\([\w~-]+\) /, '')}`, placeHolder: runs.length ? 'Run' : 'No runs on this thread', matchOnDescription: true, matchOnDetail: true },
+      );
       if (!r) return undefined;
       const assistantId = r.run.assistant_id;
-      const graphId = typeof t.thread.metadata?.graph_id === 'string' ? t.thread.metadata.graph_id : assistantId;
-      return { kind: 'run', deployment, assistant: { assistant_id: assistantId, graph_id: graphId }, thread: t.thread, run: r.run };
+      const assistant = assistants.find((a) => a.assistant_id === assistantId) ?? { assistant_id: assistantId, graph_id: graphOf(t.thread) ?? assistantId };
+      return { kind: 'run', deployment, assistant, thread: t.thread, run: r.run };
     } catch (e) {
       void vscode.window.showErrorMessage(e instanceof LangGraphError ? e.message : String(e));
       return undefined;

@@ -5,20 +5,27 @@ import { LangGraphClient, LangGraphError, type Assistant, type Run, type Thread 
 import type { Deployment, Deployments } from './deployments';
 import { log } from './log';
 import { shortId } from '../shared/ids';
+import { duration, relTime, relTimeChangesIn } from '../shared/text';
+import { RUN_STATE_TEXT, chronological, runLabel, runStates, threadTitle, type Pending, type RunState } from '../shared/threadText';
+import { escapeMd, pendingOf, runIcon, runTooltip, threadIcon, threadTooltip } from './treeItems';
 
 export type Node =
   | { kind: 'deployment'; deployment: Deployment }
   | { kind: 'assistant'; deployment: Deployment; assistant: Assistant }
-  | { kind: 'thread'; deployment: Deployment; assistant: Assistant; thread: Thread }
-  | { kind: 'run'; deployment: Deployment; assistant: Assistant; thread: Thread; run: Run }
+  /** `pending`: what an interrupted thread waits for (read when the thread was listed). */
+  | { kind: 'thread'; deployment: Deployment; assistant: Assistant; thread: Thread; pending?: Pending }
+  /** `state`: what became of the run, read against the thread's other runs (see runStates). */
+  | { kind: 'run'; deployment: Deployment; assistant: Assistant; thread: Thread; run: Run; state?: RunState; pending?: Pending }
   | { kind: 'message'; text: string; detail?: string; icon: string; retry?: Deployment }
   | { kind: 'detected'; url: string; reason: string };
 
 const POLL_MS = 2000;
 const LOCAL_DEFAULT = 'http://127.0.0.1:2024';
+/** An age refresh re-uses the children it just listed (no request) when they were listed this recently. */
+const AGE_REUSE_MS = 5000;
 
 export class DeploymentsTree implements vscode.TreeDataProvider<Node>, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<Node | undefined>();
+  private readonly changed = new vscode.EventEmitter<Node | Node[] | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly subs: vscode.Disposable[] = [];
   /** Connection state per deployment URL, shown on the deployment item. */
@@ -26,6 +33,12 @@ export class DeploymentsTree implements vscode.TreeDataProvider<Node>, vscode.Di
   /** Set while a listed thread or run is busy: the tree refreshes itself until nothing runs. */
   private pollTimer: ReturnType<typeof setTimeout> | undefined;
   private sawActive = false;
+  /** Thread and run items last listed, by parent: what an age refresh redraws. */
+  private readonly listed = new Map<string, Node[]>();
+  /** Parents whose items the age refresh redrew: their children come from `listed`, not the server. */
+  private readonly ageRedraw = new Map<string, number>();
+  private ageTimer: ReturnType<typeof setTimeout> | undefined;
+  private visible = false;
 
   constructor(private readonly deployments: Deployments) {
     this.subs.push(deployments.onDidChange(() => this.refresh()));
@@ -36,8 +49,59 @@ export class DeploymentsTree implements vscode.TreeDataProvider<Node>, vscode.Di
     return this.pollTimer !== undefined;
   }
 
+  /** Whether the ages ("2 min ago") are scheduled to be redrawn: only while the view is visible (tests). */
+  get isAgeing(): boolean {
+    return this.ageTimer !== undefined;
+  }
+
+  /** Redraw ages while the view is visible, and only then. */
+  watch(view: vscode.TreeView<Node>): vscode.Disposable {
+    this.visible = view.visible;
+    this.scheduleAges();
+    return view.onDidChangeVisibility((e) => {
+      this.visible = e.visible;
+      this.scheduleAges();
+    });
+  }
+
+  private scheduleAges(): void {
+    if (this.ageTimer) clearTimeout(this.ageTimer);
+    this.ageTimer = undefined;
+    if (!this.visible) return;
+    const items = [...this.listed.values()].flat();
+    const now = Date.now();
+    const waits = items.map((n) => relTimeChangesIn(n.kind === 'thread' ? n.thread.updated_at : n.kind === 'run' ? n.run.created_at : undefined, now)).filter((w): w is number => w !== undefined);
+    if (!waits.length) return;
+    // At the next minute (hour…) boundary of the youngest item; a little after, so the text has changed.
+    this.ageTimer = setTimeout(() => {
+      this.ageTimer = undefined;
+      const at = Date.now();
+      // Redrawing a thread item re-asks for its runs if it is expanded: those come from `listed`.
+      for (const key of this.listed.keys()) if (key.startsWith('t:')) this.ageRedraw.set(key, at);
+      this.changed.fire(items);
+      this.scheduleAges();
+    }, Math.max(1000, Math.min(...waits) + 250));
+  }
+
+  private remember(key: string, nodes: Node[]): Node[] {
+    this.listed.set(key, nodes);
+    this.scheduleAges();
+    return nodes;
+  }
+
+  /** The children the age refresh just redrew, if that is why they are asked for. */
+  private reuse(key: string): Node[] | undefined {
+    const at = this.ageRedraw.get(key);
+    this.ageRedraw.delete(key);
+    return at !== undefined && Date.now() - at < AGE_REUSE_MS ? this.listed.get(key) : undefined;
+  }
+
   refresh(node?: Node): void {
-    if (!node) this.health.clear();
+    if (!node) {
+      this.health.clear();
+      this.listed.clear(); // what is still shown is listed again now
+    }
+    this.ageRedraw.clear();
     this.changed.fire(node);
   }
 
@@ -49,6 +113,8 @@ export class DeploymentsTree implements vscode.TreeDataProvider<Node>, vscode.Di
       this.pollTimer = undefined;
       if (!this.sawActive) return;
       this.sawActive = false;
+      this.ageRedraw.clear();
+      this.listed.clear();
       this.changed.fire(undefined); // re-read what is expanded; stops when nothing is busy
     }, POLL_MS);
   }
@@ -78,26 +144,30 @@ export class DeploymentsTree implements vscode.TreeDataProvider<Node>, vscode.Di
       }
       case 'thread': {
         const t = n.thread;
-        const item = new vscode.TreeItem(shortId(t.thread_id), vscode.TreeItemCollapsibleState.Collapsed);
-        item.description = [t.status, relTime(t.updated_at)].filter(Boolean).join(' · ');
-        // The label is a short prefix, and the server's ids are time-ordered (UUIDv7): threads made
-        // within a minute share it. Screen readers (and tests) get the whole id.
-        item.accessibilityInformation = { label: `Thread ${t.thread_id}, ${item.description}` };
-        item.tooltip = `thread ${t.thread_id}\nstatus ${t.status ?? '?'}\nupdated ${t.updated_at ?? '?'}`;
-        item.iconPath = new vscode.ThemeIcon(t.status === 'interrupted' ? 'debug-pause' : t.status === 'error' ? 'error' : t.status === 'busy' ? 'sync~spin' : 'comment-discussion');
-        item.contextValue = `thread.${t.status ?? 'idle'}`;
+        const status = t.status ?? 'idle';
+        const title = threadTitle(t.values);
+        const item = new vscode.TreeItem(title ?? `Thread ${shortId(t.thread_id)}`, vscode.TreeItemCollapsibleState.Collapsed);
+        item.description = [status, relTime(t.updated_at)].filter(Boolean).join(' · ');
+        // Screen readers (and tests) get the whole id: labels made within a minute can look alike.
+        item.accessibilityInformation = { label: `Thread ${t.thread_id}, ${item.description}${title ? `: ${title}` : ''}` };
+        item.tooltip = threadTooltip(n.thread, title, n.pending);
+        item.iconPath = threadIcon(status);
+        // `thread.interrupted` shows the inline Resume (package.json view/item/context).
+        item.contextValue = `thread.${status}`;
         item.id = `t:${n.deployment.url}:${t.thread_id}`;
         return item;
       }
       case 'run': {
         const r = n.run;
-        const item = new vscode.TreeItem(shortId(r.run_id), vscode.TreeItemCollapsibleState.None);
+        const state = n.state ?? runStates([r], undefined)[0];
+        const label = runLabel(r);
+        const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.None);
         const took = r.status !== 'running' && r.status !== 'pending' ? duration(r.created_at, r.updated_at) : undefined;
-        item.description = [r.status, took, relTime(r.created_at)].filter(Boolean).join(' · ');
-        item.accessibilityInformation = { label: `Run ${r.run_id}, ${item.description}` };
-        item.tooltip = `run ${r.run_id}\nthread ${r.thread_id}\nstatus ${r.status}\ncreated ${r.created_at ?? '?'}`;
-        item.iconPath = runIcon(r.status);
-        item.contextValue = `run.${r.status}`;
+        item.description = [RUN_STATE_TEXT[state], took, relTime(r.created_at)].filter(Boolean).join(' · ');
+        item.accessibilityInformation = { label: `Run ${r.run_id}, ${item.description}: ${label}` };
+        item.tooltip = runTooltip(r, label, state, took, n.pending);
+        item.iconPath = runIcon(state);
+        item.contextValue = `run.${r.status}${state === 'waiting' ? '.waiting' : state === 'cancelled' ? '.cancelled' : ''}`;
         item.id = `r:${n.deployment.url}:${r.run_id}`;
         item.command = { command: 'langgraph.openRun', title: 'Open Timeline', arguments: [n] };
         return item;
@@ -142,18 +212,31 @@ export class DeploymentsTree implements vscode.TreeDataProvider<Node>, vscode.Di
             .map((assistant) => ({ kind: 'assistant', deployment: n.deployment, assistant }));
         }
         case 'assistant': {
+          const key = `a:${n.deployment.url}:${n.assistant.assistant_id}`;
           const client = await this.deployments.client(n.deployment.url);
           const threads = await client.searchThreads({ metadata: { graph_id: n.assistant.graph_id }, limit: 20 });
-          if (!threads.length) return [{ kind: 'message', text: 'No threads yet — Start Run to create one', icon: 'info' }];
+          if (!threads.length) return this.remember(key, [{ kind: 'message', text: 'No threads yet — Start Run to create one', icon: 'info' }]);
           this.notePolling(threads.some((t) => t.status === 'busy'));
-          return threads.map((thread) => ({ kind: 'thread', deployment: n.deployment, assistant: n.assistant, thread }));
+          const nodes = await Promise.all(threads.map(async (thread): Promise<Node> => ({
+            kind: 'thread', deployment: n.deployment, assistant: n.assistant, thread,
+            pending: thread.status === 'interrupted' ? await pendingOf(client, thread) : undefined,
+          })));
+          return this.remember(key, nodes);
         }
         case 'thread': {
+          const key = `t:${n.deployment.url}:${n.thread.thread_id}`;
+          const again = this.reuse(key);
+          if (again) return again;
           const client = await this.deployments.client(n.deployment.url);
-          const runs = await client.listRuns(n.thread.thread_id, { limit: 20 });
-          if (!runs.length) return [{ kind: 'message', text: 'No runs on this thread', icon: 'info' }];
+          // Oldest first: a thread's runs read as its story (input, the interrupt, the resume).
+          const runs = chronological(await client.listRuns(n.thread.thread_id, { limit: 20 }));
+          if (!runs.length) return this.remember(key, [{ kind: 'message', text: 'No runs on this thread', icon: 'info' }]);
           this.notePolling(runs.some((r) => r.status === 'running' || r.status === 'pending'));
-          return runs.map((run) => ({ kind: 'run', deployment: n.deployment, assistant: n.assistant, thread: n.thread, run }));
+          const states = runStates(runs, n.thread.status);
+          return this.remember(key, runs.map((run, i): Node => ({
+            kind: 'run', deployment: n.deployment, assistant: n.assistant, thread: n.thread, run, state: states[i],
+            pending: states[i] === 'waiting' ? n.pending : undefined,
+          })));
         }
         default:
           return [];
@@ -176,49 +259,12 @@ export class DeploymentsTree implements vscode.TreeDataProvider<Node>, vscode.Di
 
   dispose(): void {
     if (this.pollTimer) clearTimeout(this.pollTimer);
+    if (this.ageTimer) clearTimeout(this.ageTimer);
+    this.ageTimer = undefined;
+    this.visible = false;
     this.changed.dispose();
     for (const s of this.subs) s.dispose();
   }
-}
-
-function runIcon(status: string): vscode.ThemeIcon {
-  switch (status) {
-    case 'running':
-    case 'pending':
-      return new vscode.ThemeIcon('sync~spin');
-    case 'success':
-      return new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed'));
-    case 'error':
-    case 'timeout':
-      return new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed'));
-    case 'interrupted':
-      return new vscode.ThemeIcon('debug-pause', new vscode.ThemeColor('debugIcon.pauseForeground'));
-    default:
-      return new vscode.ThemeIcon('circle-outline');
-  }
-}
-
-export function duration(from: string | undefined, to: string | undefined): string | undefined {
-  const a = from ? Date.parse(from) : NaN;
-  const b = to ? Date.parse(to) : NaN;
-  if (!Number.isFinite(a) || !Number.isFinite(b) || b < a) return undefined;
-  const ms = b - a;
-  return ms < 1000 ? `${ms} ms` : ms < 60_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.floor(ms / 60_000)}m ${Math.round((ms % 60_000) / 1000)}s`;
-}
-
-export function relTime(iso: string | undefined, now = Date.now()): string | undefined {
-  if (!iso) return undefined;
-  const t = Date.parse(iso);
-  if (!Number.isFinite(t)) return undefined;
-  const s = Math.max(0, Math.round((now - t) / 1000));
-  if (s < 60) return `${s}s ago`;
-  if (s < 3600) return `${Math.round(s / 60)}m ago`;
-  if (s < 86400) return `${Math.round(s / 3600)}h ago`;
-  return `${Math.round(s / 86400)}d ago`;
-}
-
-function escapeMd(s: string): string {
-  return s.replace(/[\\`*_{}[\]()#+\-.!<>]/g, '\\$&');
 }
 
 /** Zero-config: a langgraph.json in the workspace, or a server answering /ok on the usual port. */

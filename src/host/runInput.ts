@@ -1,8 +1,14 @@
-// Asking for a run's input the way the graph wants it: a one-line chat message for graphs whose
-// input has `messages`, else JSON prefilled from the assistant's input schema.
+// Asking for a run's input: which thread, then the input, in a box that opens at once with an
+// example (a chat message or JSON for graphs whose input has `messages`, else JSON built from the
+// assistant's input schema once that arrives).
 import * as vscode from 'vscode';
 import type { LangGraphClient, Thread } from '../client';
 import { isRecord } from '../shared/events';
+import { DEFAULT_INPUT_TEXT, parseRunInput, prefillFor, type Prefill } from '../shared/runInputParse';
+import { log } from './log';
+import { shortId } from '../shared/ids';
+import { relTime } from '../shared/text';
+import { threadTitle } from '../shared/threadText';
 
 const NEW_THREAD = '$(add) New thread';
 
@@ -16,79 +22,101 @@ export async function pickThread(client: LangGraphClient, graphId: string): Prom
   }
   if (!threads.length) return undefined;
   const pick = await vscode.window.showQuickPick(
-    [{ label: NEW_THREAD, id: undefined as string | undefined }, ...threads.map((t) => ({ label: t.thread_id, description: [t.status, t.updated_at].filter(Boolean).join(' · '), id: t.thread_id as string | undefined }))],
-    { title: `Start run on ${graphId}`, placeHolder: 'Thread' },
+    [{ label: NEW_THREAD, id: undefined as string | undefined }, ...threads.map((t) => ({ ...threadPickItem(t), id: t.thread_id as string | undefined }))],
+    { title: `Start run on ${graphId}`, placeHolder: 'Thread', matchOnDetail: true },
   );
   return pick ? pick.id : null;
 }
 
-/** The assistant's input schema, with progress; the server type-checks on first call (slow). */
-async function inputSchema(client: LangGraphClient, assistantId: string): Promise<Record<string, unknown> | undefined> {
-  return vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Reading the input schema of ${assistantId}…`, cancellable: true },
-    async (_p, token) => {
-      const ac = new AbortController();
-      token.onCancellationRequested(() => ac.abort());
-      const timer = setTimeout(() => ac.abort(), 20_000);
-      try {
-        const s = await client.getAssistantSchemas(assistantId, ac.signal);
-        return isRecord(s.input_schema) ? s.input_schema : undefined;
-      } catch {
-        return undefined; // fall back to a generic example
-      } finally {
-        clearTimeout(timer);
+/** A thread in a picker: its first message (or first text value) as the name, status and age, the id below. */
+export function threadPickItem(t: Thread, graph?: string): { label: string; description: string; detail: string } {
+  const title = threadTitle(t.values);
+  return {
+    label: `${t.status === 'interrupted' ? '$(debug-pause) ' : t.status === 'busy' ? '$(sync) ' : ''}${title ?? `Thread ${shortId(t.thread_id)}`}`,
+    description: [graph, t.status, relTime(t.updated_at)].filter(Boolean).join(' · '),
+    detail: `thread ${t.thread_id}`,
+  };
+}
+
+/** What the input box showed and when (read by the tests through Commands.inputTrace). */
+export type InputTraceEvent =
+  | { kind: 'shown'; value: string; schemaPending: boolean }
+  | { kind: 'schema'; refined: boolean; value: string }
+  | { kind: 'closed'; accepted: boolean };
+
+/** Schemas are fetched once per assistant: the first fetch on the JS server type-checks the graph (5–14 s). */
+const SCHEMA_TIMEOUT_MS = 30_000;
+
+/**
+ * Ask for the input. The box opens at once with an example, keyboard focus in it; the assistant's
+ * input schema is read meanwhile and refines the example, unless the person has typed already.
+ * undefined = cancelled.
+ */
+export function askInput(client: LangGraphClient, assistantId: string, title: string, trace?: (e: InputTraceEvent) => void): Promise<Record<string, unknown> | undefined> {
+  const box = vscode.window.createInputBox();
+  let prefill: Prefill = { text: DEFAULT_INPUT_TEXT, acceptsChat: true };
+  const ac = new AbortController();
+  const subs: vscode.Disposable[] = [];
+  box.title = title;
+  box.ignoreFocusOut = true;
+  box.value = prefill.text;
+  box.valueSelection = [0, prefill.text.length]; // typing replaces the example
+  box.prompt = 'Input as a JSON object, or type a chat message to send it as a human message. Reading the input schema…';
+  box.busy = true;
+  const validate = () => {
+    const r = parseRunInput(box.value, prefill);
+    box.validationMessage = r.ok ? undefined : { message: r.message, severity: vscode.InputBoxValidationSeverity.Error };
+    return r;
+  };
+  return new Promise((resolve) => {
+    let settled = false;
+    const finish = (v: Record<string, unknown> | undefined) => {
+      if (settled) return;
+      settled = true;
+      ac.abort();
+      trace?.({ kind: 'closed', accepted: v !== undefined });
+      resolve(v);
+      for (const d of subs) d.dispose();
+      box.dispose();
+    };
+    subs.push(
+      box.onDidChangeValue(() => {
+        // Say what is wrong while typing, but not before there is anything to judge.
+        if (box.value.trim()) validate();
+        else box.validationMessage = undefined;
+      }),
+      box.onDidAccept(() => {
+        const r = validate();
+        if (r.ok) finish(r.value);
+      }),
+      box.onDidHide(() => finish(undefined)),
+    );
+    box.show();
+    trace?.({ kind: 'shown', value: box.value, schemaPending: true });
+    const timer = setTimeout(() => ac.abort(), SCHEMA_TIMEOUT_MS);
+    client.getAssistantSchemas(assistantId, ac.signal).then(
+      (s) => (isRecord(s.input_schema) ? s.input_schema : undefined),
+      (e) => {
+        if (!settled) log.info(`input schema of ${assistantId}: ${(e as Error).message} (keeping the example)`);
+        return undefined;
+      },
+    ).then((schema) => {
+      clearTimeout(timer);
+      if (settled) return;
+      const before = prefill.text;
+      prefill = prefillFor(schema);
+      box.busy = false;
+      box.prompt = prefill.acceptsChat
+        ? 'Input as a JSON object, or type a chat message to send it as a human message.'
+        : 'Input as a JSON object (this graph takes no chat messages).';
+      // Only while the box still holds the untouched example: never overwrite what was typed.
+      const untouched = box.value === before;
+      if (untouched && prefill.text !== before) {
+        box.value = prefill.text;
+        box.valueSelection = [0, prefill.text.length];
       }
-    },
-  );
-}
-
-/** An example value for a JSON schema (first-level properties only; enough to edit). */
-export function exampleFor(schema: Record<string, unknown> | undefined): Record<string, unknown> {
-  const props = schema && isRecord(schema.properties) ? schema.properties : {};
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(props)) {
-    if (k === 'messages') {
-      out.messages = [{ role: 'human', content: 'Hello!' }];
-      continue;
-    }
-    const t = isRecord(v) ? (Array.isArray(v.type) ? v.type[0] : v.type) : undefined;
-    if (isRecord(v) && 'default' in v) out[k] = v.default;
-    else if (t === 'string') out[k] = '';
-    else if (t === 'number' || t === 'integer') out[k] = 0;
-    else if (t === 'boolean') out[k] = false;
-    else if (t === 'array') out[k] = [];
-    else if (t === 'object') out[k] = {};
-  }
-  return Object.keys(out).length ? out : { messages: [{ role: 'human', content: 'Hello!' }] };
-}
-
-/** Ask for the input. undefined = cancelled. */
-export async function askInput(client: LangGraphClient, assistantId: string, title: string): Promise<unknown> {
-  const schema = await inputSchema(client, assistantId);
-  const props = schema && isRecord(schema.properties) ? schema.properties : undefined;
-  const example = exampleFor(schema);
-  // The JS server often reports no properties at all (e.g. Annotation states): then offer the box
-  // that takes either a chat message or JSON, instead of guessing a JSON shape.
-  if (!props || Object.keys(props).length === 0 || 'messages' in props) {
-    const text = await vscode.window.showInputBox({
-      title,
-      prompt: 'A chat message to send as a human message — or JSON input starting with {',
-      placeHolder: 'Hello!',
-      ignoreFocusOut: true,
-      validateInput: (v) => (v.trim().startsWith('{') ? jsonError(v) : undefined),
+      if (box.value.trim()) validate();
+      trace?.({ kind: 'schema', refined: untouched && prefill.text !== before, value: box.value });
     });
-    if (text === undefined) return undefined;
-    return text.trim().startsWith('{') ? JSON.parse(text) : { messages: [{ role: 'human', content: text || 'Hello!' }] };
-  }
-  const text = await vscode.window.showInputBox({ title, prompt: 'Input as JSON', value: JSON.stringify(example), ignoreFocusOut: true, validateInput: jsonError });
-  return text === undefined ? undefined : JSON.parse(text);
-}
-
-function jsonError(v: string): string | undefined {
-  try {
-    JSON.parse(v);
-    return undefined;
-  } catch (e) {
-    return `Not valid JSON: ${(e as Error).message}`;
-  }
+  });
 }

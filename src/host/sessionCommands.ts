@@ -7,11 +7,12 @@ import { deepEqual } from '../shared/diff';
 import type { Commands } from './commands';
 import type { Deployments } from './deployments';
 import type { DeploymentsTree, Node } from './deploymentsTree';
-import { findNodeSource } from './nodeSource';
+import { findNodeSource, isMiss, sourceNodes, type SourceNode } from './nodeSource';
 import { RunSession } from './runSession';
 import { TimelinePanel } from './timelinePanel';
 import { log } from './log';
-import { shortId } from '../shared/ids';
+import { isUuid, shortId } from '../shared/ids';
+import { plural } from '../shared/text';
 
 export class SessionCommands {
   constructor(
@@ -28,23 +29,24 @@ export class SessionCommands {
       void vscode.window.showInformationMessage('No run to export: open a run in the timeline first.');
       return undefined;
     }
+    const name = runName(s.info.graphId, s.info.assistantId);
     const file = arg?.file ?? (await vscode.window.showSaveDialog({
       title: 'Export LangGraph Run',
       filters: { 'LangGraph run (JSON Lines)': ['jsonl'] },
-      defaultUri: vscode.Uri.joinPath(vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(require('node:os').homedir()), `${s.info.graphId ?? 'run'}-${shortId(s.info.runId ?? 'unknown')}.jsonl`),
+      defaultUri: vscode.Uri.joinPath(vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(require('node:os').homedir()), `${name ?? 'run'}-${shortId(s.info.runId ?? 'unknown')}.jsonl`),
     }));
     if (!file) return undefined;
     const text = serializeRecording({
       header: {
-        type: 'run', version: 1, url: s.info.url, assistantId: s.info.assistantId, threadId: s.info.threadId ?? null,
+        type: 'run', version: 1, url: s.info.url, assistantId: s.info.assistantId, graphId: s.info.graphId, threadId: s.info.threadId ?? null,
         runId: s.info.runId ?? null, streamMode: s.info.streamMode, input: s.info.input, startedAt: s.info.startedAt,
         extras: s.extras,
       },
       events: s.events,
     });
     await vscode.workspace.fs.writeFile(file, new TextEncoder().encode(text));
-    log.info(`exported ${s.events.length} events to ${file.fsPath}`);
-    if (!arg?.file) void vscode.window.showInformationMessage(`Exported ${s.events.length} events to ${vscode.workspace.asRelativePath(file)}.`);
+    log.info(`exported ${plural(s.events.length, 'event')} to ${file.fsPath}`);
+    if (!arg?.file) void offerOpenReveal(`Exported the ${name ?? 'LangGraph'} run (${plural(s.events.length, 'event')}) to ${vscode.workspace.asRelativePath(file)}.`, file);
     return file;
   }
 
@@ -59,8 +61,10 @@ export class SessionCommands {
       const reader = new RecordingReader(new TextDecoder().decode(await vscode.workspace.fs.readFile(file)));
       // The first events are read now: a file that is not a recording fails here, before a panel opens.
       const h = reader.header;
+      // Older recordings have no graphId; their assistantId is the graph's name unless it is a UUID.
+      const graphId = typeof h.graphId === 'string' ? h.graphId : isUuid(h.assistantId) ? undefined : h.assistantId;
       const session = RunSession.readRecording(
-        { title: `${h.assistantId ?? 'run'} (recorded)`, url: h.url, assistantId: h.assistantId, graphId: h.assistantId, threadId: h.threadId, runId: h.runId, streamMode: h.streamMode, startedAt: h.startedAt, input: h.input },
+        { title: `${graphId ?? 'run'} (recorded)`, url: h.url, assistantId: h.assistantId, graphId, threadId: h.threadId, runId: h.runId, streamMode: h.streamMode, startedAt: h.startedAt, input: h.input },
         reader,
         h.extras,
       );
@@ -222,20 +226,66 @@ export class SessionCommands {
     return true;
   }
 
-  async goToNodeSource(arg?: { node: string; graphId?: string }): Promise<vscode.TextEditor | undefined> {
+  /**
+   * The node the timeline has selected, put first in Go to Node Source's pick from the palette.
+   * A seam for the panel to fill (`sessionCommands.selectedNode = () => …`); unset, the pick
+   * starts with the shown run's graph.
+   */
+  selectedNode?: () => { node: string; graphId?: string } | undefined;
+
+  /** Open the node's function: the panel passes the node; from the palette, pick one of the graph's. */
+  async goToNodeSource(arg?: { node?: string; graphId?: string }): Promise<vscode.TextEditor | undefined> {
     let node = arg?.node;
-    const graphId = arg?.graphId ?? this.commands.activeSession?.info.graphId;
-    if (!node) node = await vscode.window.showInputBox({ title: 'Go to Node Source', prompt: 'Node name' });
-    if (!node) return undefined;
-    const loc = await findNodeSource(graphId, node);
-    if (!loc) {
-      void vscode.window.showInformationMessage(`Could not find where node "${node}" is added${graphId ? ` in graph "${graphId}"` : ''}: no langgraph.json in the workspace points to a file with addNode("${node}", …).`);
+    let graphId = arg?.graphId ?? this.commands.activeSession?.info.graphId;
+    if (!node) {
+      const selected = this.selectedNode?.();
+      const nodes = await sourceNodes(selected?.graphId ?? graphId);
+      if (!nodes.length) {
+        void vscode.window.showInformationMessage('Go to Node Source: no langgraph.json in this workspace names a graph file that adds nodes. Open the folder of your LangGraph project (the one with langgraph.json).');
+        return undefined;
+      }
+      const first = (n: SourceNode) => (selected && n.node === selected.node ? 0 : n.graphId === (selected?.graphId ?? graphId) ? 1 : 2);
+      const items = nodes
+        .map((n, i) => ({ n, i }))
+        .sort((a, b) => first(a.n) - first(b.n) || a.i - b.i)
+        .map(({ n }) => ({ label: n.node, description: n.graphId, detail: `${vscode.workspace.asRelativePath(n.uri)}:${n.line + 1}`, n }));
+      const pick = await vscode.window.showQuickPick(items, { title: 'Go to Node Source', placeHolder: 'Node', matchOnDescription: true });
+      if (!pick) return undefined;
+      node = pick.n.node;
+      graphId = pick.n.graphId;
+    }
+    const found = await findNodeSource(graphId, node);
+    if (isMiss(found)) {
+      const why = found.missing === 'config'
+        ? 'no langgraph.json in this workspace. Open the folder of your LangGraph project (the one with langgraph.json).'
+        : found.missing === 'graph'
+          ? `no langgraph.json in this workspace names graph "${graphId}" (they name ${found.graphIds.map((g) => `"${g}"`).join(', ')}), and no other graph file adds it.`
+          : `none of ${found.files.map((f) => vscode.workspace.asRelativePath(f)).join(', ')} adds it with addNode("${node}", …) or add_node.`;
+      void vscode.window.showInformationMessage(`Go to Node Source: cannot find node "${node}": ${why}`);
       return undefined;
     }
-    const doc = await vscode.workspace.openTextDocument(loc.uri);
-    const pos = new vscode.Position(loc.line, loc.character);
-    return vscode.window.showTextDocument(doc, { selection: new vscode.Range(pos, pos), viewColumn: vscode.ViewColumn.One });
+    const doc = await vscode.workspace.openTextDocument(found.uri);
+    const pos = new vscode.Position(found.line, found.character);
+    const editor = await vscode.window.showTextDocument(doc, { selection: new vscode.Range(pos, pos), viewColumn: vscode.ViewColumn.One });
+    editor.revealRange(new vscode.Range(pos, pos), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+    return editor;
   }
+}
+
+/** A run's graph name for titles and file names: the graph id, or the assistant id when it is a name. */
+function runName(graphId: string | undefined, assistantId: string | undefined): string | undefined {
+  return graphId ?? (isUuid(assistantId) ? undefined : assistantId);
+}
+
+/** A toast with Open and Reveal for a file just written. */
+async function offerOpenReveal(message: string, file: vscode.Uri): Promise<void> {
+  // The OS file manager is there only when the extension runs on the desktop, next to the files.
+  const os = vscode.env.uiKind === vscode.UIKind.Desktop && !vscode.env.remoteName && file.scheme === 'file';
+  const inWorkspace = !!vscode.workspace.getWorkspaceFolder(file);
+  const reveal = os ? (process.platform === 'darwin' ? 'Reveal in Finder' : process.platform === 'win32' ? 'Reveal in File Explorer' : 'Open Containing Folder') : inWorkspace ? 'Reveal in Explorer' : undefined;
+  const choice = await vscode.window.showInformationMessage(message, 'Open', ...(reveal ? [reveal] : []));
+  if (choice === 'Open') await vscode.window.showTextDocument(file, { preview: false });
+  else if (choice && choice === reveal) await vscode.commands.executeCommand(os ? 'revealFileInOS' : 'revealInExplorer', file);
 }
 
 function stepOf(h: { metadata?: Record<string, unknown> }): number {

@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import type { RunSession } from './runSession';
 import { isRecord } from '../shared/events';
+import { plural } from '../shared/text';
 
 export class RunStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('langgraph.run', vscode.StatusBarAlignment.Left, 50);
@@ -39,7 +40,7 @@ export class RunStatusBar implements vscode.Disposable {
     const phase = s.status.phase;
     const icon = s.active ? (phase === 'reconnecting' ? '$(debug-disconnect)' : '$(sync~spin)') : phase === 'error' ? '$(error)' : phase === 'interrupted' ? '$(debug-pause)' : phase === 'cancelled' ? '$(circle-slash)' : phase === 'loading' ? '$(cloud-download)' : '$(pass)';
     this.item.text = `${icon} ${s.info.title}${last ? ` · ${last}` : ''}${s.active ? ` · ${elapsed}` : ''}`;
-    this.item.tooltip = `LangGraph run ${s.info.runId ?? ''}\n${phase}${s.status.message ? `: ${s.status.message}` : ''}\n${s.events.length} events — click to open the timeline`;
+    this.item.tooltip = `LangGraph run: ${s.info.title}${s.info.runId ? ` (run ${s.info.runId})` : ''}\n${phase}${s.status.message ? `: ${s.status.message}` : ''}\n${plural(s.events.length, 'event')} — click to open the timeline`;
     this.item.backgroundColor = phase === 'error' ? new vscode.ThemeColor('statusBarItem.errorBackground') : phase === 'reconnecting' ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     this.item.show();
     this.visible = true;

@@ -7,3 +7,10 @@ const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}$
 export function shortId(id: string): string {
   return UUID_V7.test(id) ? id.slice(-8) : id.slice(0, 8);
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Whether `id` is a UUID (an assistant created on the server) rather than a name (a graph id). */
+export function isUuid(id: string | undefined): boolean {
+  return !!id && UUID.test(id);
+}

@@ -8,7 +8,10 @@ export interface RecordingHeader {
   type: 'run';
   version: number;
   url?: string;
+  /** As the run was started: a graph id (`simple`) or an assistant's UUID. */
   assistantId?: string;
+  /** The graph's name when known (titles and toasts show it rather than a UUID). */
+  graphId?: string;
   threadId?: string | null;
   runId?: string | null;
   streamMode?: string[];

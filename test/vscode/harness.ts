@@ -44,6 +44,11 @@ export async function read(selector: string, opts: { attr?: string; frame?: 'web
   return r.values ?? [];
 }
 
+/** What a person sees in the first element matching `selector`: an input's value, its text, whether it has the keyboard focus (and its attributes). */
+export async function inspect(selector: string, opts: { frame?: 'webview'; timeoutMs?: number } = {}): Promise<{ value: string | null; text: string | null; focused: boolean; attributes: Record<string, string> }> {
+  return service('LGT_UI_URL', { action: 'inspect', selector, ...opts });
+}
+
 /** Resolve when `check` holds; fire-and-forget events resolve it early, `timeoutMs` bounds it. */
 export async function until<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;

@@ -54,6 +54,7 @@ export function run(): Promise<void> {
         require('./smoke.test');
         require('./extension.test');
         require('./sessions.test');
+        require('./tree.test');
         require('./bigRun.test');
         require('./e2e.test');
         require('./resilience.test');

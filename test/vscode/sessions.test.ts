@@ -2,7 +2,7 @@
 // interrupt → resume, cancel, export → reopen, fork, go to node source, secrets stay secret.
 import * as assert from 'node:assert';
 import * as vscode from 'vscode';
-import { extensionApi, serverUrl, until } from './harness';
+import { EXTENSION_ID, extensionApi, inspect, serverUrl, ui, until } from './harness';
 import type { RunSession } from '../../src/host/runSession';
 
 async function startRun(args: Record<string, unknown>): Promise<RunSession> {
@@ -57,7 +57,11 @@ suite('debugging sessions', () => {
   test('Export Run writes JSON Lines that Open Recorded Run shows again', async function () {
     this.timeout(60_000);
     const api = await extensionApi();
-    const s = await startRun({ assistantId: 'parallel', graphId: 'parallel', input: { query: 'otters' }, streamMode: ['updates', 'tasks'] });
+    // Started by the assistant's UUID, as the tree does: the recording must still say "parallel".
+    const client = await api.deployments.client(serverUrl());
+    const assistant = (await client.searchAssistants()).find((a) => a.graph_id === 'parallel');
+    assert.ok(assistant && /^[0-9a-f-]{36}$/.test(assistant.assistant_id), `assistant: ${JSON.stringify(assistant)}`);
+    const s = await startRun({ assistantId: assistant.assistant_id, graphId: 'parallel', input: { query: 'otters' }, streamMode: ['updates', 'tasks'] });
     await s.done;
     const dir = vscode.workspace.workspaceFolders![0].uri;
     const file = vscode.Uri.joinPath(dir, 'exported.jsonl');
@@ -73,6 +77,8 @@ suite('debugging sessions', () => {
     assert.ok(reopened);
     assert.strictEqual(reopened.events.length, s.events.length);
     assert.deepStrictEqual(reopened.events.map((e) => e.data), s.events.map((e) => e.data));
+    assert.strictEqual(JSON.parse(lines[0]).graphId, 'parallel');
+    assert.strictEqual(reopened.info.title, 'parallel (recorded)');
     const r = await until('the panel to draw the recording', () => {
       const x = api.timeline.lastRendered;
       return x && x.sessionId === reopened.info.id && x.events === s.events.length ? x : undefined;
@@ -95,15 +101,95 @@ suite('debugging sessions', () => {
     assert.deepStrictEqual(nodes, ['write', 'review'], `fork ran ${nodes}`);
   });
 
-  test('Go to Node Source opens the graph file at the addNode call', async () => {
+  test('Go to Node Source from a panel node opens its function in an example graph (nested langgraph.json)', async function () {
+    this.timeout(90_000);
+    const api = await extensionApi();
+    // The example graphs, one folder down in the workspace, the way a project keeps them.
+    const ext = vscode.extensions.getExtension(EXTENSION_ID)!;
+    const nested = vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0].uri, 'project', 'examples');
+    await vscode.workspace.fs.copy(vscode.Uri.joinPath(ext.extensionUri, 'examples', 'src'), vscode.Uri.joinPath(nested, 'src'), { overwrite: true });
+    await vscode.workspace.fs.copy(vscode.Uri.joinPath(ext.extensionUri, 'examples', 'langgraph.json'), vscode.Uri.joinPath(nested, 'langgraph.json'), { overwrite: true });
+    const source = new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(nested, 'src', 'simple.ts'))).split('\n');
+    const want = source.findIndex((l) => l.startsWith('const research = '));
+    assert.ok(want > 0);
+
+    const s = await startRun({ assistantId: 'simple', graphId: 'simple', input: { topic: 'otters' } });
+    await s.done;
+    await until('the panel to draw the run', () => {
+      const r = api.timeline.lastRendered;
+      return r && r.sessionId === s.info.id && r.events === s.events.length;
+    });
+    // In the panel, as a person: select research's execution, then its Go to node source button.
+    await ui({ action: 'click', frame: 'webview', selector: '.execlist [role="option"][aria-label^="research,"]', timeoutMs: 30_000 });
+    await ui({ action: 'click', frame: 'webview', selector: 'button[aria-label="Go to node source"]', timeoutMs: 30_000 });
+    const editor = await until('simple.ts to open', () => {
+      const e = vscode.window.activeTextEditor;
+      return e && e.document.uri.path.endsWith('/project/examples/src/simple.ts') ? e : undefined;
+    });
+    assert.strictEqual(editor.selection.active.line, want, `landed on: ${editor.document.lineAt(editor.selection.active.line).text}`);
+    assert.strictEqual(editor.document.getText(editor.document.getWordRangeAtPosition(editor.selection.active)), 'research');
+  });
+
+  test('Go to Node Source: Python add_node(fn) and add_node("x", fn) across lines; a function defined elsewhere', async () => {
     const dir = vscode.workspace.workspaceFolders![0].uri;
-    const src = 'import { StateGraph } from "@langchain/langgraph";\n\nexport const graph = new StateGraph(S)\n  .addNode("plan", plan)\n  .addNode("research", research)\n  .compile();\n';
-    await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(dir, 'agent', 'graph.ts'), new TextEncoder().encode(src));
-    await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(dir, 'langgraph.json'), new TextEncoder().encode(JSON.stringify({ graphs: { mygraph: './agent/graph.ts:graph' } })));
-    const editor = await vscode.commands.executeCommand<vscode.TextEditor>('langgraph.goToNodeSource', { node: 'research', graphId: 'mygraph' });
-    assert.ok(editor, 'no editor opened');
-    assert.ok(editor.document.uri.path.endsWith('/agent/graph.ts'), editor.document.uri.path);
-    assert.strictEqual(editor.selection.active.line, 4);
+    const ts = 'import { StateGraph } from "@langchain/langgraph";\n\nexport const graph = new StateGraph(S)\n  .addNode("plan", plan)\n  .addNode("research", research)\n  .compile();\n';
+    const py = [
+      'from langgraph.graph import StateGraph',
+      '',
+      '',
+      'def retrieve(state):',
+      '    """add_node("retrieve", not_this)"""',
+      '    return {}',
+      '',
+      '',
+      'async def grade_docs(state):',
+      '    return {}',
+      '',
+      '',
+      'builder = StateGraph(State)',
+      'builder.add_node(retrieve)',
+      'builder.add_node(',
+      '    "grade",',
+      '    grade_docs,',
+      ')',
+      'graph = builder.compile()',
+      '',
+    ].join('\n');
+    await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(dir, 'agent', 'graph.ts'), new TextEncoder().encode(ts));
+    await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(dir, 'agent', 'graph.py'), new TextEncoder().encode(py));
+    await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(dir, 'langgraph.json'), new TextEncoder().encode(JSON.stringify({ graphs: { mygraph: './agent/graph.ts:graph', pygraph: './agent/graph.py:graph' } })));
+    const go = (node: string, graphId: string) => vscode.commands.executeCommand<vscode.TextEditor>('langgraph.goToNodeSource', { node, graphId });
+    const retrieve = await go('retrieve', 'pygraph');
+    assert.ok(retrieve?.document.uri.path.endsWith('/agent/graph.py'), retrieve?.document.uri.path);
+    assert.strictEqual(retrieve.selection.active.line, 3, 'add_node(retrieve) → def retrieve');
+    const grade = await go('grade', 'pygraph');
+    assert.strictEqual(grade?.selection.active.line, 8, 'a multi-line add_node("grade", grade_docs) → async def grade_docs');
+    // `research` is not defined in graph.ts: the addNode call is the best place there is.
+    const research = await go('research', 'mygraph');
+    assert.ok(research?.document.uri.path.endsWith('/agent/graph.ts'), research?.document.uri.path);
+    assert.strictEqual(research.selection.active.line, 4);
+    // A graph id no langgraph.json names, for a node no file adds: nothing opens.
+    assert.strictEqual(await go('no_such_node', 'no_such_graph'), undefined);
+  });
+
+  test('Go to Node Source from the palette picks among the graph\'s nodes, the selected one first', async function () {
+    this.timeout(60_000);
+    const api = await extensionApi();
+    api.sessionCommands.selectedNode = () => ({ node: 'write', graphId: 'simple' });
+    try {
+      await ui({ action: 'command', title: 'LangGraph: Go to Node Source' });
+      await ui({ action: 'waitFor', selector: '.quick-input-widget input[placeholder="Node"]', timeoutMs: 30_000 });
+      const first = await inspect('.quick-input-list .monaco-list-row[data-index="0"]');
+      assert.match(first.text ?? '', /^write/, `first row: ${first.text}`);
+      await ui({ action: 'press', key: 'Enter' });
+      const editor = await until('simple.ts to open', () => {
+        const e = vscode.window.activeTextEditor;
+        return e && e.document.uri.path.endsWith('/examples/src/simple.ts') && e.document.lineAt(e.selection.active.line).text.startsWith('const write = ') ? e : undefined;
+      });
+      assert.ok(editor);
+    } finally {
+      api.sessionCommands.selectedNode = undefined;
+    }
   });
 
   test('an API key lives in SecretStorage only: not in settings, not in the log', async function () {
