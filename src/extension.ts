@@ -25,6 +25,11 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const tree = new DeploymentsTree(deployments);
   const commands = new Commands(context.extensionUri, deployments, tree, context.workspaceState);
   const more = new SessionCommands(context.extensionUri, commands, deployments, tree);
+  // Go to Node Source from the palette offers the node selected in the panel first.
+  more.selectedNode = () => {
+    const p = TimelinePanel.active;
+    return p?.selected && p.selected.ns.length === 0 ? { node: p.selected.node, graphId: p.currentSession?.info.graphId } : undefined;
+  };
   const statusBar = new RunStatusBar();
   commands.onTrack = (s) => statusBar.track(s);
   const view = vscode.window.createTreeView('langgraph.deployments', { treeDataProvider: tree, showCollapseAll: true });

@@ -65,7 +65,13 @@ export function renderTimelineText(rec: Recording, model: RunModel): string {
       notes.set(k, n);
     }
   }
-  for (const n of notes.values()) lines.push(`Reduced by the graph after ${n.nodes.join(', ')} ${n.text}`);
+  for (const n of notes.values()) {
+    // A fan-out's writers share a name: "retrieve_documents ×3".
+    const counts = new Map<string, number>();
+    for (const x of n.nodes) counts.set(x, (counts.get(x) ?? 0) + 1);
+    const who = [...counts].map(([x, k]) => (k > 1 ? `${x} ×${k}` : x)).join(', ');
+    lines.push(`Reduced by the graph after ${who} ${n.text}`);
+  }
   for (const e of ex.filter((x) => x.disagreed)) {
     lines.push(`SERVER DISAGREED after ${e.path ? `${e.path} › ` : ''}${e.node} (step ${e.step}) on ${(e.server?.keys ?? []).join(', ')}: its known reducer does not explain the server's state; the state shown is the server's`);
   }

@@ -9,6 +9,7 @@ import type { SessionInfo } from '../shared/protocol';
 import { log } from './log';
 import { SessionStore } from './sessionStore';
 import { shortId } from '../shared/ids';
+import { plural } from '../shared/text';
 import { FIRST_SLICE } from '../shared/panelFeed';
 import type { RecordingReader } from '../shared/recording';
 
@@ -62,7 +63,7 @@ export class RunSession extends SessionStore {
     s.extras = extras;
     // Not push(...events): a spread of a few hundred thousand items overflows the stack.
     for (const e of events) s.events.push(e);
-    s.status = { phase: 'recorded', message: `${events.length} recorded events` };
+    s.status = { phase: 'recorded', message: `${plural(events.length, 'recorded event')}` };
     return s;
   }
 
@@ -83,9 +84,9 @@ export class RunSession extends SessionStore {
           if (s.abort.signal.aborted) return;
           s.append(reader.read(READ_SLICE));
         }
-        s.setStatus({ phase: 'recorded', message: `${s.events.length} recorded events` });
+        s.setStatus({ phase: 'recorded', message: `${plural(s.events.length, 'recorded event')}` });
       } catch (e) {
-        const message = `${(e as Error).message} — showing the ${s.events.length} events before it`;
+        const message = `${(e as Error).message} — showing the ${plural(s.events.length, 'event')} before it`;
         log.warn(`recording: ${message}`);
         s.setStatus({ phase: 'error', message });
         void vscode.window.showErrorMessage(`The recording is damaged: ${message}.`);

@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { RecordingReader, serializeRecording } from '../shared/recording';
 import { isRecord } from '../shared/events';
 import { deepEqual } from '../shared/diff';
+import { interruptText, pendingInterruptValues } from '../shared/threadText';
 import type { Commands } from './commands';
 import type { Deployments } from './deployments';
 import type { DeploymentsTree, Node } from './deploymentsTree';
@@ -108,12 +109,16 @@ export class SessionCommands {
     const client = await this.deployments.client(url!);
     if (!hasResume) {
       const state = await client.getThreadState(threadId!);
-      const values = (state.tasks ?? []).flatMap((t) => (isRecord(t) && Array.isArray(t.interrupts) ? t.interrupts : [])).map((i) => (isRecord(i) && 'value' in i ? i.value : i));
-      const asks = values.length ? values.map((v) => (typeof v === 'string' ? v : JSON.stringify(v))).join('; ') : state.next.length ? `paused before ${state.next.join(', ')} (breakpoint)` : 'nothing is pending on this thread';
+      const values = pendingInterruptValues(state) ?? [];
+      const said = values.map(interruptText);
+      const asks = said.length
+        ? said.map((t) => `${t.question}${t.options.length ? ` (${t.options.join(' / ')})` : ''}`).join('; ')
+        : state.next.length ? `paused before ${state.next.join(', ')} (breakpoint)` : 'nothing is pending on this thread';
+      const first = said[0]?.options[0];
       const text = await vscode.window.showInputBox({
         title: `Resume thread ${shortId(threadId!)}`,
         prompt: `The interrupt asks: ${asks.slice(0, 300)} — resume value as JSON`,
-        value: '"yes"',
+        value: JSON.stringify(first ?? 'yes'),
         ignoreFocusOut: true,
         validateInput: (v) => {
           try {

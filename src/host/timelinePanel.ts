@@ -33,6 +33,8 @@ export class TimelinePanel implements vscode.Disposable {
   private readonly feed = new PanelFeed((m) => this.post(m));
   private flushTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly messageHandlers: ((m: FromWebview) => void)[] = [];
+  /** The execution's node the person selected in the panel, if any. */
+  selected: { node: string; ns: string[] } | undefined;
 
   static get active(): TimelinePanel | undefined {
     return TimelinePanel.current;
@@ -135,6 +137,9 @@ export class TimelinePanel implements vscode.Disposable {
         void vscode.commands.executeCommand('langgraph.startRun', { url: i.url, threadId: i.threadId, assistantId: i.assistantId, graphId: i.graphId, input: null, how: 'continue' });
         break;
       }
+      case 'selected':
+        this.selected = m.node === null ? undefined : { node: m.node, ns: m.ns };
+        break;
       case 'openSetting':
         void vscode.commands.executeCommand('workbench.action.openSettings', m.id);
         break;

@@ -77,6 +77,8 @@ export type FromWebview =
   | { type: 'resume'; value?: unknown }
   /** Continue a cancelled run from its last checkpoint. */
   | { type: 'continue' }
+  /** The person selected an execution (null: cleared): commands from the palette act on its node. */
+  | { type: 'selected'; node: string | null; ns: string[] }
   /** Open the extension's setting that the panel names. */
   | { type: 'openSetting'; id: 'langgraph.streamSubgraphs' }
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string };

@@ -545,6 +545,8 @@ export class RunModel {
     };
     this.executions.push(ex);
     this.graphOf[ex.index] = g;
+    const run = this.summary.runs[this.summary.runs.length - 1];
+    if (run && run.runId === ex.runId && run.firstExecution === undefined) run.firstExecution = ex.index;
     if (ex.taskId) {
       const prior = this.interruptedTask.get(ex.taskId);
       if (prior !== undefined && prior !== ex.index) ex.resumeOf = prior;

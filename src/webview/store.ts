@@ -358,6 +358,10 @@ export class Store {
   /** Select an execution (null clears). Selecting stops following: the person is looking at something. */
   select(i: number | null, opts: { reveal?: boolean } = {}): void {
     if (i !== null && (i < 0 || i >= this.model.executions.length)) return;
+    if (i !== this.ui.selected) {
+      const ex = i === null ? null : this.model.executions[i];
+      this.api.postMessage({ type: 'selected', node: ex ? ex.node : null, ns: ex ? ex.ns : [] });
+    }
     const patch: Partial<UiState> = { selected: i };
     if (i !== null) {
       patch.follow = false;

@@ -119,6 +119,15 @@ suite('a thread’s story, like a person', () => {
     assert.deepStrictEqual(after.map((n) => n.split(',')[0]), ['warm_up', 'crunch', 'crunch', 'refine', 'polish', 'publish'], after.join(' | '));
   });
 
+  test('a subgraph streamed without stream_subgraphs: the panel says there is more inside', async function () {
+    this.timeout(90_000);
+    const s = await startRun({ assistantId: 'subgraph', graphId: 'subgraph', input: { messages: [{ role: 'human', content: 'go deep' }] }, streamSubgraphs: false });
+    await s.done;
+    await ui({ action: 'waitFor', selector: '.banner.note:has-text("child runs a subgraph")', ...wv, timeoutMs: 30_000 });
+    assert.deepStrictEqual(s.info.subgraphs, ['child']);
+    await screenshot('thread-subgraph-hint', 'webview');
+  });
+
   test('a finished slow run reopened from the tree: its durations are the real ones', async function () {
     this.timeout(180_000);
     const api = await extensionApi();

@@ -18,6 +18,8 @@ export interface RunInfo {
   cancelled?: boolean;
   /** The error it ended with. */
   error?: { name: string; message: string };
+  /** Its first execution (the timeline marks where each run of a thread begins). */
+  firstExecution?: number;
 }
 
 /** `server`: from the server's checkpoint times (a replayed run), on the axis's clock. */

@@ -5,7 +5,7 @@ import { useEffect } from 'preact/hooks';
 import type { Store } from '../store';
 import { threadStory, type StorySegment } from '../../shared/model/story';
 import type { InterruptInfo } from '../../shared/runModel';
-import { isRecord } from '../../shared/events';
+import { interruptText } from '../../shared/threadText';
 import { shortId } from '../../shared/ids';
 import { preview } from '../values';
 import { post } from '../vscodeApi';
@@ -116,19 +116,12 @@ function segLabel(g: StorySegment): string {
   return `Run ${g.n}: ${g.began}, ${g.outcome}${g.replay ? ', drawn from server times' : ''}`;
 }
 
-/** The interrupt's question as text: its `question`/`message` field, a plain string, or the value itself. */
+/** The interrupt's question as text (its question-like field, a plain string, or the value as JSON). */
 export function questionOf(it: InterruptInfo): string {
-  const v = it.value;
-  if (v === null) return 'paused at a breakpoint';
-  if (typeof v === 'string') return v;
-  if (isRecord(v)) for (const k of ['question', 'message', 'prompt', 'text']) if (typeof v[k] === 'string') return v[k] as string;
-  return preview(v, 160);
+  return it.value === null ? 'paused at a breakpoint' : interruptText(it.value).question;
 }
 
-/** Answers the interrupt offers as a list (`options`, `choices`): each becomes a button. */
-export function choicesOf(it: InterruptInfo): (string | number | boolean)[] {
-  const v = it.value;
-  const list = isRecord(v) ? (v.options ?? v.choices) : undefined;
-  if (!Array.isArray(list)) return [];
-  return list.filter((c): c is string | number | boolean => typeof c === 'string' || typeof c === 'number' || typeof c === 'boolean').slice(0, 8);
+/** Answers the interrupt offers as a list (`options`, `choices`…): each becomes a button. */
+export function choicesOf(it: InterruptInfo): string[] {
+  return it.value === null ? [] : interruptText(it.value).options.slice(0, 8);
 }

@@ -1,6 +1,7 @@
 // A JSON-like value as a collapsible tree (ARIA tree, roving focus). Long strings and big
 // containers are cut with a way to see more; every node can copy its value or its path.
 // Run data is only ever rendered as text.
+import { plural } from '../../shared/text';
 import { useState } from 'preact/hooks';
 import type { ComponentChildren } from 'preact';
 import { copyToClipboard } from '../copy';
@@ -154,7 +155,7 @@ function Leaf({ value, open, full }: { value: unknown; open: boolean; full: bool
       const msg = asMessage(value);
       if (Array.isArray(value)) {
         if (!value.length) return <span class="vt-v t-meta">[]</span>;
-        return <span class="vt-v t-meta">{open ? `${value.length} items` : `[${value.length}] ${preview(value, 80)}`}</span>;
+        return <span class="vt-v t-meta">{open ? plural(value.length, 'item') : `[${value.length}] ${preview(value, 80)}`}</span>;
       }
       if (msg) return <span class="vt-v t-meta">{`${msg.role} message${open ? '' : ` ${preview(value, 80)}`}`}</span>;
       const n = Object.keys(value as object).length;

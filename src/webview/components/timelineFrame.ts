@@ -31,6 +31,7 @@ export function drawNow(store: Store, s: { tl: TimelineRenderer | null; ov: Over
     inSearch: q ? q.table : null,
     matchKey: store.matchKey(),
     interrupts: store.model.summary.interrupts,
+    runs: runMarks(store),
     changed: store.lastChanged,
   });
   ov.draw(store.index, exs, store.bounds(), view, now, performance.now());
@@ -66,4 +67,19 @@ export function windowValue(store: Store): { 'aria-valuemin': number; 'aria-valu
     'aria-valuenow': now,
     'aria-valuetext': Number.isFinite(total) && b.t1 > b.t0 ? `showing +${at(v.start)} to +${at(v.end)} of ${formatDuration(b.t1 - b.t0)}` : 'nothing to show yet',
   };
+}
+
+const KIND_WORD: Record<string, string> = { resume: 'resume', fork: 'fork', continue: 'continue', input: 'new input', join: 'new input' };
+
+/** Where each run of the thread after the first begins, for the timeline's run lines. */
+function runMarks(store: Store): { t: number; label: string }[] {
+  const runs = store.model.summary.runs;
+  if (runs.length < 2) return [];
+  const exs = store.model.executions;
+  const out: { t: number; label: string }[] = [];
+  runs.forEach((r, i) => {
+    if (i === 0 || r.firstExecution === undefined || !exs[r.firstExecution]) return;
+    out.push({ t: exs[r.firstExecution].start, label: `Run ${i + 1} · ${KIND_WORD[r.kind ?? 'input'] ?? r.kind}` });
+  });
+  return out.sort((a, b) => a.t - b.t);
 }

@@ -41,6 +41,8 @@ export interface DrawInput {
   /** Identity of the filter and search state: any change redraws in full. */
   matchKey: string;
   interrupts: readonly { t: number }[];
+  /** Where each run of the thread after the first begins, and how ("Run 2 · fork"). */
+  runs: readonly { t: number; label: string }[];
   /** Executions added or changed since the previous draw (TimelineIndex.update). */
   changed: readonly number[];
 }
@@ -56,6 +58,7 @@ interface BaseState {
   palette: Palette;
   matchKey: string;
   interrupts: number;
+  runs: string;
   steps: number;
   w: number;
   h: number;
@@ -125,7 +128,7 @@ export class TimelineRenderer {
     const W = this.w;
     let view = d.view;
     let full = true;
-    if (s && s.rows === d.rows && s.tops === d.tops && s.laneVersion === d.index.laneVersion && s.fanVersion === d.index.fanVersion && s.scrollTop === d.scrollTop && s.activeRow === d.activeRow && s.palette === this.palette && s.matchKey === d.matchKey && s.interrupts === d.interrupts.length && s.w === W && s.h === this.h && s.dpr === this.dpr) {
+    if (s && s.rows === d.rows && s.tops === d.tops && s.laneVersion === d.index.laneVersion && s.fanVersion === d.index.fanVersion && s.scrollTop === d.scrollTop && s.activeRow === d.activeRow && s.palette === this.palette && s.matchKey === d.matchKey && s.interrupts === d.interrupts.length && s.runs === runsKey(d) && s.w === W && s.h === this.h && s.dpr === this.dpr) {
       // Less than half a pixel of movement at either edge: keep drawing in the base's window.
       const k = W / span(s.view);
       if (Math.abs(d.view.start - s.view.start) * k < 0.5 && Math.abs(d.view.end - s.view.end) * k < 0.5) {
@@ -193,6 +196,12 @@ export class TimelineRenderer {
     for (let r = first; r < last; r++) ctx.fillRect(0, rowY(r + 1) - 1, W, 1);
 
     this.drawSteps(d, X, 0);
+    // Where each later run of the thread begins: a resume, a fork, a continue.
+    ctx.fillStyle = p.muted;
+    for (const r of d.runs) {
+      const x = Math.round(X(r.t));
+      if (x >= -2 && x <= W + 2) ctx.fillRect(x - 1, AXIS_H, 2, H - AXIS_H);
+    }
     drawFans({ ctx, palette: p, index: d.index, executions: d.executions, rows: d.rows, first, last, rowY, rowIndex, X, view: v, width: W });
     for (let r = first; r < last; r++) this.lastRects += this.rows.paint(ctx, p, d, d.rows[r], rowY(r), W, k);
 
@@ -207,7 +216,7 @@ export class TimelineRenderer {
 
     this.state = {
       view: d.view, rows: d.rows, tops, laneVersion: d.index.laneVersion, fanVersion: d.index.fanVersion, scrollTop: d.scrollTop, activeRow: d.activeRow, palette: p, matchKey: d.matchKey,
-      interrupts: d.interrupts.length, steps: d.index.stepTimes.length, w: W, h: H, dpr: this.dpr, rowIndex,
+      interrupts: d.interrupts.length, runs: runsKey(d), steps: d.index.stepTimes.length, w: W, h: H, dpr: this.dpr, rowIndex,
     };
   }
 
@@ -296,6 +305,21 @@ export class TimelineRenderer {
       lastX = x;
       ctx.fillRect(x, AXIS_H - 8, 1, 7);
     }
+    // Run labels in the axis, right of their line, where the next one leaves room.
+    for (let i = 0; i < d.runs.length; i++) {
+      const x = Math.round(X(d.runs[i].t));
+      const next = i + 1 < d.runs.length ? X(d.runs[i + 1].t) : Infinity;
+      const room = Math.min(next, W) - x - 6;
+      if (x < -2 || x > W || room < 24) continue;
+      ctx.fillStyle = p.bg;
+      const text = fitText(ctx, d.runs[i].label, room);
+      const tw = ctx.measureText(text).width;
+      ctx.fillRect(x + 2, 1, tw + 4, AXIS_H - 3);
+      ctx.fillStyle = p.fg;
+      ctx.fillText(text, x + 4, AXIS_H / 2 - 1);
+      ctx.fillStyle = p.muted;
+      ctx.fillRect(x - 1, 0, 2, AXIS_H);
+    }
     for (const it of d.interrupts) {
       const x = X(it.t);
       if (x < -8 || x > W + 8) continue;
@@ -373,4 +397,16 @@ export class TimelineRenderer {
     }
     ctx.restore();
   }
+}
+
+function runsKey(d: DrawInput): string {
+  return d.runs.map((r) => `${r.t}:${r.label}`).join('|');
+}
+
+/** The label cut with an ellipsis to `room` px. */
+function fitText(ctx: CanvasRenderingContext2D, text: string, room: number): string {
+  if (ctx.measureText(text).width <= room) return text;
+  let t = text;
+  while (t.length > 1 && ctx.measureText(`${t}…`).width > room) t = t.slice(0, -1);
+  return `${t}…`;
 }
