@@ -92,6 +92,10 @@ suite('a thread’s story, like a person', () => {
     assert.ok(notes.includes('fact 1 on only seals'), notes.join(' | '));
     await ui({ action: 'waitFor', selector: '.story .seg:has-text("fork of run 1 from step 2, before research (state edited)")', ...wv, timeoutMs: 30_000 });
     await until('both runs drawn', async () => (await rows()).length === 7);
+    // The story's entry brings the fork into view and selects its first execution.
+    await ui({ action: 'click', selector: '.story .seg:has-text("fork of run 1")', ...wv });
+    const selected = await read('.execlist [role="option"][aria-selected="true"]', { ...wv, attr: 'aria-label' });
+    assert.match(selected[0] ?? '', /^research, step 3,/);
     await screenshot('thread-forked', 'webview');
   });
 

@@ -207,7 +207,7 @@ function InterruptNote({ store, ex }: { store: Store; ex: Execution }) {
       {answered?.resume && (
         <div class="muted">answered by run {shortId(answered.resume.runId)}{'value' in answered.resume ? ` with ${JSON.stringify(answered.resume.value)}` : ''}</div>
       )}
-      {waiting && !store.live && (
+      {waiting && !store.live && store.status.phase !== 'recorded' && (
         <span class="answers">
           {choicesOf(waiting).map((c) => (
             <button class="btn" key={String(c)} onClick={() => post({ type: 'resume', value: c })}>

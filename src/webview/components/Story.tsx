@@ -43,7 +43,8 @@ export function Story({ store }: { store: Store; seq?: number }) {
   });
   const pending = model.summary.interrupts.filter((i) => !i.resume);
   const cancelled = model.summary.phase === 'cancelled' && !store.live;
-  const canAct = !!session?.threadId && !store.live;
+  // A recording is the past: answering or continuing from it would act on a live deployment.
+  const canAct = !!session?.threadId && !store.live && store.status.phase !== 'recorded';
   const showRuns = segs.length > 1 || segs.some((g) => g.kind !== 'input');
   return (
     <>

@@ -308,15 +308,21 @@ export class TimelineRenderer {
     // Run labels in the axis, right of their line, where the next one leaves room.
     for (let i = 0; i < d.runs.length; i++) {
       const x = Math.round(X(d.runs[i].t));
+      if (x < -2 || x > W + 2) continue;
       const next = i + 1 < d.runs.length ? X(d.runs[i + 1].t) : Infinity;
-      const room = Math.min(next, W) - x - 6;
-      if (x < -2 || x > W || room < 24) continue;
-      ctx.fillStyle = p.bg;
+      const prev = i > 0 ? X(d.runs[i - 1].t) : -Infinity;
+      // Right of the line, or left of it at the right edge.
+      const right = Math.min(next, W) - x - 6;
+      const left = x - Math.max(prev, 0) - 6;
+      const room = right >= 60 || right >= left ? right : left;
+      if (room < 24) continue;
       const text = fitText(ctx, d.runs[i].label, room);
       const tw = ctx.measureText(text).width;
-      ctx.fillRect(x + 2, 1, tw + 4, AXIS_H - 3);
+      const tx = room === right ? x + 4 : x - 4 - tw;
+      ctx.fillStyle = p.bg;
+      ctx.fillRect(tx - 2, 1, tw + 4, AXIS_H - 3);
       ctx.fillStyle = p.fg;
-      ctx.fillText(text, x + 4, AXIS_H / 2 - 1);
+      ctx.fillText(text, tx, AXIS_H / 2 - 1);
       ctx.fillStyle = p.muted;
       ctx.fillRect(x - 1, 0, 2, AXIS_H);
     }
