@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { LangGraphClient, fetchRunExtras, isRecord, type RunEvent } from '../../src/client';
 import { RunModel } from '../../src/shared/runModel';
 import { threadStory } from '../../src/shared/model/story';
+import { forkLinks } from '../../src/webview/forkLinks';
 import type { RunStart } from '../../src/shared/events';
 import { useExampleServer } from '../support/server';
 import { collect } from '../support/runs';
@@ -85,6 +86,9 @@ test('fork with an edited state: a labelled branch whose diffs start from the ed
     assert.equal(story[1].forkOf?.n, 1);
     assert.equal(story[1].forkOf?.node, 'research');
     assert.match(story[1].began, /^fork of run 1 from step \d+, before research \(state edited\)$/);
+    // Drawn as a branch: from run 1's plan (it wrote the checkpoint the edit went onto) to the fork's research.
+    const [link] = forkLinks(m);
+    assert.deepEqual([m.executions[link.from].node, m.executions[link.from].runId, m.executions[link.to].node, m.executions[link.to].runId], ['plan', origin, 'research', fork]);
   }
 });
 
@@ -111,6 +115,8 @@ test('a thread reopened from its history alone names the fork (no lgt/run of the
   assert.equal(story[1].forkOf?.n, 1);
   const w = m.executions.find((x) => x.runId === runs[1].run_id && x.node === 'write')!;
   assert.ok(!m.diff(w.index).some((c) => c.kind === 'removed'), 'the fork diffs against its checkpoint');
+  const [link] = forkLinks(m);
+  assert.deepEqual([m.executions[link.from].node, m.executions[link.from].runId, m.executions[link.to].node], ['research', runs[0].run_id, 'write']);
   assert.equal(m.summary.clock, 'server');
 });
 

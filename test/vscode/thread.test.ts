@@ -97,6 +97,9 @@ suite('a thread’s story, like a person', () => {
     const selected = await read('.execlist [role="option"][aria-selected="true"]', { ...wv, attr: 'aria-label' });
     assert.match(selected[0] ?? '', /^research, step 3,/);
     await screenshot('thread-forked', 'webview');
+    // The whole thread: the fork's branch leaves run 1's plan for its research.
+    await ui({ action: 'press', key: '0', ...wv });
+    await screenshot('thread-forked-fit', 'webview');
   });
 
   test('Cancel Run from the palette mid-node: the run is cancelled and nothing is left running', async function () {

@@ -1,6 +1,7 @@
 // The timeline's per-frame draw (both canvases from the store), its wheel zoom and pan, and the
 // overview slider's value.
 import type { Store } from '../store';
+import { forkLinks } from '../forkLinks';
 import { formatAt, formatDuration } from '../layout';
 import { span } from '../viewport';
 import type { TimelineRenderer } from '../draw/timelineRenderer';
@@ -32,6 +33,7 @@ export function drawNow(store: Store, s: { tl: TimelineRenderer | null; ov: Over
     matchKey: store.matchKey(),
     interrupts: store.model.summary.interrupts,
     runs: runMarks(store),
+    forks: store.model.summary.runs.length > 1 ? forkLinks(store.model) : [],
     changed: store.lastChanged,
   });
   ov.draw(store.index, exs, store.bounds(), view, now, performance.now());

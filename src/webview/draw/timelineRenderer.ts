@@ -43,6 +43,8 @@ export interface DrawInput {
   interrupts: readonly { t: number }[];
   /** Where each run of the thread after the first begins, and how ("Run 2 · fork"). */
   runs: readonly { t: number; label: string }[];
+  /** Forks as branches: from the origin's execution that wrote the checkpoint to the fork's first. */
+  forks: readonly { from: number; to: number }[];
   /** Executions added or changed since the previous draw (TimelineIndex.update). */
   changed: readonly number[];
 }
@@ -203,6 +205,7 @@ export class TimelineRenderer {
       if (x >= -2 && x <= W + 2) ctx.fillRect(x - 1, AXIS_H, 2, H - AXIS_H);
     }
     drawFans({ ctx, palette: p, index: d.index, executions: d.executions, rows: d.rows, first, last, rowY, rowIndex, X, view: v, width: W });
+    this.drawForks(d, rowIndex, rowY, X);
     for (let r = first; r < last; r++) this.lastRects += this.rows.paint(ctx, p, d, d.rows[r], rowY(r), W, k);
 
     // Run-level interrupts: a line across every lane.
@@ -257,6 +260,36 @@ export class TimelineRenderer {
       this.lastRects++;
       if (style) badge(ctx, p, Math.min(W - 6, Math.max(6, X(ex.end ?? ex.start))), by + BAR_H / 2, style === 2 ? 'error' : 'interrupt');
     }
+  }
+
+  /** A fork's branch: a dashed curve from where it left its origin to its first execution. */
+  private drawForks(d: DrawInput, rowIndex: Map<Row, number>, rowY: (r: number) => number, X: (t: number) => number): void {
+    if (!d.forks.length) return;
+    const ctx = this.ctx;
+    const mid = (i: number) => {
+      const row = d.index.rowOf[i];
+      const r = row ? rowIndex.get(row) : undefined;
+      return r === undefined ? null : rowY(r) + laneTop(d.index.laneOf(i)) + BAR_H / 2;
+    };
+    ctx.strokeStyle = this.palette.focus;
+    ctx.lineWidth = 1.5;
+    ctx.setLineDash([4, 3]);
+    for (const f of d.forks) {
+      const a = d.executions[f.from];
+      const b = d.executions[f.to];
+      const y0 = mid(f.from);
+      const y1 = mid(f.to);
+      if (!a || !b || y0 === null || y1 === null) continue;
+      const x0 = X(a.end ?? a.start);
+      const x1 = X(b.start);
+      if (Math.max(x0, x1) < 0 || Math.min(x0, x1) > this.w) continue;
+      const bend = Math.max(12, Math.abs(x1 - x0) / 3);
+      ctx.beginPath();
+      ctx.moveTo(x0, y0);
+      ctx.bezierCurveTo(x0 + bend, y0, x1 - bend, y1, x1, y1);
+      ctx.stroke();
+    }
+    ctx.setLineDash([]);
   }
 
   private drawSteps(d: DrawInput, X: (t: number) => number, from: number): void {
@@ -406,7 +439,7 @@ export class TimelineRenderer {
 }
 
 function runsKey(d: DrawInput): string {
-  return d.runs.map((r) => `${r.t}:${r.label}`).join('|');
+  return `${d.runs.map((r) => `${r.t}:${r.label}`).join('|')}/${d.forks.map((f) => `${f.from}>${f.to}`).join(',')}`;
 }
 
 /** The label cut with an ellipsis to `room` px. */
