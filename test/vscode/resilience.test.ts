@@ -4,7 +4,7 @@
 // only cuts (and briefly holds) a connection, which a real server cannot be asked to do.
 import * as assert from 'node:assert';
 import * as vscode from 'vscode';
-import { extensionApi, serverUrl, ui, until } from './harness';
+import { extensionApi, read, serverUrl, ui, until } from './harness';
 import { fromServer } from '../../src/shared/events';
 import { startFaultProxy, type FaultProxy } from '../support/faultProxy';
 import { collect, wire } from '../support/runs';
@@ -119,6 +119,13 @@ suite('resilience and live refresh', () => {
     const tree = api.tree;
     const client = await api.deployments.client(serverUrl());
     await vscode.commands.executeCommand('workbench.view.extension.langgraph');
+    // A background run started elsewhere: the extension does not watch it, so only polling can
+    // show its progress. Five nodes of 2.5 s: long enough to open the tree while it runs.
+    const thread = await client.createThread({ metadata: { graph_id: 'slow' } });
+    const run = await client.createRun(thread.thread_id, { assistantId: 'slow', input: { delay_ms: 2500 } });
+    // An earlier suite may have left `slow` open with its threads read before this one existed:
+    // one re-read now, before counting, so the new thread is listed however the tree was left.
+    tree.refresh();
     // Count what refreshes the tree: manual refreshes (the Refresh command, or the extension after
     // a run it watched) must not happen here; the tree's own polling must.
     let manual = 0;
@@ -134,17 +141,14 @@ suite('resilience and live refresh', () => {
       if (e === undefined) changes++;
     });
     try {
-      // A background run started elsewhere: the extension does not watch it, so only polling can
-      // show its progress. Five nodes of 2.5 s: long enough to open the tree while it runs.
-      const thread = await client.createThread({ metadata: { graph_id: 'slow' } });
-      const run = await client.createRun(thread.thread_id, { assistantId: 'slow', input: { delay_ms: 2500 } });
       const rows = '.part.sidebar .monaco-list-row';
       // Rows by their accessible name, which holds the whole id (the label's 8-character prefix
       // is shared by every thread and run made within the same minute).
       const threadRow = `${rows}[aria-label^="Thread ${thread.thread_id},"]`;
       const runRow = `${rows}[aria-label^="Run ${run.run_id},"]`;
       // Open the assistant and the thread the way a person does (a click on a collapsed row).
-      await ui({ action: 'click', selector: `${rows}[aria-expanded="false"]:has-text("slow")`, timeoutMs: 30_000 });
+      await ui({ action: 'waitFor', selector: `${rows}[aria-label^="slow"]`, timeoutMs: 30_000 });
+      if ((await read(`${rows}[aria-label^="slow"][aria-expanded="false"]`)).length) await ui({ action: 'click', selector: `${rows}[aria-label^="slow"][aria-expanded="false"]`, timeoutMs: 30_000 });
       await ui({ action: 'click', selector: `${threadRow}[aria-expanded="false"]`, timeoutMs: 30_000 });
       await ui({ action: 'waitFor', selector: `${runRow}:is([aria-label*=", running"], [aria-label*=", pending"])`, timeoutMs: 30_000 });
       assert.ok(tree.isPolling, 'a run is listed as running but the tree is not polling');
