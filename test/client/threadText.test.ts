@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { LangGraphClient, Run } from '../../src/client';
 import { useExampleServer } from '../support/server';
+import { until } from '../support/runs';
 import { chronological, interruptText, pendingInterruptValues, pendingText, runLabel, runStates, threadTitle } from '../../src/shared/threadText';
 
 let client: LangGraphClient;
@@ -12,15 +13,6 @@ useExampleServer((s) => {
   client = s.client;
 });
 
-async function until<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 async function runToEnd(threadId: string, params: Parameters<LangGraphClient['createRun']>[1]): Promise<Run> {
   const run = await client.createRun(threadId, params);
@@ -67,12 +59,12 @@ test('interrupt: the question in the thread and its state, the run waits, then t
 test('cancel: a run stopped with action=interrupt reads as cancelled, not as waiting for input', async () => {
   const thread = await client.createThread({ metadata: { graph_id: 'slow' } });
   const run = await client.createRun(thread.thread_id, { assistantId: 'slow', input: { delay_ms: 2000 } });
-  await until('the run to be running', async () => (await client.getRun(thread.thread_id, run.run_id)).status === 'running');
+  await until('the run to be running', async () => (await client.getRun(thread.thread_id, run.run_id)).status === 'running', 60_000);
   await client.cancelRun(thread.thread_id, run.run_id, { action: 'interrupt' });
   const ended = await until('the run to stop', async () => {
     const r = await client.getRun(thread.thread_id, run.run_id);
     return r.status !== 'running' && r.status !== 'pending' ? r : undefined;
-  });
+  }, 60_000);
   assert.equal(ended.status, 'interrupted', 'the server marks a cancelled run interrupted');
   const t = await client.getThread(thread.thread_id);
   assert.notEqual(t.status, 'interrupted');

@@ -1,4 +1,4 @@
-// Helpers shared by the client tests.
+// Helpers shared by the client tests (and the VS Code suite's harness: nothing here needs vscode).
 import net from 'node:net';
 import type { RunEvent } from '../../src/shared/events';
 
@@ -31,4 +31,15 @@ export function freePort(): Promise<number> {
       srv.close(() => resolve(port));
     });
   });
+}
+
+/** Resolve when `check` holds; `timeoutMs` bounds the wait (a bound, not a timed assertion). */
+export async function until<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }

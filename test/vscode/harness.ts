@@ -49,13 +49,4 @@ export async function inspect(selector: string, opts: { frame?: 'webview'; timeo
   return service('LGT_UI_URL', { action: 'inspect', selector, ...opts });
 }
 
-/** Resolve when `check` holds; fire-and-forget events resolve it early, `timeoutMs` bounds it. */
-export async function until<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+export { until } from '../support/runs';
