@@ -1,7 +1,7 @@
 // langgraph-timeline: record a run to JSON Lines, or show a recording as a text timeline.
 // Uses the same client as the extension. Exit non-zero with one clear line on failure.
 import { createWriteStream, readFileSync, writeFileSync, type WriteStream } from 'node:fs';
-import { LangGraphClient, LangGraphError, STREAM_MODES, fetchRunExtras, isRecord, isStreamMode, runErrorOf, runStartOf, type RunEvent, type RunStart, type RunExtras, type RunStream, type StreamControl, type StreamMode } from '../client';
+import { LangGraphClient, LangGraphError, STREAM_MODES, fetchRunExtras, isRecord, isStreamMode, runEnded, runErrorOf, runStartOf, type RunEvent, type RunStart, type RunExtras, type RunStream, type StreamControl, type StreamMode } from '../client';
 import { eventLine, headerLine, parseRecording, type RecordingHeader } from '../shared/recording';
 import { RunModel } from '../shared/runModel';
 import { renderTimelineText, modelJson } from './show';
@@ -121,7 +121,7 @@ async function record(flags: Map<string, string | true>): Promise<number> {
     let mark: RunEvent | null = null;
     if (joinId) {
       const run = await client.getRun(threadId!, joinId, ac.signal).catch(() => undefined);
-      if (run && run.status !== 'pending' && run.status !== 'running') {
+      if (run && runEnded(run.status)) {
         mark = { id: null, event: 'lgt/run', ns: [], data: { ...runStartOf(run.kwargs), runId: joinId, replay: true } satisfies RunStart, t: Date.now() };
       }
       stream = client.joinRun(threadId!, joinId, { ...control, lastEventId: '-1' });

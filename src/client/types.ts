@@ -26,6 +26,11 @@ export interface Thread {
 }
 
 export type RunStatus = 'pending' | 'running' | 'error' | 'success' | 'timeout' | 'interrupted';
+
+/** The run is over (whatever its outcome): nothing more will stream for it. Unknown is not over. */
+export function runEnded(status: string | undefined): boolean {
+  return status !== undefined && status !== 'pending' && status !== 'running';
+}
 export interface Run {
   run_id: string;
   thread_id: string;

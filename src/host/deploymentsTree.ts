@@ -1,7 +1,7 @@
 // The "Deployments" tree: deployments → assistants → threads → runs. Failures become placeholder
 // items with the reason (and a retry), never an empty or broken tree.
 import * as vscode from 'vscode';
-import { LangGraphClient, LangGraphError, type Assistant, type Run, type Thread } from '../client';
+import { LangGraphClient, LangGraphError, runEnded, type Assistant, type Run, type Thread } from '../client';
 import type { Deployment, Deployments } from './deployments';
 import { log } from './log';
 import { shortId } from '../shared/ids';
@@ -162,7 +162,7 @@ export class DeploymentsTree implements vscode.TreeDataProvider<Node>, vscode.Di
         const state = n.state ?? runStates([r], undefined)[0];
         const label = runLabel(r);
         const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.None);
-        const took = r.status !== 'running' && r.status !== 'pending' ? duration(r.created_at, r.updated_at) : undefined;
+        const took = runEnded(r.status) ? duration(r.created_at, r.updated_at) : undefined;
         item.description = [RUN_STATE_TEXT[state], took, relTime(r.created_at)].filter(Boolean).join(' · ');
         item.accessibilityInformation = { label: `Run ${r.run_id}, ${item.description}: ${label}` };
         item.tooltip = runTooltip(r, label, state, took, n.pending);
@@ -231,7 +231,7 @@ export class DeploymentsTree implements vscode.TreeDataProvider<Node>, vscode.Di
           // Oldest first: a thread's runs read as its story (input, the interrupt, the resume).
           const runs = chronological(await client.listRuns(n.thread.thread_id, { limit: 20 }));
           if (!runs.length) return this.remember(key, [{ kind: 'message', text: 'No runs on this thread', icon: 'info' }]);
-          this.notePolling(runs.some((r) => r.status === 'running' || r.status === 'pending'));
+          this.notePolling(runs.some((r) => !runEnded(r.status)));
           const states = runStates(runs, n.thread.status);
           return this.remember(key, runs.map((run, i): Node => ({
             kind: 'run', deployment: n.deployment, assistant: n.assistant, thread: n.thread, run, state: states[i],

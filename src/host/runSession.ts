@@ -2,7 +2,7 @@
 // a fork, a re-run chained into it; a thread opened from the tree, its finished runs told from its
 // history), or a recording read in slices. The events and notifications live in SessionStore.
 import * as vscode from 'vscode';
-import { LangGraphClient, LangGraphError, fetchRunExtras, historyCovers, readHistory, runErrorOf, type ConnectionState, type RunParams, type RunStream, type StreamMode } from '../client';
+import { LangGraphClient, LangGraphError, fetchRunExtras, historyCovers, readHistory, runEnded, runErrorOf, type ConnectionState, type RunParams, type RunStream, type StreamMode } from '../client';
 import { isRecord, runStartOf, type RunEvent, type RunStart } from '../shared/events';
 import { runEventsFromHistory } from '../shared/historyRuns';
 import type { SessionInfo } from '../shared/protocol';
@@ -154,7 +154,7 @@ export class RunSession extends SessionStore {
   private async tellThread(runs: { runId: string; status?: string; kwargs?: unknown }[], focus: string | undefined): Promise<void> {
     const client = this.client!;
     const threadId = this.info.threadId!;
-    const finished = (r: { status?: string }) => r.status !== undefined && r.status !== 'pending' && r.status !== 'running';
+    const finished = (r: { status?: string }) => runEnded(r.status);
     const tell = (h: unknown[], list: typeof runs) => list.flatMap((r) => (finished(r) ? runEventsFromHistory(h, r.runId, runStartOf(r.kwargs)) : []));
     const shown = runs.find((r) => r.runId === focus) ?? runs[runs.length - 1];
     let history: unknown[] = [];
@@ -179,7 +179,7 @@ export class RunSession extends SessionStore {
     const live: typeof runs = [];
     for (const r of runs) {
       // The picked run was told from a history that reached past its start: the same events.
-      const told = r === shown && first.length ? first : history.length && finished(r) ? runEventsFromHistory(history, r.runId, runStartOf(r.kwargs)) : [];
+      const told = r === shown && first.length ? first : tell(history, [r]);
       if (told.length) for (const e of told) all.push(e);
       else live.push(r);
     }
@@ -190,7 +190,7 @@ export class RunSession extends SessionStore {
       await this.joinOne(r.runId, r.status, r.kwargs);
     }
     if (!live.length) {
-      this.setStatus({ phase: 'done', message: `${runs.length} run${runs.length === 1 ? '' : 's'} of the thread, told from its history` });
+      this.setStatus({ phase: 'done', message: `${plural(runs.length, 'run')} of the thread, told from its history` });
       await this.fetchExtras();
     }
   }
@@ -285,7 +285,7 @@ export class RunSession extends SessionStore {
       status ??= run?.status;
       kwargs ??= run?.kwargs;
     }
-    const replay = status !== undefined && status !== 'pending' && status !== 'running';
+    const replay = runEnded(status);
     this.info.runId = runId;
     this.emit('lgt/run', { ...(kwargs !== undefined ? runStartOf(kwargs) : { kind: 'join' as const }), runId, ...(replay ? { replay: true } : {}) } satisfies RunStart);
     log.info(`join: GET ${client.baseUrl}/threads/${threadId}/runs/${runId}/stream (Last-Event-ID: -1)${replay ? ', a replay' : ''}`);
@@ -293,8 +293,8 @@ export class RunSession extends SessionStore {
   }
 
   /**
-   * A thread's runs, oldest first, one session: each is joined in turn (replays of the ended ones),
-   * so the panel shows the whole story. `focus` is the run the person picked.
+   * A thread's runs, oldest first, one session (see tellThread: finished runs from the history,
+   * running ones joined), so the panel shows the whole story. `focus` is the run the person picked.
    */
   static joinThread(spec: { client: LangGraphClient; deploymentName: string; assistantId: string; graphId?: string; threadId: string; runs: { runId: string; status?: string; kwargs?: unknown }[]; focus?: string }): RunSession {
     const focus = spec.focus ?? spec.runs[spec.runs.length - 1]?.runId;
