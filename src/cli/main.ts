@@ -5,6 +5,7 @@ import { LangGraphClient, LangGraphError, STREAM_MODES, fetchRunExtras, isRecord
 import { eventLine, headerLine, parseRecording, type RecordingHeader } from '../shared/recording';
 import { RunModel } from '../shared/runModel';
 import { renderTimelineText, modelJson } from './show';
+import { LangGraphDebugSession } from '../debug/session';
 
 const USAGE = `Usage:
   langgraph-timeline record --url URL --assistant ID [--thread ID] [--input JSON|@file]
@@ -12,6 +13,7 @@ const USAGE = `Usage:
                             [--join RUN_ID] [--resume JSON|@file] [--api-key KEY]
                             [--max-reconnects N] [--idle-timeout-ms MS] [--no-extras]
   langgraph-timeline show FILE [--json]
+  langgraph-timeline dap    (a Debug Adapter Protocol server on stdin/stdout, debug type "langgraph")
 
 record writes JSON Lines: a first line describing the run, then one line per event
 ({id, event, ns, data, t}). Exit 0 when the run ended (or stopped at an interrupt),
@@ -198,6 +200,14 @@ function show(positional: string[], flags: Map<string, string | true>): number {
   return 0;
 }
 
+/** The debug adapter on stdio, for editors other than VS Code (nvim-dap, dap-mode) and the tests. */
+function dap(): Promise<number> {
+  const session = new LangGraphDebugSession();
+  session.start(process.stdin, process.stdout);
+  // Runs until the client disconnects (the adapter exits then) or closes stdin.
+  return new Promise((resolve) => process.stdin.on('close', () => resolve(0)));
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   const { positional, flags } = parseArgs(rest);
@@ -208,6 +218,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (cmd === 'record') return await record(flags);
     if (cmd === 'show') return show(positional, flags);
+    if (cmd === 'dap') return dap();
     throw new UsageError(`unknown command "${cmd}"`);
   } catch (e) {
     if (e instanceof UsageError) {
