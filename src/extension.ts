@@ -7,6 +7,8 @@ import { TimelinePanel, VIEW_TYPE } from './host/timelinePanel';
 import { initLog, recentLog } from './host/log';
 import { SessionCommands } from './host/sessionCommands';
 import { RunStatusBar } from './host/statusBar';
+import { registerDebugger, timelineOf } from './host/debug';
+import type { RunSession } from './host/runSession';
 
 /** What activate() returns: used by the integration tests (and by nothing secret). */
 export interface ExtensionApi {
@@ -17,6 +19,8 @@ export interface ExtensionApi {
   timeline: typeof TimelinePanel;
   statusBar: RunStatusBar;
   recentLog: readonly string[];
+  /** The timeline session a debug session's runs are shown in. */
+  debugTimeline(debugSessionId: string): RunSession | undefined;
 }
 
 export function activate(context: vscode.ExtensionContext): ExtensionApi {
@@ -69,8 +73,9 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
       },
     }),
     { dispose: () => TimelinePanel.active?.dispose() },
+    ...registerDebugger({ extensionUri: context.extensionUri, deployments, commands }),
   );
-  return { commands, sessionCommands: more, deployments, tree, timeline: TimelinePanel, statusBar, recentLog };
+  return { commands, sessionCommands: more, deployments, tree, timeline: TimelinePanel, statusBar, recentLog, debugTimeline: timelineOf };
 }
 
 export function deactivate(): void {}

@@ -34,7 +34,7 @@ export interface AttachArgs extends DebugProtocol.AttachRequestArguments, Common
 /** What the editor adds when the adapter runs inside it. */
 export interface DebugHooks {
   /** A deployment's URL and API key by name or URL (keys come from SecretStorage, never launch.json). */
-  resolveDeployment?(nameOrUrl: string): Promise<{ url: string; apiKey?: string; name: string } | undefined>;
+  resolveDeployment?(nameOrUrl: string): Promise<{ url: string; apiKey?: string; proxy?: string; name: string } | undefined>;
   /** Ask the person for an interrupt()'s resume value; undefined when they cancel. */
   askResumeValue?(i: { node: string; ns: string[]; value: unknown }): Promise<{ value: unknown } | undefined>;
   /** A run of the session started (the timeline panel follows it). */
@@ -59,10 +59,13 @@ export async function connect(args: LaunchArgs | AttachArgs, hooks: DebugHooks):
   let url = typeof args.url === 'string' ? args.url.trim() : '';
   let apiKey = process.env.LANGGRAPH_API_KEY || process.env.LANGSMITH_API_KEY || undefined;
   let name = url;
+  let proxy: string | undefined;
   if (args.deployment || (url && hooks.resolveDeployment)) {
     const d = await hooks.resolveDeployment?.(String(args.deployment ?? url));
-    if (d) ({ url, name } = d), (apiKey = d.apiKey ?? apiKey);
-    else if (args.deployment && !url) {
+    if (d) {
+      ({ url, name, proxy } = d);
+      apiKey = d.apiKey ?? apiKey;
+    } else if (args.deployment && !url) {
       throw new LaunchError(hooks.resolveDeployment
         ? `No deployment named "${args.deployment}" in the LangGraph view: add it there, or give "url" in launch.json.`
         : `"deployment" names a deployment of the VS Code LangGraph view; outside VS Code give "url" (e.g. http://127.0.0.1:2024).`);
@@ -71,7 +74,7 @@ export async function connect(args: LaunchArgs | AttachArgs, hooks: DebugHooks):
   if (!url) throw new LaunchError('launch.json: give "url" (e.g. http://127.0.0.1:2024) or "deployment" (a name from the LangGraph view).');
   let client: LangGraphClient;
   try {
-    client = new LangGraphClient({ url, apiKey });
+    client = new LangGraphClient({ url, apiKey, proxy });
   } catch (e) {
     throw new LaunchError(`"url" ${JSON.stringify(url)} is not a server URL: ${(e as Error).message}`);
   }

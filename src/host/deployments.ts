@@ -90,6 +90,11 @@ export class Deployments implements vscode.Disposable {
     return (await this.secrets.get(secretKey(url))) !== undefined;
   }
 
+  /** What a client of this deployment needs (the debugger makes its own client from it). */
+  async connection(url: string): Promise<{ apiKey?: string; proxy?: string }> {
+    return { apiKey: await this.secrets.get(secretKey(url)), proxy: vscode.workspace.getConfiguration('http').get<string>('proxy') || undefined };
+  }
+
   /** A client per deployment, with its key from SecretStorage and the editor's proxy setting. */
   async client(url: string): Promise<LangGraphClient> {
     const existing = this.clients.get(url);

@@ -222,6 +222,20 @@ export class RunSession extends SessionStore {
     this.emit('lgt/run', start);
   }
 
+  /**
+   * A run started on this thread by someone else (the debugger): joined from its first event once
+   * what is shown now has ended, so the thread's runs follow one another in this session.
+   */
+  follow(runId: string): void {
+    const before = this.done;
+    this.setDone(before.catch(() => undefined).then(() => {
+      this.abort = new AbortController();
+      this.cancelling = false;
+      this.setStatus({ phase: 'connecting' });
+      return this.joinOne(runId);
+    }));
+  }
+
   /** It can start the thread's next run (a live session on a thread, not a recording). */
   get canChain(): boolean {
     return !!this.client && !!this.info.threadId && !!this.info.assistantId;
@@ -367,6 +381,7 @@ export class RunSession extends SessionStore {
       const stream = await open();
       let failed: string | undefined;
       let interrupted = false;
+      let atBreakpoint = false;
       let cancelled = false;
       for await (const ev of stream) {
         this.append([ev]);
@@ -376,7 +391,11 @@ export class RunSession extends SessionStore {
           const re = runErrorOf(ev);
           if (re) failed = re.message;
         }
-        if ((ev.event === 'updates' || ev.event === 'values') && ev.ns.length === 0 && isRecord(ev.data) && '__interrupt__' in ev.data) interrupted = true;
+        if ((ev.event === 'updates' || ev.event === 'values') && ev.ns.length === 0 && isRecord(ev.data) && '__interrupt__' in ev.data) {
+          interrupted = true;
+          // `{"__interrupt__": []}`: a static breakpoint (interrupt_before/after), not an interrupt() call.
+          atBreakpoint = Array.isArray(ev.data.__interrupt__) && ev.data.__interrupt__.length === 0;
+        }
       }
       this.info.runId ??= stream.runId;
       // A cancel (`action=interrupt`) ends the stream silently, like a run that finished: ask the
@@ -384,7 +403,7 @@ export class RunSession extends SessionStore {
       if (!failed && !interrupted && !cancelled && !this.cancelling) cancelled = await this.wasCancelled(knownStatus);
       if (this.cancelling || cancelled) this.endCancelled();
       else if (failed) this.setStatus({ phase: 'error', message: failed });
-      else if (interrupted) this.setStatus({ phase: 'interrupted', message: 'The run is waiting at an interrupt.' });
+      else if (interrupted) this.setStatus({ phase: 'interrupted', message: atBreakpoint ? 'The run is paused at a breakpoint, before its next node.' : 'The run is waiting at an interrupt.' });
       else this.setStatus({ phase: 'done' });
       log.info(`run ${this.info.runId}: ended (${this.status.phase}), ${this.events.length} events`);
       await this.fetchExtras();

@@ -28,6 +28,8 @@ export interface SessionInfo {
   streamSubgraphs?: boolean;
   /** Nodes of the graph that run a subgraph (GET /assistants/{id}/subgraphs), when known. */
   subgraphs?: string[];
+  /** The debug session that drives this thread's runs (its name): the debugger, not the panel, moves it on. */
+  debugSession?: string;
 }
 
 export interface SessionStatus {

@@ -44,7 +44,9 @@ export function Story({ store }: { store: Store; seq?: number }) {
   const pending = model.summary.interrupts.filter((i) => !i.resume);
   const cancelled = model.summary.phase === 'cancelled' && !store.live;
   // A recording is the past: answering or continuing from it would act on a live deployment.
-  const canAct = !!session?.threadId && !store.live && store.status.phase !== 'recorded';
+  // A thread the debugger drives is moved on from the debug toolbar: a run started here would race it.
+  const debugged = session?.debugSession;
+  const canAct = !!session?.threadId && !store.live && store.status.phase !== 'recorded' && !debugged;
   const showRuns = segs.length > 1 || segs.some((g) => g.kind !== 'input');
   return (
     <>
@@ -76,6 +78,7 @@ export function Story({ store }: { store: Store; seq?: number }) {
       {pending.length > 0 && (
         <div class="banner interrupt" role="alert">
           <span class="codicon codicon-debug-pause" aria-hidden="true" /> <b>Waiting{pending[0].node ? ` at ${pending[0].node}` : ''}</b>: {pending.map(questionOf).join('; ')}
+          {debugged && <span class="debug-note"> · stopped by the debugger ({debugged}): Continue (F5) or Step Over (F10) from the debug toolbar</span>}
           {canAct && (
             <span class="answers">
               {choicesOf(pending[0]).map((c) => (
