@@ -98,6 +98,19 @@ export class LangGraphClient implements RunApi {
   getThreadState(threadId: string, opts: { subgraphs?: boolean } = {}, signal?: AbortSignal): Promise<ThreadState> {
     return this.http.json('GET', `/threads/${enc(threadId)}/state${opts.subgraphs ? '?subgraphs=true' : ''}`, `State of thread ${threadId}`, { signal });
   }
+  /**
+   * The checkpoint a run "from where the thread is" must name, or undefined when none is needed.
+   * The JS dev server keeps a fork's `checkpoint_id` in the thread's config and starts every later
+   * run without one from there again (each a new fork of the old checkpoint, not a continuation).
+   * When the thread is pinned like that, this is the thread's latest checkpoint.
+   */
+  async headCheckpoint(threadId: string, signal?: AbortSignal): Promise<string | undefined> {
+    const t = await this.getThread(threadId, signal);
+    const conf = isRecord(t.config) && isRecord(t.config.configurable) ? t.config.configurable : {};
+    if (typeof conf.checkpoint_id !== 'string') return undefined;
+    const head = (await this.getThreadState(threadId, {}, signal)).checkpoint?.checkpoint_id;
+    return head && head !== conf.checkpoint_id ? head : undefined;
+  }
   getThreadHistory(threadId: string, opts: { limit?: number; before?: string } = {}, signal?: AbortSignal): Promise<ThreadState[]> {
     return this.http.json('POST', `/threads/${enc(threadId)}/history`, `History of thread ${threadId}`, {
       // `before` as a checkpoint id: the JS server takes only that (a config object gets a 400),

@@ -23,6 +23,8 @@ export interface Thread {
   status?: ThreadStatus;
   values?: unknown;
   interrupts?: Record<string, unknown>;
+  /** The config the server keeps for the thread (JS: a fork's checkpoint_id stays here). */
+  config?: unknown;
 }
 
 export type RunStatus = 'pending' | 'running' | 'error' | 'success' | 'timeout' | 'interrupted';

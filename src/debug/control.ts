@@ -7,7 +7,7 @@ import { LangGraphError, runErrorOf, type LangGraphClient, type RunParams, type 
 import type { RunStart } from '../shared/events';
 import type { Breakpoints } from './breakpoints';
 
-export type StopReason = 'entry' | 'breakpoint' | 'step' | 'pause' | 'exception';
+export type StopReason = 'entry' | 'breakpoint' | 'step' | 'pause' | 'exception' | 'restart';
 
 export interface PendingInterrupt {
   /** Task (node) that called interrupt(), with its subgraph path. */
@@ -28,7 +28,9 @@ export interface Stop {
   interrupts: PendingInterrupt[];
   error?: { node: string; name: string; message: string };
   /** What was asked: a user's pause, a step, … (for the Continue that follows). */
-  kind: 'breakpoint' | 'step' | 'entry' | 'pause' | 'interrupt' | 'error' | 'other';
+  kind: 'breakpoint' | 'step' | 'entry' | 'pause' | 'interrupt' | 'error' | 'restart' | 'other';
+  /** ms from the run's end to this stop known (the thread's state read). */
+  readMs?: number;
 }
 
 export interface RunAnnounce {
@@ -110,6 +112,8 @@ export class RunControl {
   /** Where the session is stopped, or undefined while a run goes. */
   stop?: Stop;
   private busy = false;
+  /** The thread's checkpoint where the last run of this session left it. */
+  private lastCheckpoint?: string;
 
   constructor(private readonly o: ControlOptions, private readonly host: ControlHost) {}
 
@@ -141,9 +145,12 @@ export class RunControl {
     return this.go({ input: null }, 'step', 'continue');
   }
 
-  /** Restart Frame: a fork from `checkpointId` (a run from that checkpoint), stopping before `node`. */
+  /**
+   * Restart Frame: a fork from `checkpointId` (the step before the frame's), run again until it is
+   * back before `node`: the step that led here runs anew, on a branch of the thread.
+   */
   restartFrom(checkpointId: string, node: string): Promise<void> {
-    return this.go({ input: null, checkpointId, interruptBefore: [node] }, 'run', 'fork');
+    return this.go({ input: null, checkpointId, interruptBefore: [node] }, 'restart', 'fork');
   }
 
   /** Attach: follow `runId` (a run someone else started) to its end, or stop where the thread is now. */
@@ -153,9 +160,14 @@ export class RunControl {
 
   /** Pause: stop the running run at its last checkpoint. */
   async pause(): Promise<void> {
-    if (!this.busy || !this.runId) return;
+    if (!this.busy) return;
     this.pauseWanted = true;
-    await this.o.client.cancelRun(this.o.threadId, this.runId, { action: 'interrupt', wait: true });
+    // Before the server has said the run's id, the cancel waits for it (announce()).
+    if (this.runId) await this.cancelForPause(this.runId);
+  }
+
+  private cancelForPause(runId: string): Promise<void> {
+    return this.o.client.cancelRun(this.o.threadId, runId, { action: 'interrupt', wait: true });
   }
 
   /** Stop: cancel the running run (its partial state is kept) and end. */
@@ -167,12 +179,17 @@ export class RunControl {
     this.abort?.abort();
   }
 
-  private async go(first: Partial<RunParams>, mode: 'run' | 'step' | 'entry', kind: RunStart['kind'], join?: string | null): Promise<void> {
+  private async go(first: Partial<RunParams>, mode: 'run' | 'step' | 'entry' | 'restart', kind: RunStart['kind'], join?: string | null): Promise<void> {
     if (this.busy) throw new Error('A run of this debug session is still going: pause or stop it first.');
     this.busy = true;
+    const was = this.stop;
     this.stop = undefined;
     this.pauseWanted = false;
+    // Every run after the first names the checkpoint it goes on from: the stop's (or, on the JS
+    // server, a fork would pin the thread to the fork's origin: see LangGraphClient.headCheckpoint).
     let params = first;
+    const from = was?.state.checkpoint?.checkpoint_id ?? this.lastCheckpoint;
+    if (!params.checkpointId && from && kind !== 'input' && kind !== 'join') params = { ...params, checkpointId: from };
     try {
       for (;;) {
         const bps = this.o.breakpoints.rootNodes();
@@ -184,10 +201,13 @@ export class RunControl {
           this.host.ended({ status: 'cancelled', message: 'The run was cancelled (its state so far is kept on the thread).' });
           return;
         }
+        const t0 = Date.now();
         const state = await this.o.client.getThreadState(this.o.threadId, { subgraphs: true });
+        const readMs = Date.now() - t0;
         const stop = attachedIdle ? this.idle(state) : this.classify(state, ended.error, mode);
+        this.lastCheckpoint = state.checkpoint?.checkpoint_id;
         if (stop === 'again') {
-          params = { input: null };
+          params = { input: null, checkpointId: this.lastCheckpoint };
           kind = 'continue';
           continue;
         }
@@ -195,6 +215,7 @@ export class RunControl {
           this.host.ended(stop);
           return;
         }
+        stop.readMs = readMs;
         this.stop = stop;
         this.busy = false;
         this.host.stopped(stop);
@@ -224,12 +245,14 @@ export class RunControl {
         multitaskStrategy: 'reject',
         ...params,
       }, { signal: this.abort.signal });
+    if (join) this.runId = join;
     let announced = false;
     const announce = () => {
       if (announced || !stream.runId) return;
       announced = true;
       this.runId = stream.runId;
       this.host.runStarted({ runId: stream.runId, threadId: this.o.threadId, kind });
+      if (this.pauseWanted) this.cancelForPause(stream.runId).catch((e) => this.host.output(`Pause failed: ${(e as Error).message}`, 'stderr'));
     };
     let error: { name: string; message: string } | undefined;
     for await (const ev of stream) {
@@ -250,7 +273,7 @@ export class RunControl {
     return { ...base, reason: 'entry', kind: 'entry', description: next.length ? `Attached: before ${next.join(', ')}` : 'Attached: the thread has finished' };
   }
 
-  private classify(state: ThreadState, streamError: { name: string; message: string } | undefined, mode: 'run' | 'step' | 'entry'): Stop | 'again' | { status: 'success' | 'error' | 'interrupted'; message: string } {
+  private classify(state: ThreadState, streamError: { name: string; message: string } | undefined, mode: 'run' | 'step' | 'entry' | 'restart'): Stop | 'again' | { status: 'success' | 'error' | 'interrupted'; message: string } {
     const filters = this.o.filters();
     const next = state.next ?? [];
     const failed = failedTask(state);
@@ -275,6 +298,7 @@ export class RunControl {
     if (this.pauseWanted) return { ...base, reason: 'pause', kind: 'pause', description: `Paused before ${before}` };
     if (mode === 'entry') return { ...base, reason: 'entry', kind: 'entry', description: `Stopped on entry, before ${before}` };
     if (mode === 'step') return { ...base, reason: 'step', kind: 'step', description: `Stepped: before ${before}` };
+    if (mode === 'restart') return { ...base, reason: 'restart', kind: 'restart', description: `Restarted: before ${before}`, text: 'Restart Frame ran the step before again, on a fork of the thread.' };
     const hits = this.o.breakpoints.hitsAt(next, state.values);
     for (const p of hits.problems) this.host.output(p, 'stderr');
     if (hits.ids.length || hits.problems.length) {

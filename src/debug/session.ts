@@ -152,6 +152,8 @@ export class LangGraphDebugSession extends LoggingDebugSession {
       const opts = interruptText(s.interrupts[0].value).options;
       this.say(`Continue asks for the resume value${opts.length ? ` (options: ${opts.join(', ')})` : ''}; or type :resume <JSON> here.`);
     }
+    // Not shown to the person (VS Code keeps telemetry output out of the Debug Console): for the benchmark.
+    this.sendEvent(new OutputEvent('stop', 'telemetry', { readMs: s.readMs ?? null, reason: s.reason }));
     const ev = new StoppedEvent(s.reason, THREAD_ID, s.text) as DebugProtocol.StoppedEvent;
     ev.body.description = s.description;
     ev.body.allThreadsStopped = true;
@@ -226,8 +228,8 @@ export class LangGraphDebugSession extends LoggingDebugSession {
         frame.column = 0;
         frame.presentationHint = 'label';
       }
-      // Restart Frame: a fork from this task's checkpoint, stopping before it (subgraph tasks have their own).
-      frame.canRestart = Boolean(f.state.checkpoint?.checkpoint_id) && f.ns.length === 0 && stop.kind !== 'entry';
+      // Restart Frame: a fork from the step before this one, stopping before this node again (root tasks).
+      frame.canRestart = Boolean(f.state.parent_checkpoint?.checkpoint_id) && f.ns.length === 0;
       return frame;
     });
     const start = args.startFrame ?? 0;
@@ -384,10 +386,11 @@ export class LangGraphDebugSession extends LoggingDebugSession {
 
   protected override async restartFrameRequest(response: DebugProtocol.RestartFrameResponse, args: DebugProtocol.RestartFrameArguments): Promise<void> {
     const f = this.frames.find((x) => x.id === args.frameId);
-    const cp = f?.state.checkpoint?.checkpoint_id;
-    if (!f || !cp || !this.control) return this.fail(response, 'This frame cannot be restarted (no checkpoint).');
+    const cp = f?.state.parent_checkpoint?.checkpoint_id;
+    if (!f || !cp || !this.control || f.ns.length) return this.fail(response, 'This frame cannot be restarted: it has no step before it on the root graph.');
+    if (this.control.running) return this.fail(response, 'The run is going: pause it first.');
     this.sendResponse(response);
-    this.say(`Restart Frame: a fork of the thread from checkpoint ${shortId(cp)}, stopping before ${f.node}.`);
+    this.say(`Restart Frame: a fork of the thread from checkpoint ${shortId(cp)} (the step before), stopping before ${f.node} again.`);
     void this.control.restartFrom(cp, f.node);
   }
 

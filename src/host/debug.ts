@@ -7,6 +7,7 @@ import { LangGraphDebugSession } from '../debug/session';
 import type { DebugHooks } from '../debug/launch';
 import { interruptText } from '../shared/threadText';
 import { oneLine } from '../shared/text';
+import type { RunStart } from '../shared/events';
 import type { Commands } from './commands';
 import type { Deployments } from './deployments';
 import { log } from './log';
@@ -44,7 +45,7 @@ function hooksFor(session: vscode.DebugSession, d: Deps): DebugHooks {
     runStarted: (r) => {
       const known = shown.get(session.id);
       if (known) {
-        known.follow(r.runId);
+        known.follow(r.runId, r.kind as RunStart['kind']);
         TimelinePanel.createOrShow(d.extensionUri, known);
         return;
       }

@@ -226,13 +226,13 @@ export class RunSession extends SessionStore {
    * A run started on this thread by someone else (the debugger): joined from its first event once
    * what is shown now has ended, so the thread's runs follow one another in this session.
    */
-  follow(runId: string): void {
+  follow(runId: string, kind?: RunStart['kind']): void {
     const before = this.done;
     this.setDone(before.catch(() => undefined).then(() => {
       this.abort = new AbortController();
       this.cancelling = false;
       this.setStatus({ phase: 'connecting' });
-      return this.joinOne(runId);
+      return this.joinOne(runId, undefined, undefined, kind);
     }));
   }
 
@@ -290,7 +290,7 @@ export class RunSession extends SessionStore {
    * Join one run of the thread from its first event. A run that has already ended is a replay:
    * its events arrive in one burst, so the model draws it from the server's checkpoint times.
    */
-  private async joinOne(runId: string, known?: string, kwargs?: unknown): Promise<void> {
+  private async joinOne(runId: string, known?: string, kwargs?: unknown, kind?: RunStart['kind']): Promise<void> {
     const client = this.client!;
     const threadId = this.info.threadId!;
     let status = known;
@@ -301,7 +301,10 @@ export class RunSession extends SessionStore {
     }
     const replay = runEnded(status);
     this.info.runId = runId;
-    this.emit('lgt/run', { ...(kwargs !== undefined ? runStartOf(kwargs) : { kind: 'join' as const }), runId, ...(replay ? { replay: true } : {}) } satisfies RunStart);
+    const start = kwargs !== undefined ? runStartOf(kwargs) : { kind: 'join' as const };
+    // Who started it knows best how it began (a debugger's Continue names its checkpoint: not a fork).
+    if (kind && kind !== start.kind) Object.assign(start, { kind, fork: undefined });
+    this.emit('lgt/run', { ...start, runId, ...(replay ? { replay: true } : {}) } satisfies RunStart);
     log.info(`join: GET ${client.baseUrl}/threads/${threadId}/runs/${runId}/stream (Last-Event-ID: -1)${replay ? ', a replay' : ''}`);
     return this.consume(() => client.joinRun(threadId, runId, { ...this.control(), lastEventId: '-1' }), undefined, status);
   }
@@ -367,10 +370,12 @@ export class RunSession extends SessionStore {
         threadId = t.thread_id;
       }
       this.info.threadId = threadId;
+      // Go on from the thread's head, also after a fork (see headCheckpoint: JS pins the fork's).
+      const checkpointId = spec.checkpointId ?? (spec.threadId ? await client.headCheckpoint(threadId, this.abort.signal).catch(() => undefined) : undefined);
       log.info(`run: POST ${client.baseUrl}/threads/${threadId}/runs/stream assistant=${spec.assistantId} modes=${(spec.streamMode ?? ['updates']).join(',')}`);
       return client.streamRun(
         threadId,
-        { assistantId: spec.assistantId, input: spec.input, command: spec.command, streamMode: spec.streamMode, streamSubgraphs: spec.streamSubgraphs, checkpointId: spec.checkpointId },
+        { assistantId: spec.assistantId, input: spec.input, command: spec.command, streamMode: spec.streamMode, streamSubgraphs: spec.streamSubgraphs, checkpointId },
         this.control(),
       );
     }, retry);

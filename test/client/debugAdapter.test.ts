@@ -6,8 +6,9 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { LangGraphClient } from '../../src/client';
+import { shortId } from '../../src/shared/ids';
 import { useExampleServer } from '../support/server';
-import { HANG_GUARD, freePort } from '../support/runs';
+import { HANG_GUARD, freePort, until } from '../support/runs';
 import { examplesDir, launch, nextEvent, startDap, topState, type Dap } from '../support/dap';
 
 let url = '';
@@ -224,3 +225,52 @@ test('bad input: unknown assistant, unreachable URL, a missing node, a Set Value
     await ended;
   });
 });
+
+test('attach to a run someone else started: follow it, Pause it, Continue to the end', HANG_GUARD, () => withDap(async (d) => {
+  const { dc } = d;
+  const thread = await client.createThread();
+  const run = await client.createRun(thread.thread_id, { assistantId: 'slow', input: { delay_ms: 400 } });
+  const configured = nextEvent(dc, 'initialized').then(() => dc.configurationDoneRequest());
+  await Promise.all([configured, dc.attachRequest({ url, cwd: examplesDir, thread: thread.thread_id } as DebugProtocol.AttachRequestArguments)]);
+  await until('the adapter to say which run it follows', () => d.output.some((o) => o.includes(`Following run ${shortId(run.run_id)}`)));
+  const stopped = nextEvent(dc, 'stopped');
+  await dc.pauseRequest({ threadId: 1 });
+  assert.equal(((await stopped) as DebugProtocol.StoppedEvent).body.reason, 'pause');
+  const ended = nextEvent(dc, 'terminated');
+  await dc.continueRequest({ threadId: 1 });
+  await ended;
+  const v = (await client.getThreadState(thread.thread_id)).values as { progress: string[] };
+  assert.deepEqual(v.progress.map((p) => p.split(' ')[0]), ['warm_up', 'crunch', 'refine', 'polish', 'publish']);
+  assert.equal(d.runs[0].kind, 'join', 'the first run followed is the app\'s');
+  assert.equal(d.runs[0].runId, run.run_id);
+}));
+
+test('Restart Frame forks from the step before and stops before the node again', HANG_GUARD, () => withDap(async (d) => {
+  const { dc } = d;
+  let stopped = nextEvent(dc, 'stopped');
+  await launch(d, { ...base(), request: 'launch', assistant: 'simple', input: { topic: 'otters' } }, () =>
+    dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'write' }] }));
+  await stopped;
+  const before = await topState(dc);
+  const cp = async () => {
+    const sc = await dc.scopesRequest({ frameId: (await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames[0].id });
+    const vars = await dc.variablesRequest({ variablesReference: sc.body.scopes.find((s) => s.name === 'Checkpoint')!.variablesReference });
+    return Object.fromEntries(vars.body.variables.map((v) => [v.name, v.value]));
+  };
+  const first = await cp();
+  assert.equal(before.frames[0].name, 'write');
+  stopped = nextEvent(dc, 'stopped');
+  await dc.restartFrameRequest({ frameId: before.frames[0].id });
+  const ev = (await stopped) as DebugProtocol.StoppedEvent;
+  assert.equal(ev.body.reason, 'restart');
+  const after = await topState(dc);
+  assert.equal(after.frames[0].name, 'write', 'back before write');
+  const second = await cp();
+  assert.notEqual(second.checkpoint_id, first.checkpoint_id, 'a new checkpoint: research ran again');
+  // On a branch from before research: research's three notes replace nothing (1 + 3 = 4, not 7).
+  assert.match(after.state.get('notes')?.value ?? '', /^\(4\)/, 'research ran again on a branch, not after itself');
+  assert.deepEqual(d.runs.map((r) => r.kind), ['input', 'fork']);
+  const ended = nextEvent(dc, 'terminated');
+  await dc.continueRequest({ threadId: 1 });
+  await ended;
+}));

@@ -15,6 +15,8 @@ suite('debugging a run like a program', () => {
     this.timeout(120_000);
     await extensionApi();
     await vscode.commands.executeCommand('langgraph.addDeployment', { name: 'Example', url: serverUrl() });
+    // A clean editor area, as after opening a project: the timeline then opens beside the code.
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     // The example project in the workspace: langgraph.json and the graph file the server runs.
     const ws = vscode.workspace.workspaceFolders![0].uri;
     const dir = vscode.Uri.joinPath(ws, 'agent');
