@@ -12,19 +12,21 @@ export interface IgnoreRule {
   pattern: string;
   /** What it is for, in words (the CLI prints it). */
   why: string;
+  /** `ids` or `timestamps`, for a short summary. */
+  kind: 'ids' | 'timestamps';
 }
 
 /** Ignored unless `defaultIgnores: false`: ids and timestamps, which differ in every run. */
 export const DEFAULT_IGNORES: readonly IgnoreRule[] = [
-  { pattern: '**.id', why: 'ids of messages, tool calls and documents' },
-  { pattern: '**.tool_call_id', why: "a tool message's link to its call" },
-  { pattern: '**.run_id', why: 'run ids' },
-  { pattern: '**.thread_id', why: 'thread ids' },
-  { pattern: '**.checkpoint_id', why: 'checkpoint ids' },
-  { pattern: '**.checkpoint_ns', why: 'checkpoint namespaces (they hold task ids)' },
-  { pattern: '**.created_at', why: 'timestamps' },
-  { pattern: '**.updated_at', why: 'timestamps' },
-  { pattern: '**.timestamp', why: 'timestamps' },
+  { pattern: '**.id', why: 'ids of messages, tool calls and documents', kind: 'ids' },
+  { pattern: '**.tool_call_id', why: "a tool message's link to its call", kind: 'ids' },
+  { pattern: '**.run_id', why: 'run ids', kind: 'ids' },
+  { pattern: '**.thread_id', why: 'thread ids', kind: 'ids' },
+  { pattern: '**.checkpoint_id', why: 'checkpoint ids', kind: 'ids' },
+  { pattern: '**.checkpoint_ns', why: 'checkpoint namespaces (they hold task ids)', kind: 'ids' },
+  { pattern: '**.created_at', why: 'timestamps', kind: 'timestamps' },
+  { pattern: '**.updated_at', why: 'timestamps', kind: 'timestamps' },
+  { pattern: '**.timestamp', why: 'timestamps', kind: 'timestamps' },
 ];
 
 /** What an ignored array element is replaced by (an element cannot just vanish: indices would shift). */
