@@ -2,10 +2,11 @@
 // for terminals and CI. Exit 0 when they are equivalent, 1 when they differ, 2 on bad arguments
 // or a file that cannot be read (named, with the line of a damaged one).
 import { readFileSync } from 'node:fs';
-import { RecordingParseError, parseRecording } from '../shared/recording';
+import { RecordingParseError, RecordingReader } from '../shared/recording';
+import { RunModel } from '../shared/runModel';
+import { isRecord } from '../shared/events';
 import { IgnorePatternError, compareDigests, contextFor, digestRun, type CompareOptions, type RunDigest } from '../shared/compare';
 import type { CompareContext } from '../shared/compare';
-import { modelFromRecording } from './show';
 import { renderComparisonText } from './diffText';
 
 export const DIFF_USAGE = `  langgraph-timeline diff A.jsonl B.jsonl [--json] [--ignore PATHS]... [--no-default-ignores] [--all]`;
@@ -64,8 +65,14 @@ function digestFile(file: string, ctx: CompareContext): { digest: RunDigest; hea
     throw new DiffUsageError(`cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
   try {
-    const rec = parseRecording(text);
-    return { digest: digestRun(modelFromRecording(rec), ctx), header: { assistantId: rec.header.assistantId, graphId: rec.header.graphId } };
+    // Events go into the model as they are read: the file's events are not all kept besides it.
+    const reader = new RecordingReader(text);
+    const h = reader.header;
+    const extras = isRecord(h.extras) ? h.extras : undefined;
+    const model = new RunModel({ input: h.input, extras, command: (h as { command?: unknown }).command });
+    for (let evs = reader.read(4096); evs.length; evs = reader.read(4096)) for (const ev of evs) model.apply(ev);
+    model.end();
+    return { digest: digestRun(model, ctx), header: { assistantId: h.assistantId, graphId: h.graphId } };
   } catch (e) {
     if (e instanceof RecordingParseError) {
       const why = e.message.replace(/^Line \d+: /, '');

@@ -45,7 +45,7 @@ function pairBatch(ba: Batch, bb: Batch, emit: (a: DigestExec | null, b: DigestE
   const usedB = new Uint8Array(bb.length);
   const partner = new Array<number>(ba.length).fill(-1);
   ba.forEach((a, i) => {
-    const j = bb.findIndex((b, k) => !usedB[k] && b.writesText === a.writesText && b.status === a.status);
+    const j = bb.findIndex((b, k) => !usedB[k] && b.writes === a.writes && b.status === a.status);
     if (j >= 0) {
       usedB[j] = 1;
       partner[i] = j;

@@ -3,7 +3,7 @@
 // the time each node took on both sides. Pure.
 import type { RunModel } from '../runModel';
 import { diffValues, type Change } from '../diff';
-import { DEFAULT_IGNORES, IgnoreMatcher, ignoreMatcher, normalize } from './ignore';
+import { DEFAULT_IGNORES, ignoreMatcher } from './ignore';
 import { compareContext, digestRun, type CompareContext, type DigestExec, type RunDigest, type StateIds } from './digest';
 import { align } from './align';
 import type { CompareOptions, CompareRow, Comparison, NodeTiming, RowSide, RunFacts } from './types';
@@ -51,9 +51,10 @@ export function compareDigests(da: RunDigest, db: RunDigest, ctx: CompareContext
       differs = true;
     }
     // A node that failed (or stopped at an interrupt) wrote nothing: its outcome says so.
-    const oneWrote = (p.a.writes === undefined) !== (p.b.writes === undefined);
-    if (p.a.writesText !== p.b.writesText && !(oneWrote && row.outcome)) {
-      row.writes = diffValues(normalize(p.a.writes, ctx.matcher), normalize(p.b.writes, ctx.matcher), BY_POSITION);
+    const oneWrote = (p.a.writes === null) !== (p.b.writes === null);
+    if (p.a.writes !== p.b.writes && !(oneWrote && row.outcome)) {
+      const value = (text: string | null) => (text === null ? undefined : JSON.parse(text));
+      row.writes = diffValues(value(p.a.writes), value(p.b.writes), BY_POSITION);
       differs = true;
     }
     if (p.a.state && p.b.state) {
@@ -127,20 +128,40 @@ function differingKeys(a: StateIds, b: StateIds): string[] {
 
 /** A's value → B's value of `keys`, as a readable diff (ignored paths left out). */
 function stateChanges(a: StateIds, b: StateIds, keys: string[], ctx: CompareContext): Change[] {
-  const m = ctx.matcher;
   const out: Change[] = [];
+  const t = ctx.values;
   for (const k of keys) {
-    const s = m.step(m.root, k);
-    if (s === IgnoreMatcher.IGNORED_KEY) continue;
     const ia = a.get(k);
     const ib = b.get(k);
-    const va = ia === undefined ? undefined : normalize(ctx.values.value(ia), m, s);
-    const vb = ib === undefined ? undefined : normalize(ctx.values.value(ib), m, s);
-    if (va === undefined) out.push({ kind: 'added', path: [k], after: vb });
-    else if (vb === undefined) out.push({ kind: 'removed', path: [k], before: va });
-    else for (const c of diffValues(va, vb, BY_POSITION, [k])) out.push(c);
+    if (ia === undefined) out.push({ kind: 'added', path: [k], after: t.value(ib!) });
+    else if (ib === undefined) out.push({ kind: 'removed', path: [k], before: t.value(ia) });
+    else if (t.isList(ia) && t.isList(ib)) for (const c of listChanges(k, ia, ib, ctx)) out.push(c);
+    else for (const c of diffValues(t.value(ia), t.value(ib), BY_POSITION, [k])) out.push(c);
   }
   return out;
+}
+
+/**
+ * Two lists' differences, reading only the elements between their common head and tail (by
+ * element id: no element is parsed to find them), so two transcripts of thousands of messages
+ * that differ in one cost that one.
+ */
+function listChanges(k: string, ia: number, ib: number, ctx: CompareContext): Change[] {
+  const t = ctx.values;
+  const ea = t.elements(ia);
+  const eb = t.elements(ib);
+  let pre = 0;
+  while (pre < ea.length && pre < eb.length && ea[pre] === eb[pre]) pre++;
+  let suf = 0;
+  while (suf < ea.length - pre && suf < eb.length - pre && ea[ea.length - 1 - suf] === eb[eb.length - 1 - suf]) suf++;
+  const mid = (e: number[]) => e.slice(pre, e.length - suf).map((x) => t.value(x));
+  const changes = diffValues(mid(ea), mid(eb), BY_POSITION, [k]);
+  if (!pre) return changes;
+  return changes.map((c) => {
+    const path = [...c.path];
+    if (typeof path[1] === 'number') path[1] += pre;
+    return { ...c, path, ...(c.index !== undefined ? { index: c.index + pre } : {}) };
+  });
 }
 
 function facts(d: RunDigest): RunFacts {

@@ -6,7 +6,7 @@ import type { RunModel } from '../runModel';
 import type { Execution, ExecStatus, RunPhase } from '../model/types';
 import { nsNode } from '../events';
 import { applyChanges, type Change } from '../diff';
-import { IgnoreMatcher, canonical, normalize } from './ignore';
+import { IgnoreMatcher, normalize } from './ignore';
 import { ValueTable } from './intern';
 
 /** Key → value id, for one namespace's state. */
@@ -31,9 +31,8 @@ export interface DigestExec {
   error?: { name: string; message: string };
   /** The interrupts it raised, normalized. */
   interrupts?: unknown[];
-  writes: unknown;
-  /** `writes` as canonical text (equal under the patterns ⇔ equal text). */
-  writesText: string;
+  /** What it wrote, as canonical text (equal under the patterns ⇔ equal text); null: nothing. */
+  writes: string | null;
   /** The state of its namespace after it, or null when the model does not know it. */
   state: StateIds | null;
 }
@@ -67,13 +66,23 @@ export function digestRun(model: RunModel, ctx: CompareContext): RunDigest {
   const ex = model.executions;
   const nsKeys = namespaceKeys(model);
   const runOf = runOrdinals(model);
+  const paths = new Map<string, { path: string; nsKey: string }>();
+  const placeOf = (ns: string[]) => {
+    const k = ns.join('|');
+    let p = paths.get(k);
+    if (!p) {
+      const path = ns.map(nsNode).join(' › ');
+      paths.set(k, (p = { path, nsKey: nsKeys.get(k) ?? path }));
+    }
+    return p;
+  };
   const execs: DigestExec[] = ex.map((e) => {
-    const path = e.ns.map(nsNode).join(' › ');
+    const { path, nsKey } = placeOf(e.ns);
     return {
       index: e.index,
       node: e.node,
       path,
-      nsKey: nsKeys.get(e.ns.join('|')) ?? path,
+      nsKey,
       step: e.step,
       stepEstimated: e.stepSource === 'estimated',
       run: runOf(e),
@@ -82,8 +91,7 @@ export function digestRun(model: RunModel, ctx: CompareContext): RunDigest {
       status: e.status,
       ...(e.error ? { error: e.error } : {}),
       ...(e.interrupts ? { interrupts: e.interrupts.map((v) => normalize(v, ctx.matcher)) } : {}),
-      writes: e.writes,
-      writesText: e.writes === undefined ? '' : canonical(e.writes, ctx.matcher),
+      writes: e.writes === undefined ? null : ctx.values.textOf(e.writes, ctx.matcher.root),
       state: null,
     };
   });
@@ -156,12 +164,16 @@ class StateWalker {
     for (const k of Object.keys(this.values)) this.renumber(k);
   }
 
+  /** The last snapshot, shared by the executions after it until the state changes. */
+  private last: StateIds | null = null;
+
   snapshot(): StateIds {
-    return new Map(this.ids);
+    return (this.last ??= new Map(this.ids));
   }
 
   apply(changes: readonly Change[]): void {
     if (!changes.length) return;
+    this.last = null;
     const byKey = new Map<string, Change[]>();
     for (const c of changes) {
       const k = c.path[0];

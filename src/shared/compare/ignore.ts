@@ -159,17 +159,21 @@ export function normalize(value: unknown, m: IgnoreMatcher, state = m.root): unk
   return out;
 }
 
+/** Text of an array element that is an object, when the caller keeps such texts (see ValueTable). */
+export type ElementText = (el: object, state: number) => string;
+
 /**
  * A stable text of `value` without what is ignored: keys sorted, `undefined` keys left out (as
- * `deepEqual` counts them). Two values are equal under the patterns iff their texts are.
+ * `deepEqual` counts them). Two values are equal under the patterns iff their texts are; the text
+ * parses back (JSON) to the value without what is ignored.
  */
-export function canonical(value: unknown, m: IgnoreMatcher, state = m.root): string {
+export function canonical(value: unknown, m: IgnoreMatcher, state = m.root, element?: ElementText): string {
   const parts: string[] = [];
-  write(value, m, state, parts);
+  write(value, m, state, parts, element);
   return parts.join('');
 }
 
-function write(v: unknown, m: IgnoreMatcher, state: number, out: string[]): void {
+function write(v: unknown, m: IgnoreMatcher, state: number, out: string[], element: ElementText | undefined): void {
   if (v === undefined) {
     out.push('null');
     return;
@@ -183,8 +187,10 @@ function write(v: unknown, m: IgnoreMatcher, state: number, out: string[]): void
     for (let i = 0; i < v.length; i++) {
       if (i) out.push(',');
       const s = m.done(state) ? 0 : m.step(state, i);
+      const x = v[i];
       if (s === IgnoreMatcher.IGNORED_KEY) out.push(JSON.stringify(IGNORED));
-      else write(v[i], m, s, out);
+      else if (element && typeof x === 'object' && x !== null) out.push(element(x, s));
+      else write(x, m, s, out, element);
     }
     out.push(']');
     return;
@@ -203,7 +209,7 @@ function write(v: unknown, m: IgnoreMatcher, state: number, out: string[]): void
     if (!first) out.push(',');
     first = false;
     out.push(JSON.stringify(k), ':');
-    write(x, m, s, out);
+    write(x, m, s, out, element);
   }
   out.push('}');
 }

@@ -5,9 +5,9 @@
 // of thousands of messages, thousands of times). Here a list is a chain: its number is made from
 // the number of the list without its last element and the number of that element, so a list
 // that grew by one message costs that message's text, and two lists are equal when their numbers
-// are. Any other value is numbered by its canonical text. The table keeps one representative of
-// each value, so a difference can still be shown in full (`value(id)`).
-import { IGNORED, IgnoreMatcher, canonical } from './ignore';
+// are. Any other value is numbered by its canonical text (ignore.ts), which the table keeps: a
+// difference can still be shown in full (`value`), and the runs' own objects can be let go.
+import { IGNORED, IgnoreMatcher, canonical, type ElementText } from './ignore';
 
 export class ValueTable {
   /** id 0: the empty list. */
@@ -16,12 +16,15 @@ export class ValueTable {
   private readonly byLink = new Map<string, number>();
   /** For a list id: the list one shorter (−1 for the empty list); for a value id: −2. */
   private readonly prev: number[] = [-1];
-  /** For a list id: its last element's id; for a value id: unused. */
+  /** For a list id: its last element's id. */
   private readonly last: number[] = [-1];
-  /** A representative (as first seen, ignored parts included) of each value id. */
-  private readonly rep: unknown[] = [[]];
-  /** Element ids by object and matcher state: one object met again (a shared message) is not re-read. */
+  /** For a list id: its length. */
+  private readonly len: number[] = [0];
+  /** For a value id: its canonical text. */
+  private readonly texts: (string | undefined)[] = [undefined];
+  /** Ids of objects by matcher state: one object met again (a message written, then in the state) is read once. */
   private readonly seen = new Map<number, WeakMap<object, number>>();
+  private readonly elementText: ElementText = (el, state) => this.texts[this.whole(el, state)]!;
 
   constructor(readonly matcher: IgnoreMatcher) {}
 
@@ -29,10 +32,10 @@ export class ValueTable {
     return this.prev.length;
   }
 
-  /** The id of a plain value at matcher `state`: an array as a chain of its elements. */
+  /** The id of a state key's value at matcher `state`: an array as a chain of its elements. */
   of(v: unknown, state: number): number {
-    if (state === IgnoreMatcher.IGNORED_KEY) return this.text(JSON.stringify(IGNORED), IGNORED);
-    if (!Array.isArray(v)) return this.scalar(v, state);
+    if (state === IgnoreMatcher.IGNORED_KEY) return this.ignored();
+    if (!Array.isArray(v)) return this.whole(v, state);
     let id = ValueTable.EMPTY_LIST;
     for (let i = 0; i < v.length; i++) id = this.append(id, v[i], this.matcher.step(state, i));
     return id;
@@ -40,33 +43,27 @@ export class ValueTable {
 
   /** The id of the list `list` with `el` (at matcher state `elState`) appended. */
   append(list: number, el: unknown, elState: number): number {
-    const e = elState === IgnoreMatcher.IGNORED_KEY ? this.text(JSON.stringify(IGNORED), IGNORED) : this.scalar(el, elState);
+    const e = elState === IgnoreMatcher.IGNORED_KEY ? this.ignored() : this.whole(el, elState);
     const link = `${list},${e}`;
     let id = this.byLink.get(link);
     if (id === undefined) {
       id = this.prev.length;
       this.prev.push(list);
       this.last.push(e);
-      this.rep.push(undefined);
+      this.len.push(this.len[list] + 1);
+      this.texts.push(undefined);
       this.byLink.set(link, id);
     }
     return id;
   }
 
-  isList(id: number): boolean {
-    return this.prev[id] !== -2;
+  /** A value's canonical text, its objects in arrays read through the table (each read once). */
+  textOf(v: unknown, state: number): string {
+    return canonical(v, this.matcher, state, this.elementText);
   }
 
-  /** A value equal (under the patterns) to every value with this id. */
-  value(id: number): unknown {
-    if (!this.isList(id)) return this.rep[id];
-    const out: unknown[] = [];
-    for (let at = id; at > 0; at = this.prev[at]) out.push(this.rep[this.last[at]]);
-    return out.reverse();
-  }
-
-  /** A value that is not looked into as a list (an element, an object, a string…). */
-  private scalar(v: unknown, state: number): number {
+  /** The id of any value by its canonical text (an array too: not as a chain). */
+  whole(v: unknown, state: number): number {
     const obj = typeof v === 'object' && v !== null;
     let cache: WeakMap<object, number> | undefined;
     if (obj) {
@@ -75,18 +72,40 @@ export class ValueTable {
       const hit = cache.get(v);
       if (hit !== undefined) return hit;
     }
-    const id = this.text(canonical(v, this.matcher, state), v);
+    const id = this.text(this.textOf(v, state));
     if (cache) cache.set(v as object, id);
     return id;
   }
 
-  private text(t: string, v: unknown): number {
+  isList(id: number): boolean {
+    return this.prev[id] !== -2;
+  }
+
+  /** A list's element ids, in order. */
+  elements(id: number): number[] {
+    const out = new Array<number>(this.len[id]);
+    for (let at = id, i = out.length - 1; at > 0; at = this.prev[at], i--) out[i] = this.last[at];
+    return out;
+  }
+
+  /** The value (without what is ignored) of a value id or a list id. */
+  value(id: number): unknown {
+    if (this.isList(id)) return this.elements(id).map((e) => this.value(e));
+    return JSON.parse(this.texts[id]!);
+  }
+
+  private ignored(): number {
+    return this.text(JSON.stringify(IGNORED));
+  }
+
+  private text(t: string): number {
     let id = this.byText.get(t);
     if (id === undefined) {
       id = this.prev.length;
       this.prev.push(-2);
       this.last.push(-1);
-      this.rep.push(v);
+      this.len.push(0);
+      this.texts.push(t);
       this.byText.set(t, id);
     }
     return id;
