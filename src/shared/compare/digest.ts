@@ -28,9 +28,9 @@ export interface DigestExec {
   /** ms, when the times say (not when only the arrival of its update is known). */
   durationMs: number | null;
   status: ExecStatus;
-  error?: { name: string; message: string };
+  error: { name: string; message: string } | undefined;
   /** The interrupts it raised, normalized. */
-  interrupts?: unknown[];
+  interrupts: unknown[] | undefined;
   /** What it wrote, as canonical text (equal under the patterns ⇔ equal text); null: nothing. */
   writes: string | null;
   /** The state of its namespace after it, or null when the model does not know it. */
@@ -89,8 +89,9 @@ export function digestRun(model: RunModel, ctx: CompareContext): RunDigest {
       start: e.start,
       durationMs: e.end !== null && e.timeSource !== 'arrival' ? Math.max(0, e.end - e.start) : null,
       status: e.status,
-      ...(e.error ? { error: e.error } : {}),
-      ...(e.interrupts ? { interrupts: e.interrupts.map((v) => normalize(v, ctx.matcher)) } : {}),
+      // Fields always present, in one order: one shape for every execution (see newExec).
+      error: e.error,
+      interrupts: e.interrupts?.map((v) => normalize(v, ctx.matcher)),
       writes: e.writes === undefined ? null : ctx.values.textOf(e.writes, ctx.matcher.root),
       state: null,
     };

@@ -81,7 +81,9 @@ export class IgnoreMatcher {
   /** The state inside `key` of a value at `state`, or IGNORED_KEY. */
   step(state: number, key: string | number): number {
     if (state === 0) return 0;
-    const k = typeof key === 'number' || /^\d+$/.test(key) ? (this.numericLiterals ? String(key) : ANY_INDEX) : key;
+    const c0 = typeof key === 'number' ? 48 : key.charCodeAt(0);
+    const numeric = typeof key === 'number' || (c0 >= 48 && c0 <= 57 && /^\d+$/.test(key));
+    const k = numeric ? (this.numericLiterals ? String(key) : ANY_INDEX) : key;
     const memo = this.steps[state];
     const hit = memo.get(k);
     if (hit !== undefined) return hit;
@@ -173,6 +175,17 @@ export function canonical(value: unknown, m: IgnoreMatcher, state = m.root, elem
   return parts.join('');
 }
 
+/** `"key":`, for the keys met again and again (content, type, id…). */
+const QUOTED = new Map<string, string>();
+function quoted(k: string): string {
+  let q = QUOTED.get(k);
+  if (q === undefined) {
+    q = `${JSON.stringify(k)}:`;
+    if (QUOTED.size < 10_000) QUOTED.set(k, q);
+  }
+  return q;
+}
+
 function write(v: unknown, m: IgnoreMatcher, state: number, out: string[], element: ElementText | undefined): void {
   if (v === undefined) {
     out.push('null');
@@ -206,9 +219,8 @@ function write(v: unknown, m: IgnoreMatcher, state: number, out: string[], eleme
     if (x === undefined) continue;
     const s = m.done(state) ? 0 : m.step(state, k);
     if (s === IgnoreMatcher.IGNORED_KEY) continue;
-    if (!first) out.push(',');
+    out.push(first ? quoted(k) : `,${quoted(k)}`);
     first = false;
-    out.push(JSON.stringify(k), ':');
     write(x, m, s, out, element);
   }
   out.push('}');
