@@ -9,11 +9,14 @@
 // difference can still be shown in full (`value`), and the runs' own objects can be let go.
 import { IGNORED, IgnoreMatcher, canonical, type ElementText } from './ignore';
 
+const LINK_BASE = 2 ** 26;
+
 export class ValueTable {
   /** id 0: the empty list. */
   static readonly EMPTY_LIST = 0;
   private readonly byText = new Map<string, number>();
-  private readonly byLink = new Map<string, number>();
+  /** List ids by (shorter list, last element): a number while ids fit in 26 bits, else text. */
+  private readonly byLink = new Map<number | string, number>();
   /** For a list id: the list one shorter (−1 for the empty list); for a value id: −2. */
   private readonly prev: number[] = [-1];
   /** For a list id: its last element's id. */
@@ -44,7 +47,7 @@ export class ValueTable {
   /** The id of the list `list` with `el` (at matcher state `elState`) appended. */
   append(list: number, el: unknown, elState: number): number {
     const e = elState === IgnoreMatcher.IGNORED_KEY ? this.ignored() : this.whole(el, elState);
-    const link = `${list},${e}`;
+    const link = list < LINK_BASE && e < LINK_BASE ? list * LINK_BASE + e : `${list},${e}`;
     let id = this.byLink.get(link);
     if (id === undefined) {
       id = this.prev.length;
