@@ -213,4 +213,19 @@ describe('compare two runs', () => {
     assert.deepEqual(rows(c).map((r) => r.replace(/ s\d+→s\d+$/, '')), a.executions.map((e) => `same ${e.ns.length ? e.ns.map((s) => s.split(':')[0]).join(' › ') + ' › ' : ''}${e.node}#1`));
     assert.ok(c.rows.some((r) => r.path === 'child › grandchild'));
   });
+
+  test("a subgraph run twice: its second run's namespace is child#2, whatever its task id", () => {
+    // The subgraph recording's events, its child's run played twice under new task ids (B: other ones).
+    const rec = load('subgraph-updates-subgraphs');
+    const twice = (tag: string) => {
+      const inner = rec.events.filter((e) => e.ns.length > 0);
+      const again = inner.map((e) => ({ ...e, ns: e.ns.map((s) => s.replace(/:.*/, `:${tag}-2`)) }));
+      const first = inner.map((e) => ({ ...e, ns: e.ns.map((s) => s.replace(/:.*/, `:${tag}-1`)) }));
+      return bare(rec, [...rec.events.filter((e) => e.ns.length === 0), ...first, ...again]);
+    };
+    const c = compareRuns(twice('x'), twice('y'));
+    assert.equal(c.equivalent, true);
+    const paths = [...new Set(c.rows.map((r) => r.path))];
+    assert.deepEqual(paths, ['', 'child', 'child › grandchild', 'child#2', 'child › grandchild#2']);
+  });
 });

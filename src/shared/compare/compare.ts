@@ -34,7 +34,8 @@ export function compareDigests(da: RunDigest, db: RunDigest, ctx: CompareContext
   const lastDiffers = new Map<string, Set<string>>([['', new Set(inputKeys)]]);
   for (const p of align(da.executions, db.executions)) {
     const e = (p.a ?? p.b)!;
-    const row: CompareRow = { kind: 'same', path: e.path, node: e.node, occurrence: p.occurrence };
+    // The namespace as both runs share it: a subgraph's second run is `child#2`, not `child` again.
+    const row: CompareRow = { kind: 'same', path: e.nsKey, node: e.node, occurrence: p.occurrence };
     if (p.a) row.a = side(p.a);
     if (p.b) row.b = side(p.b);
     if (!p.a || !p.b) {

@@ -23,7 +23,7 @@ export type RowKind = 'same' | 'differs' | 'onlyA' | 'onlyB';
 
 export interface CompareRow {
   kind: RowKind;
-  /** The namespace by node names ('' at the root). */
+  /** The namespace by node names ('' at the root), `child#2 › …` for a subgraph's second run. */
   path: string;
   node: string;
   /** Which execution of the node in its namespace (1-based). */
