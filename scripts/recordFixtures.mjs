@@ -38,6 +38,10 @@ const FIXTURES = [
   { name: 'parallel-all-modes', graph: 'parallel', modes: ['updates', 'tasks', 'values', 'checkpoints', 'debug'], input: { query: 'otters' } },
   { name: 'fanout-updates-tasks', graph: 'fanout', modes: ['updates', 'tasks'], input: { topic: 'otters' } },
   { name: 'agent-updates-values', graph: 'agent', modes: ['updates', 'values'], input: human('What is 6 * 7, and what is the capital of France?') },
+  // Pairs for comparing runs (src/shared/compare): a wider fan-out of the same graph, and the
+  // agent taking its other branch (an answer without tools).
+  { name: 'fanout4-updates-tasks', graph: 'fanout', modes: ['updates', 'tasks'], input: { topic: 'otters', delays_ms: [120, 1, 250, 5] } },
+  { name: 'agent-hi-updates-values', graph: 'agent', modes: ['updates', 'values'], input: human('hi') },
   // The model's one truly wrong assumption: `messages` merged by id, where the graph trims them.
   { name: 'trimmed-updates', graph: 'trimmed', modes: ['updates'], input: human('hi') },
 ];

@@ -6,6 +6,7 @@ import { eventLine, headerLine, parseRecording, type RecordingHeader } from '../
 import { RunModel } from '../shared/runModel';
 import { renderTimelineText, modelJson } from './show';
 import { LangGraphDebugSession } from '../debug/session';
+import { DIFF_USAGE, diffCommand } from './diff';
 
 const USAGE = `Usage:
   langgraph-timeline record --url URL --assistant ID [--thread ID] [--input JSON|@file]
@@ -14,6 +15,7 @@ const USAGE = `Usage:
                             [--max-reconnects N] [--idle-timeout-ms MS] [--no-extras]
   langgraph-timeline show FILE [--json]
   langgraph-timeline dap    (a Debug Adapter Protocol server on stdin/stdout, debug type "langgraph")
+${DIFF_USAGE}
 
 record writes JSON Lines: a first line describing the run, then one line per event
 ({id, event, ns, data, t}). Exit 0 when the run ended (or stopped at an interrupt),
@@ -212,6 +214,7 @@ export async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   const { positional, flags } = parseArgs(rest);
   try {
+    if (cmd === 'diff') return diffCommand(rest);
     if (!cmd || cmd === '--help' || cmd === 'help' || flags.get('help')) {
       process.stdout.write(USAGE + '\n');
       return cmd ? 0 : 2;

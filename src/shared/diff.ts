@@ -42,9 +42,14 @@ export interface DiffOptions {
   maxTextEdits?: number;
   /** …or when the edited middle of the two strings is longer than this. */
   maxTextChars?: number;
+  /**
+   * Match array elements by their `id` (default). Off, arrays are compared by position: what two
+   * runs need, whose messages have different ids (or none once ids are left out).
+   */
+  matchById?: boolean;
 }
 
-const DEFAULTS: Required<DiffOptions> = { textThreshold: 80, maxTextEdits: 64, maxTextChars: 40_000 };
+const DEFAULTS: Required<DiffOptions> = { textThreshold: 80, maxTextEdits: 64, maxTextChars: 40_000, matchById: true };
 
 export function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -96,7 +101,7 @@ function walk(a: unknown, b: unknown, path: PathSeg[], out: Change[], o: Require
     return;
   }
   if (Array.isArray(a) && Array.isArray(b)) {
-    if (isIdKeyed(a) && isIdKeyed(b) && (a.length > 0 || b.length > 0)) diffById(a, b, path, out, o);
+    if (o.matchById && isIdKeyed(a) && isIdKeyed(b) && (a.length > 0 || b.length > 0)) diffById(a, b, path, out, o);
     else diffSeq(a, b, path, out, o);
     return;
   }

@@ -101,19 +101,52 @@ export class PVec<T = unknown> {
 
   /**
    * First index where the two vectors hold different elements (by reference), or the shorter
-   * size. Shared leaves are skipped 32 at a time, so comparing a vector with its own extension
-   * costs O(size / 32), and nothing is materialized.
+   * size. The tries are walked from the root and shared subtrees skipped whole, so comparing a
+   * vector with its own extension costs O(log size) (a run's transcript is compared with itself
+   * after every node), and nothing is materialized.
    */
   static commonPrefix<T>(a: PVec<T>, b: PVec<T>): number {
     const n = Math.min(a.size, b.size);
-    for (let i = 0; i < n; i += WIDTH) {
-      const la = a.leafFor(i);
-      const lb = b.leafFor(i);
-      if (la === lb) continue;
-      for (let k = 0; k < WIDTH && i + k < n; k++) if (la[k] !== lb[k]) return i + k;
+    if (a === b) return n;
+    // The part both tries hold; a taller trie's leftmost subtree spans the whole shorter one.
+    const common = Math.min(a.tailOffset(), b.tailOffset(), n);
+    let from = 0;
+    if (common > 0) {
+      let ra = a.root;
+      let rb = b.root;
+      let sa = a.shift;
+      let sb = b.shift;
+      for (; sa > sb; sa -= BITS) ra = ra[0] as Trie;
+      for (; sb > sa; sb -= BITS) rb = rb[0] as Trie;
+      const p = triePrefix(ra, rb, sa, 0, common);
+      if (p < common) return p;
+      from = common;
     }
+    // What is left is in one vector's tail: at most a leaf's worth.
+    for (let i = from; i < n; i++) if (a.get(i) !== b.get(i)) return i;
     return n;
   }
+}
+
+/** First index below `limit` where two tries' elements differ (`off`: the first index under `na`). */
+function triePrefix(na: Trie, nb: Trie, level: number, off: number, limit: number): number {
+  if (na === nb) return limit;
+  if (level === 0) {
+    for (let k = 0; k < WIDTH && off + k < limit; k++) if (na[k] !== nb[k]) return off + k;
+    return Math.min(off + WIDTH, limit);
+  }
+  const span = 1 << level;
+  for (let i = 0; i < WIDTH; i++) {
+    const start = off + i * span;
+    if (start >= limit) return limit;
+    const ca = na[i];
+    const cb = nb[i];
+    if (ca === cb) continue;
+    if (ca === undefined || cb === undefined) return start;
+    const p = triePrefix(ca as Trie, cb as Trie, level - BITS, start, limit);
+    if (p < Math.min(start + span, limit)) return p;
+  }
+  return limit;
 }
 
 function newPath(level: number, node: unknown[]): Trie {

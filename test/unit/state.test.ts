@@ -51,6 +51,34 @@ describe('PVec', () => {
     assert.equal(PVec.commonPrefix(a, a.set(1999, a.get(1999)!)), 2000);
   });
 
+  test('commonPrefix is where the arrays first differ by reference, for versions of one history', () => {
+    // Two vectors grown from a shared one (pushes and sets on each side, across trie levels): the
+    // walk that skips shared subtrees agrees with comparing the arrays element by element.
+    const op = fc.oneof(fc.record({ push: fc.nat(40) }), fc.record({ set: fc.nat() }));
+    const objs = Array.from({ length: 41 }, (_, i) => ({ i }));
+    const grow = (v: PVec<object>, ops: ({ push: number } | { set: number })[]) => {
+      for (const o of ops) {
+        if ('push' in o) v = v.push(objs[o.push]);
+        else if (v.size) v = v.set(o.set % v.size, { i: -1 });
+      }
+      return v;
+    };
+    fc.assert(
+      fc.property(fc.nat(1500), fc.array(op, { maxLength: 1200 }), fc.array(op, { maxLength: 1200 }), (n, oa, ob) => {
+        const base = PVec.from(Array.from({ length: n }, (_, i) => objs[i % 41]));
+        const a = grow(base, oa);
+        const b = grow(base, ob);
+        const xa = a.toArray();
+        const xb = b.toArray();
+        let want = 0;
+        while (want < Math.min(xa.length, xb.length) && xa[want] === xb[want]) want++;
+        assert.equal(PVec.commonPrefix(a, b), want);
+        assert.equal(PVec.commonPrefix(b, a), want);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   test('an append shares everything before it (no copy of the list per message)', () => {
     const msgs = Array.from({ length: 5000 }, (_, i) => ({ id: `m${i}`, type: 'ai', content: String(i) }));
     const c = ctx();
