@@ -108,7 +108,8 @@ export async function connect(args: LaunchArgs | AttachArgs, hooks: DebugHooks):
   try {
     const [plain, xray] = await Promise.all([
       client.getAssistantGraph(assistant.assistant_id),
-      client.getAssistantGraph(assistant.assistant_id, { xray: true }).catch(() => undefined),
+      // xray: JS takes a boolean, Python a depth (it refuses `true` on some versions).
+      client.getAssistantGraph(assistant.assistant_id, { xray: true }).catch(() => client.getAssistantGraph(assistant!.assistant_id, { xray: 1 })).catch(() => undefined),
     ]);
     const root = plain.nodes.map((n) => n.id).filter((n) => n !== '__start__' && n !== '__end__');
     const nested = (xray?.nodes ?? []).map((n) => n.id).filter((n) => n.includes(':'));

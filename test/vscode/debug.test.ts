@@ -8,12 +8,43 @@ import { extensionApi, read, screenshot, serverUrl, ui, until } from './harness'
 
 const WRITE_LINE = 37; // examples/src/simple.ts: inside write's body
 
+/** Every stop each debug session reported, as the adapter sent it (a tracker sees the DAP traffic). */
+const stops = new Map<string, { reason: string; description?: string }[]>();
+let tracker: vscode.Disposable | undefined;
+function trackStops(): void {
+  tracker ??= vscode.debug.registerDebugAdapterTrackerFactory('langgraph', {
+    createDebugAdapterTracker: (s) => ({
+      onDidSendMessage: (m: { type: string; event?: string; body?: { reason: string; description?: string } }) => {
+        if (m.type === 'event' && m.event === 'stopped') stops.set(s.id, [...(stops.get(s.id) ?? []), m.body!]);
+      },
+    }),
+  });
+}
+
+/** The next stop of `session` after the ones seen so far. */
+function stopAt(session: vscode.DebugSession): Promise<{ reason: string; description?: string }> {
+  const seen = stops.get(session.id)?.length ?? 0;
+  return until('the next stop', () => stops.get(session.id)?.[seen], 60_000);
+}
+
+function endOf(session: vscode.DebugSession): Promise<void> {
+  return new Promise((resolve) => {
+    const sub = vscode.debug.onDidTerminateDebugSession((s) => {
+      if (s.id === session.id) {
+        sub.dispose();
+        resolve();
+      }
+    });
+  });
+}
+
 suite('debugging a run like a program', () => {
   let file: vscode.Uri;
 
   suiteSetup(async function () {
     this.timeout(120_000);
     await extensionApi();
+    trackStops();
     await vscode.commands.executeCommand('langgraph.addDeployment', { name: 'Example', url: serverUrl() });
     // A clean editor area, as after opening a project: the timeline then opens beside the code.
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
@@ -29,6 +60,8 @@ suite('debugging a run like a program', () => {
   });
 
   suiteTeardown(async () => {
+    tracker?.dispose();
+    tracker = undefined;
     vscode.debug.removeBreakpoints(vscode.debug.breakpoints);
     await vscode.debug.stopDebugging();
   });
@@ -81,23 +114,60 @@ suite('debugging a run like a program', () => {
     const tl = await until('the timeline to follow the run', () => api.debugTimeline(session.id), 30_000);
     await screenshot('debug-stopped', 'workbench');
 
-    const ended = new Promise<void>((resolve) => {
-      const sub = vscode.debug.onDidTerminateDebugSession((s) => {
-        if (s.id === session.id) {
-          sub.dispose();
-          resolve();
-        }
-      });
-    });
+    // Step Over (F10): one superstep, to the next node.
+    const stepped = stopAt(session);
+    await ui({ action: 'press', key: 'F10' });
+    assert.strictEqual((await stepped).reason, 'step');
+    await ui({ action: 'waitFor', selector: '.debug-call-stack .monaco-list-row:has-text("review")', timeoutMs: 30_000 });
+
+    const ended = endOf(session);
     await ui({ action: 'press', key: 'F5' });
     await ended;
-    await until('the timeline to show both runs', async () => {
+    await until('the timeline to show the three runs', async () => {
       await tl.done;
-      return tl.events.filter((e) => e.event === 'lgt/run').length === 2 && !tl.active;
+      return tl.events.filter((e) => e.event === 'lgt/run').length === 3 && !tl.active;
     }, 60_000);
+    assert.deepStrictEqual(tl.events.filter((e) => e.event === 'lgt/run').map((e) => (e.data as { kind: string }).kind), ['input', 'continue', 'continue']);
     assert.strictEqual(tl.status.phase, 'done', tl.status.message);
     const nodes = new Set(tl.events.filter((e) => e.event === 'updates' && e.ns.length === 0).flatMap((e) => Object.keys(e.data as object)));
     assert.deepStrictEqual([...nodes].filter((n) => !n.startsWith('__')).sort(), ['plan', 'research', 'review', 'write']);
     await screenshot('debug-finished', 'workbench');
+  });
+});
+
+suite('debugging: an interrupt() stop answered from the editor', () => {
+  test('Continue at an interrupt() offers its options; the pick resumes the run', async function () {
+    this.timeout(180_000);
+    const folder = vscode.workspace.workspaceFolders![0];
+    const started = new Promise<vscode.DebugSession>((resolve) => {
+      const sub = vscode.debug.onDidStartDebugSession((s) => {
+        sub.dispose();
+        resolve(s);
+      });
+    });
+    const ok = await vscode.debug.startDebugging(folder, { type: 'langgraph', request: 'launch', name: 'interrupt', deployment: 'Example', assistant: 'interrupt', input: { request: 'refund for order 7' } });
+    assert.ok(ok, 'the debug session started');
+    const session = await started;
+    await until('the run to stop', () => vscode.debug.activeStackItem instanceof vscode.DebugStackFrame && vscode.debug.activeDebugSession?.id === session.id, 60_000);
+    await ui({ action: 'waitFor', selector: '.debug-call-stack .monaco-list-row:has-text("human_review (interrupt)")', timeoutMs: 30_000 });
+    await screenshot('debug-interrupt', 'workbench');
+    const ended = endOf(session);
+    await ui({ action: 'press', key: 'F5' });
+    // The interrupt's options, as a pick.
+    await ui({ action: 'waitFor', selector: '.quick-input-widget .monaco-list-row[aria-label^="reject"]', timeoutMs: 30_000 });
+    const options = await read('.quick-input-widget .monaco-list-row', { attr: 'aria-label' });
+    assert.ok(['approve', 'edit', 'reject'].every((o) => options.some((x) => x.startsWith(o))), options.join(' | '));
+    await screenshot('debug-resume-pick', 'workbench');
+    await ui({ action: 'type', text: 'reject' });
+    await ui({ action: 'press', key: 'Enter' });
+    await ended;
+    const api = await extensionApi();
+    const tl = await until('the timeline of the session', () => api.debugTimeline(session.id) ?? [...api.commands.sessions].reverse().find((x) => x.info.graphId === 'interrupt'), 30_000);
+    await until('the resume drawn', async () => {
+      await tl.done;
+      return tl.events.some((e) => e.event === 'updates' && e.ns.length === 0 && 'finish' in (e.data as object)) && !tl.active;
+    }, 60_000);
+    const finish = tl.events.find((e) => e.event === 'updates' && 'finish' in (e.data as object))!.data as { finish: { outcome: string } };
+    assert.strictEqual(finish.finish.outcome, 'rejected');
   });
 });
