@@ -99,6 +99,7 @@ export class TimelinePanel implements vscode.Disposable {
       }),
     ];
     if (this.ready) this.sendSnapshot();
+    else void session.loadGraph();
   }
 
   private onMessage(m: unknown): void {
@@ -156,6 +157,13 @@ export class TimelinePanel implements vscode.Disposable {
 
   private sendSnapshot(): void {
     this.feed.snapshot(this.session ?? null);
+    if (this.session) void this.sendGraph(this.session);
+  }
+
+  /** After each snapshot: the graph pane needs it again (a reload, a panel shown again). */
+  private async sendGraph(session: RunSession): Promise<void> {
+    const graph = await session.loadGraph();
+    if (graph && this.session === session && this.ready) void this.post({ type: 'session/graph', sessionId: session.info.id, graph });
   }
 
   private schedule(): void {

@@ -1,6 +1,7 @@
 // Every message between the extension host and the timeline webview. Both sides switch on `type`
 // with an exhaustive default; an unknown message is logged, never thrown.
 import type { RunEvent } from './events';
+import type { SessionGraph } from './assistantGraph';
 
 /**
  * `loading`: the panel has the first part of a run that has already ended; the rest is on its way
@@ -61,6 +62,8 @@ export type ToWebview =
   | { type: 'session/status'; sessionId: string; status: SessionStatus; info?: SessionInfo }
   /** Extras fetched after the snapshot (e.g. the thread's history once the run ended). */
   | { type: 'session/extras'; sessionId: string; extras: Record<string, unknown> }
+  /** The assistant's graph (or why it could not be had), after each snapshot once the host knows it. */
+  | { type: 'session/graph'; sessionId: string; graph: SessionGraph }
   | { type: 'session/none' };
 
 /** Webview → host. */

@@ -3,6 +3,7 @@
 // mutate the model; one scheduled frame coalesces any number of them into one render and one draw.
 import { RunModel } from '../shared/runModel';
 import type { SessionInfo, SessionStatus, ToWebview } from '../shared/protocol';
+import type { SessionGraph } from '../shared/assistantGraph';
 import { isFinalPhase, isLivePhase } from '../shared/protocol';
 import type { RunEvent } from '../shared/events';
 import { TimelineIndex, visibleRows, type Bounds, type Row } from './layout';
@@ -63,6 +64,8 @@ export class Store {
   model = new RunModel();
   index = new TimelineIndex();
   ui: UiState = { ...DEFAULT_UI };
+  /** The assistant's graph, as the host last sent it (`session/graph`). */
+  graph: { sessionId: string; graph: SessionGraph } | null = null;
   filter: Matcher | null = null;
   search: Matcher | null = null;
   /** Bumped when something should be scrolled into view (selection moved by keys, follow). */
@@ -184,6 +187,12 @@ export class Store {
         if (!this.session || m.sessionId !== this.session.id) return;
         this.extrasPending = { ...(this.extrasPending ?? {}), ...m.extras };
         break;
+      case 'session/graph':
+        // Kept by session: the pane shows it only beside the session it belongs to.
+        this.graph = { sessionId: m.sessionId, graph: m.graph };
+        this.uiDirty = true;
+        this.changed();
+        return;
       case 'session/none':
         this.session = null;
         this.eventCount = 0;
