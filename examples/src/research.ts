@@ -7,13 +7,14 @@
 // research_a runs twice, research_b once, review twice. No LLM, no network.
 import { Annotation, END, MessagesAnnotation, START, StateGraph } from "@langchain/langgraph";
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
-import { concat, lastHumanText, sleep } from "./util.js";
+import { lastHumanText, sleep, union } from "./util.js";
 
 const State = Annotation.Root({
   ...MessagesAnnotation.spec,
   topic: Annotation<string>(),
-  notes: Annotation<string[]>({ reducer: concat, default: () => [] }),
-  rounds: Annotation<number>({ reducer: (a: number, b: number) => (a ?? 0) + (b ?? 0), default: () => 0 }),
+  // A subgraph hands back its whole state: a plain concat (or sum) would count it twice.
+  notes: Annotation<string[]>({ reducer: union, default: () => [] }),
+  rounds: Annotation<number>({ reducer: (a: number, b: number) => Math.max(a ?? 0, b ?? 0), default: () => 0 }),
   report: Annotation<string>(),
 });
 type S = typeof State.State;
@@ -47,7 +48,7 @@ export const graph = new StateGraph(State)
   .addNode("plan", async (s: S) => ({ topic: s.topic || lastHumanText(s.messages) || "otters" }))
   .addNode("research_a", researcher("research_a", 120))
   .addNode("research_b", researcher("research_b", 40))
-  .addNode("review", async () => ({ rounds: 1 }))
+  .addNode("review", async (s: S) => ({ rounds: s.rounds + 1 }))
   .addNode("write", write)
   .addEdge(START, "plan")
   .addEdge("plan", "research_a")

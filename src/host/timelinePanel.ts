@@ -141,6 +141,9 @@ export class TimelinePanel implements vscode.Disposable {
       case 'selected':
         this.selected = m.node === null ? undefined : { node: m.node, ns: m.ns };
         break;
+      case 'graphRendered':
+        // Read by tests through onMessageFromWebview.
+        break;
       case 'openSetting':
         void vscode.commands.executeCommand('workbench.action.openSettings', m.id);
         break;

@@ -84,6 +84,8 @@ export type FromWebview =
   | { type: 'selected'; node: string | null; ns: string[] }
   /** Open the extension's setting that the panel names. */
   | { type: 'openSetting'; id: 'langgraph.streamSubgraphs' }
+  /** After the graph pane changed: what it shows (tests read it, as they read `rendered`). */
+  | { type: 'graphRendered'; sessionId: string; source: 'server' | 'run'; nodes: { id: string; runs: number; status: string }[]; selected: string | null }
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string };
 
 export function isFromWebview(v: unknown): v is FromWebview {

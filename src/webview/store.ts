@@ -2,7 +2,7 @@
 // filter/search verdicts and UI state (selection, follow, the visible window). Incoming events
 // mutate the model; one scheduled frame coalesces any number of them into one render and one draw.
 import { RunModel } from '../shared/runModel';
-import type { SessionInfo, SessionStatus, ToWebview } from '../shared/protocol';
+import type { FromWebview, SessionInfo, SessionStatus, ToWebview } from '../shared/protocol';
 import type { SessionGraph } from '../shared/assistantGraph';
 import { isFinalPhase, isLivePhase } from '../shared/protocol';
 import type { RunEvent } from '../shared/events';
@@ -504,6 +504,11 @@ export class Store {
   }
 
   // ---- host -------------------------------------------------------------------------------
+
+  /** A message to the host (the graph pane reports what it shows). */
+  post(m: FromWebview): void {
+    this.api.postMessage(m);
+  }
 
   private report(): void {
     if (!this.session) return;
