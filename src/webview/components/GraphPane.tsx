@@ -10,36 +10,16 @@ import { layoutGraph, type GraphLayout } from '../graph/graphLayout';
 import { shapeFromGraph, shapeFromRun, graphIdOf, END, START, type GraphShape } from '../graph/graphShape';
 import { graphRun, leafTransitions, tracePath, type GraphRun } from '../graph/graphRun';
 import { paneNote } from '../graph/graphNote';
+import { onPaneState, paneState, setPaneState } from '../graph/paneState';
 import '../graph/graph.css';
 
 const MIN_W = 180;
-/** The split starts at this share of the panel, within these bounds (px). */
-const DEFAULT_SHARE = 0.26;
-const DEFAULT_MAX = 420;
-const STORE_KEY = 'lgt.graphPane';
-
-interface PaneState {
-  width: number | null;
-  hidden: boolean;
-}
-
-function loadPane(): PaneState {
-  try {
-    const v = JSON.parse(localStorage.getItem(STORE_KEY) ?? 'null') as Partial<PaneState> | null;
-    return { width: typeof v?.width === 'number' ? v.width : null, hidden: v?.hidden === true };
-  } catch {
-    return { width: null, hidden: false };
-  }
-}
-
-function savePane(p: PaneState): void {
-  try {
-    localStorage.setItem(STORE_KEY, JSON.stringify(p));
-  } catch {
-    // No storage (a sandboxed page): the split just starts at its default next time.
-  }
-}
-
+/**
+ * The split starts at this share of the panel, within bounds (px): a fixed start, not the graph's
+ * own width, so the timeline beside it does not change size as the graph arrives or grows.
+ */
+const DEFAULT_SHARE = 0.22;
+const DEFAULT_MAX = 360;
 let measureCtx: CanvasRenderingContext2D | null = null;
 function measurer(font: string): (text: string, bold: boolean) => number {
   measureCtx ??= document.createElement('canvas').getContext('2d');
@@ -51,7 +31,8 @@ function measurer(font: string): (text: string, bold: boolean) => number {
 }
 
 export function GraphPane({ store }: { store: Store; seq?: number }) {
-  const [pane, setPane] = useState<PaneState>(loadPane);
+  const [pane, setPane] = useState(paneState);
+  useEffect(() => onPaneState(() => setPane(paneState())), []);
   const [collapsed, setCollapsed] = useState<string[]>([]);
   const hostRef = useRef<HTMLDivElement>(null);
   const paneRef = useRef<HTMLDivElement>(null);
@@ -144,19 +125,8 @@ export function GraphPane({ store }: { store: Store; seq?: number }) {
     if (selectedEl) viewRef.current?.reveal(selectedEl);
   }, [selectedEl, store.revealSeq]);
 
-  const update = (p: PaneState) => {
-    setPane(p);
-    savePane(p);
-  };
-
-  if (!session) return null;
-  if (pane.hidden) {
-    return (
-      <div class="graph-rail">
-        <IconButton icon="type-hierarchy" label="Show the graph" tabIndex={0} onClick={() => update({ ...pane, hidden: false })} />
-      </div>
-    );
-  }
+  // Hidden: no room taken at all; the toolbar's toggle brings it back.
+  if (!session || pane.hidden) return null;
   const note = shape?.derived ? shape.note : sent?.graph && sent.error ? sent.error : undefined;
   const width = pane.width ?? null;
   return (
@@ -178,7 +148,7 @@ export function GraphPane({ store }: { store: Store; seq?: number }) {
             <IconButton icon="zoom-out" label="Zoom out (−)" onClick={() => viewRef.current?.zoom(0.8)} />
             <IconButton icon="zoom-in" label="Zoom in (+)" onClick={() => viewRef.current?.zoom(1.25)} />
             <IconButton icon="screen-full" label="Fit the graph (0)" onClick={() => viewRef.current?.fit()} />
-            <IconButton icon="chevron-left" label="Hide the graph" tabIndex={0} onClick={() => update({ ...pane, hidden: true })} />
+            <IconButton icon="chevron-left" label="Hide the graph" tabIndex={0} onClick={() => setPaneState({ hidden: true })} />
           </span>
         </div>
         {note && <div class="graph-note" role="note">{note}</div>}
@@ -186,7 +156,7 @@ export function GraphPane({ store }: { store: Store; seq?: number }) {
         {laid.error && <div class="graph-note" role="alert">{laid.error}</div>}
         <div class="graph-host" ref={hostRef} />
       </section>
-      <Resizer paneRef={paneRef} onDone={(w) => update({ ...pane, width: w })} />
+      <Resizer paneRef={paneRef} onDone={(w) => setPaneState({ width: w })} />
     </>
   );
 }

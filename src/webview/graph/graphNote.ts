@@ -3,8 +3,8 @@ import type { SessionGraph } from '../../shared/assistantGraph';
 import type { SessionPhase } from '../../shared/protocol';
 
 export function paneNote(sent: SessionGraph | null, phase: SessionPhase): string {
-  const how = 'drawn from the transitions this run showed (parallel branches may show edges the graph does not have)';
+  const how = 'drawn from the transitions this run showed';
   if (sent?.error) return `The server did not give the graph (${sent.error}): ${how}.`;
-  if (phase === 'recorded') return `This recording has no graph (made before graphs were kept, or without a server to ask): ${how}.`;
-  return `The graph has not come from the server yet: ${how}.`;
+  if (phase === 'recorded') return `This recording has no graph: ${how}.`;
+  return `No graph from the server yet: ${how}.`;
 }

@@ -110,7 +110,7 @@ export class GraphView {
       this.nodes.set(c.id, { g, stats, badge, cx: c.x + c.w / 2, cy: c.y + 11, kind: 'cluster' });
     }
     for (const e of layout.edges) {
-      const path = el('path', { d: pathOf(e.points), class: `g-edge${e.conditional ? ' conditional' : ''}`, 'marker-end': 'url(#lgt-arrow-plain)', 'data-edge': e.key }, edgesG);
+      const path = el('path', { d: pathOf(e.points), class: `g-edge${e.conditional ? ' conditional' : ''}`, 'marker-end': 'url(#lgt-arrow-plain)', 'data-source': e.source, 'data-target': e.target }, edgesG);
       const label = el('g', { class: 'g-edge-label' }, labelsG);
       el('rect', { x: -12, y: -8, width: 24, height: 15, rx: 7 }, label);
       const text = el('text', { x: 0, y: 3.5, 'text-anchor': 'middle' }, label);
@@ -287,7 +287,10 @@ export class GraphView {
     this.focusActive();
   }
 
-  /** The nearest node in a direction: along the axis first, then as straight as possible. */
+  /**
+   * The next node in a direction: the nearest within a cone about it (so Down from a node goes to
+   * the next rank, its branches before what comes after them), else the straightest of the rest.
+   */
   private neighbour(from: string, dx: number, dy: number): string | null {
     const a = this.nodes.get(from);
     if (!a) return null;
@@ -298,7 +301,7 @@ export class GraphView {
       const along = (b.cx - a.cx) * dx + (b.cy - a.cy) * dy;
       if (along <= 1) continue;
       const across = Math.abs((b.cx - a.cx) * dy - (b.cy - a.cy) * dx);
-      const s = along + 2 * across;
+      const s = across <= along ? along + across / 2 : 1e6 + along + 2 * across;
       if (s < score) {
         score = s;
         best = id;
