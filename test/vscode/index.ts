@@ -59,6 +59,7 @@ export function run(): Promise<void> {
         require('./e2e.test');
         require('./resilience.test');
         require('./thread.test');
+        require('./graph.test');
       }
       require('./reload.test'); // last: phase 1 ends this host by reloading the window
       // ---------------------------------------------------------------------------------------
