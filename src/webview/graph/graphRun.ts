@@ -86,8 +86,10 @@ export function leafTransitions(executions: readonly Execution[], runs: readonly
     for (let k = 0; k < steps.length; k++) {
       const cur = steps[k];
       if (k === 0) {
-        // A fresh run starts at __start__; a resume, a fork or a continue picks up mid-graph.
-        if (root && (!info || !info.kind || info.kind === 'input')) for (const t of cur) for (const b of ends(t, true)) out.push({ from: 'start', to: b.index });
+        // A fresh run starts at __start__; a resume, a fork or a continue picks up mid-graph
+        // (said by the session, or by the command that started it, or seen: it re-ran a node).
+        const fresh = !info || ((!info.kind || info.kind === 'input') && info.command === undefined && !info.fork);
+        if (root && fresh && !cur.some((t) => t.resumeOf !== undefined)) for (const t of cur) for (const b of ends(t, true)) out.push({ from: 'start', to: b.index });
         continue;
       }
       const prev = steps[k - 1];
