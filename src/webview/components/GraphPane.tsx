@@ -7,8 +7,9 @@ import type { Store } from '../store';
 import { IconButton } from './ValueTree';
 import { GraphView } from '../graph/graphView';
 import { layoutGraph, type GraphLayout } from '../graph/graphLayout';
-import { shapeFromGraph, shapeFromRun, graphIdOf, END, START, type GraphShape } from '../graph/graphShape';
-import { graphRun, leafTransitions, tracePath, type GraphRun } from '../graph/graphRun';
+import { START, type GraphShape } from '../graph/graphShape';
+import { tracePath, type GraphRun } from '../graph/graphRun';
+import { GraphLive } from '../graph/graphLive';
 import { paneNote } from '../graph/graphNote';
 import { onPaneState, paneState, setPaneState } from '../graph/paneState';
 import '../graph/graph.css';
@@ -42,18 +43,27 @@ export function GraphPane({ store }: { store: Store; seq?: number }) {
   const executions = model.executions;
   const sent = store.graph && session && store.graph.sessionId === session.id ? store.graph.graph : null;
 
-  // The shape: the server's graph, or one drawn from the run's transitions (rebuilt as they grow).
-  const runs = model.summary.runs;
-  const finished = model.summary.phase === 'success';
-  const derivedKey = sent?.graph ? '' : `${executions.length}|${model.version}`;
-  const shape: GraphShape | null = useMemo(() => {
-    if (!session) return null;
-    if (sent?.graph) return shapeFromGraph(sent.graph);
-    const pairs = leafTransitions(executions, runs, finished).map(
-      (t) => [t.from === 'start' ? START : graphIdOf(executions[t.from]), t.to === 'end' ? END : graphIdOf(executions[t.to])] as [string, string],
-    );
-    return shapeFromRun(executions, pairs, paneNote(sent, store.status.phase));
-  }, [sent, session?.id, derivedKey]);
+  // The shape and the run on it, kept up to date within the pane's share of the main thread.
+  const live = useRef(new GraphLive()).current;
+  const [, wake] = useState(0);
+  const { shape, run, wait } = session
+    ? live.update({
+        sessionId: session.id,
+        sent,
+        executions,
+        runs: model.summary.runs,
+        finished: model.summary.phase === 'success',
+        version: model.version,
+        live: store.live,
+        note: () => paneNote(sent, store.status.phase),
+      })
+    : { shape: null, run: null, wait: 0 };
+  // A pass put off: come back for it (the last events of a run must show even if none follow).
+  useEffect(() => {
+    if (!wait) return;
+    const t = setTimeout(() => wake((n) => n + 1), wait);
+    return () => clearTimeout(t);
+  });
 
   const collapsedSet = useMemo(() => new Set(collapsed), [collapsed]);
   const font = useMemo(() => {
@@ -70,7 +80,6 @@ export function GraphPane({ store }: { store: Store; seq?: number }) {
     }
   }, [shape, collapsedSet, font]);
   const layout = laid.layout;
-  const run = useMemo(() => (shape ? graphRun(shape, executions, runs, finished) : null), [shape, executions.length, model.version, finished]);
   latest.current = { run, layout };
 
   // Mount the view once; it outlives renders.
@@ -99,10 +108,11 @@ export function GraphPane({ store }: { store: Store; seq?: number }) {
   // Light it: every render (a few a second while a run streams), a handful of attribute writes.
   const sel = store.ui.selected;
   const selectedEl = run && layout && sel !== null ? shownOf(run, layout, sel) : null;
+  // Traced once per pass of the run (not per render: it reads every transition).
+  const path = useMemo(() => (run && sel !== null && executions[sel] ? tracePath(run, executions, sel) : null), [run, sel]);
   useEffect(() => {
     const v = viewRef.current;
     if (!v || !run || !layout || !shape) return;
-    const path = sel !== null && executions[sel] ? tracePath(run, executions, sel) : null;
     const pathElements = new Set<string>();
     if (path) for (const i of path.executions) {
       const e = shownOf(run, layout, i);
