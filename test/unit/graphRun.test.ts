@@ -10,7 +10,8 @@ import { parseRecording, type Recording } from '../../src/shared/recording';
 import { RunModel } from '../../src/shared/runModel';
 import { MAX_GRAPH_NODES, graphSpecOf, sessionGraphOf } from '../../src/shared/assistantGraph';
 import { END, START, edgeKey, graphIdOf, shapeFromGraph, shapeFromRun } from '../../src/webview/graph/graphShape';
-import { graphRun, leafTransitions, tracePath } from '../../src/webview/graph/graphRun';
+import { graphRun, leafTransitions, tracePath, type GraphRun as GraphRunT } from '../../src/webview/graph/graphRun';
+import { GraphLive } from '../../src/webview/graph/graphLive';
 import { layoutGraph, visibleId } from '../../src/webview/graph/graphLayout';
 import { nodeLabel } from '../../src/webview/graph/graphText';
 
@@ -156,4 +157,38 @@ describe('other runs', () => {
     const run = graphRun(shape, model.executions, model.summary.runs, false);
     for (const e of failed) assert.equal(run.nodes.get(graphIdOf(e))?.status, 'error');
   });
+});
+
+describe('the incremental tracker gives what a full pass gives', () => {
+  const cases: [string, string][] = [
+    ['webview', 'research'], ['webview', 'subgraph'], ['webview', 'parallel'], ['webview', 'interrupt'], ['webview', 'failing'], ['webview', 'agent'],
+    ['recordings', 'interrupt-resume-updates'], ['recordings', 'fanout-updates-tasks'], ['recordings', 'subgraph-updates-subgraphs'], ['recordings', 'parallel-all-modes'],
+  ];
+  const plain = (r: GraphRunT) => ({
+    nodes: Object.fromEntries([...r.nodes].filter(([id]) => id !== START && id !== END).map(([id, n]) => [id, [n.runs, n.running, n.status, n.errors, n.interrupts, Math.round(n.totalMs)]]).sort()),
+    edges: counts(r.edgeCounts),
+  });
+  for (const [dir, name] of cases) {
+    test(`${name}: fed event by event, as a live run arrives`, () => {
+      const rec = load(dir, name);
+      const sent = sessionGraphOf(rec.header.graph);
+      const model = new RunModel({ input: rec.header.input, extras: rec.header.extras });
+      const live = new GraphLive(() => 0);
+      const input = (finished: boolean, isLive: boolean) => ({ sessionId: 's', sent, executions: model.executions, runs: model.summary.runs, finished, version: model.version, live: isLive, note: () => 'n' });
+      let seen = 0;
+      for (const ev of rec.events) {
+        model.apply(ev);
+        const r = live.update(input(false, true)).run!;
+        seen = Math.max(seen, r.nodes.size);
+      }
+      model.end();
+      const done = model.summary.phase === 'success';
+      const got = live.update(input(done, false));
+      // The full pass, on the same shape.
+      const shape = sent?.graph ? shapeFromGraph(sent.graph) : got.shape!;
+      const want = graphRun(shape, model.executions, model.summary.runs, done);
+      assert.deepEqual(plain(got.run!), plain(want));
+      assert.ok(seen > 0 || !model.executions.length);
+    });
+  }
 });

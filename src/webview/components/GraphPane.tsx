@@ -54,7 +54,7 @@ export function GraphPane({ store }: { store: Store; seq?: number }) {
         runs: model.summary.runs,
         finished: model.summary.phase === 'success',
         version: model.version,
-        live: store.live,
+        live: store.live || store.loading > 0,
         note: () => paneNote(sent, store.status.phase),
       })
     : { shape: null, run: null, wait: 0 };
