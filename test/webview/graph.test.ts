@@ -184,7 +184,7 @@ describe('the graph pane on a recording of the research graph', () => {
     assert.equal(await pos(), `${firstA.index + 1} / ${model.executions.length}`);
     await node(page, 'research_a').click();
     await page.waitForFunction((t) => document.querySelector('.detail-nav .muted')?.textContent?.trim() === t, `${secondA.index + 1} / ${model.executions.length}`);
-    assert.equal(await node(page, 'research_a').getAttribute('aria-current'), 'true');
+    await page.waitForFunction(() => document.querySelector('.graph-svg [data-id="research_a"]')?.getAttribute('aria-current') === 'true');
     // Timeline → graph: pick the last review in the list; its node lights, the path to it is traced.
     const lastReview = model.executions.filter((e) => e.node === 'review').at(-1)!;
     await page.locator('.execlist [role="option"]').nth(lastReview.index).click();
@@ -218,7 +218,8 @@ describe('the graph pane on a recording of the research graph', () => {
     assert.equal(await focused(), other);
     await page.keyboard.press('Enter');
     await page.waitForFunction((n) => document.querySelector('.detail-title h2')?.textContent?.includes(n) ?? false, other);
-    assert.equal(await node(page, other).getAttribute('aria-current'), 'true');
+    // The graph lights it after the panel's render (an effect): waited for, not raced.
+    await page.waitForFunction((n) => document.querySelector(`.graph-svg [data-id="${n}"]`)?.getAttribute('aria-current') === 'true', other);
     // Down through review into the subgraph, then collapse the subgraph from inside it.
     await page.keyboard.press('ArrowDown');
     assert.equal(await focused(), 'review', await page.evaluate(() => document.activeElement?.outerHTML.slice(0, 200) ?? ''));
