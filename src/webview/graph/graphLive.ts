@@ -8,7 +8,8 @@ import type { RunInfo } from '../../shared/model/types';
 import type { SessionGraph } from '../../shared/assistantGraph';
 import { edgeKey, shapeFromGraph, shapeFromRun, type GraphShape } from './graphShape';
 import type { GraphRun } from './graphRun';
-import { RunTracker, elementIn, matcherFor } from './graphTrack';
+import { RunTracker } from './graphTrack';
+import { elementIn, matcherFor } from './graphMatch';
 
 /** The pane may take this share of the time while a run streams. */
 const SHARE = 0.05;

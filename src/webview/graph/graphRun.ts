@@ -3,7 +3,8 @@
 // graph in one run, through subgraphs), and which of the graph's edges they took. Pure.
 import type { Execution } from '../../shared/runModel';
 import type { RunInfo } from '../../shared/model/types';
-import { END, START, edgeKey, graphIdOf, type GraphShape } from './graphShape';
+import { END, START, graphIdOf, type GraphShape } from './graphShape';
+import { elementIn, matcherFor } from './graphMatch';
 
 export type NodeStatus = 'not run' | 'running' | 'done' | 'error' | 'interrupted' | 'cancelled';
 
@@ -110,20 +111,7 @@ export function leafTransitions(executions: readonly Execution[], runs: readonly
 /** The run on this shape. `finished`: the last run ended well (its last step led to __end__). */
 export function graphRun(shape: GraphShape, executions: readonly Execution[], runs: readonly RunInfo[], finished: boolean): GraphRun {
   const nodes = new Map<string, NodeRun>();
-  const elementCache = new Map<string, string | null>();
-  const element = (gid: string): string | null => {
-    let hit = elementCache.get(gid);
-    if (hit !== undefined) return hit;
-    hit = null;
-    for (let p: string | null = gid; p; p = p.includes(':') ? p.slice(0, p.lastIndexOf(':')) : null) {
-      if (shape.byId.has(p) || shape.clusterById.has(p)) {
-        hit = p;
-        break;
-      }
-    }
-    elementCache.set(gid, hit);
-    return hit;
-  };
+  const element = elementIn(shape);
   for (const ex of executions) {
     const gid = graphIdOf(ex);
     // Only an execution drawn as itself counts (one inside an unopened subgraph is its parent's).
@@ -142,32 +130,7 @@ export function graphRun(shape: GraphShape, executions: readonly Execution[], ru
     r.status = r.running ? 'running' : last.status === 'running' ? 'running' : last.status;
   }
 
-  // Which drawn edges a pair of graph ids took: the edge itself, else through an unopened
-  // subgraph node (the prefix that is drawn) or a cluster (the edges into or out of its nodes).
-  const out = new Map<string, string[]>();
-  for (const e of shape.edges) {
-    let l = out.get(e.source);
-    if (!l) out.set(e.source, (l = []));
-    l.push(e.target);
-  }
-  const sides = (gid: string): string[] => {
-    if (shape.byId.has(gid)) return [gid];
-    const el = element(gid);
-    if (el && shape.byId.has(el)) return [el];
-    const c = el ?? gid;
-    return shape.nodes.filter((n) => n.id.startsWith(`${c}:`)).map((n) => n.id);
-  };
-  const matchCache = new Map<string, string[]>();
-  const match = (a: string, b: string): string[] => {
-    const k = edgeKey(a, b);
-    let m = matchCache.get(k);
-    if (m) return m;
-    m = [];
-    const targets = new Set(sides(b));
-    for (const s of sides(a)) for (const t of out.get(s) ?? []) if (targets.has(t)) m.push(edgeKey(s, t));
-    matchCache.set(k, m);
-    return m;
-  };
+  const match = matcherFor(shape);
   const edgeCounts = new Map<string, number>();
   const transitions: Transition[] = [];
   for (const tr of leafTransitions(executions, runs, finished)) {

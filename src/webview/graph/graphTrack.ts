@@ -6,7 +6,7 @@
 // Pure.
 import type { Execution } from '../../shared/runModel';
 import type { RunInfo } from '../../shared/model/types';
-import { END, START, edgeKey, graphIdOf, type GraphShape } from './graphShape';
+import { END, START, edgeKey, graphIdOf } from './graphShape';
 import type { GraphRun, NodeRun, Transition } from './graphRun';
 
 interface Group {
@@ -26,8 +26,7 @@ interface Contribution {
   start: number;
 }
 
-/** How a pair of graph ids maps to drawn edges: through the server's graph, or one edge each. */
-export type EdgeMatcher = (a: string, b: string) => string[];
+import type { EdgeMatcher } from './graphMatch';
 
 export class RunTracker {
   private n = 0;
@@ -350,51 +349,4 @@ function statusOf(r: NodeRun, exs: readonly Execution[]): NodeRun['status'] {
 
 function elementFor(countsAs: (gid: string) => string | null, gid: string): string | null {
   return countsAs(gid);
-}
-
-/** The element (node or cluster) an execution's graph id is drawn as, in this shape. */
-export function elementIn(shape: GraphShape): (gid: string) => string | null {
-  const cache = new Map<string, string | null>();
-  return (gid) => {
-    let hit = cache.get(gid);
-    if (hit !== undefined) return hit;
-    hit = null;
-    for (let p: string | null = gid; p; p = p.includes(':') ? p.slice(0, p.lastIndexOf(':')) : null) {
-      if (shape.byId.has(p) || shape.clusterById.has(p)) {
-        hit = p;
-        break;
-      }
-    }
-    cache.set(gid, hit);
-    return hit;
-  };
-}
-
-/** The drawn edges a pair of graph ids took, in the server's graph (see graphRun). */
-export function matcherFor(shape: GraphShape): EdgeMatcher {
-  const element = elementIn(shape);
-  const out = new Map<string, string[]>();
-  for (const e of shape.edges) {
-    let l = out.get(e.source);
-    if (!l) out.set(e.source, (l = []));
-    l.push(e.target);
-  }
-  const sides = (gid: string): string[] => {
-    if (shape.byId.has(gid)) return [gid];
-    const el = element(gid);
-    if (el && shape.byId.has(el)) return [el];
-    const c = el ?? gid;
-    return shape.nodes.filter((n) => n.id.startsWith(`${c}:`)).map((n) => n.id);
-  };
-  const cache = new Map<string, string[]>();
-  return (a, b) => {
-    const k = edgeKey(a, b);
-    let m = cache.get(k);
-    if (m) return m;
-    m = [];
-    const targets = new Set(sides(b));
-    for (const s of sides(a)) for (const t of out.get(s) ?? []) if (targets.has(t)) m.push(edgeKey(s, t));
-    cache.set(k, m);
-    return m;
-  };
 }

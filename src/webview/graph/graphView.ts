@@ -5,6 +5,7 @@
 import type { GraphLayout, LaidEdge } from './graphLayout';
 import type { GraphShape } from './graphShape';
 import { nodeLabel, statsText, clusterLabel, type Lit } from './graphText';
+import { neighbour, pathOf, round } from './graphGeometry';
 
 const SVG = 'http://www.w3.org/2000/svg';
 const MIN_K = 0.1;
@@ -287,35 +288,12 @@ export class GraphView {
     this.focusActive();
   }
 
-  /**
-   * The next node in a direction: the nearest within a cone about it (so Down from a node goes to
-   * the next rank, its branches before what comes after them), else the straightest of the rest.
-   */
-  private neighbour(from: string, dx: number, dy: number): string | null {
-    const a = this.nodes.get(from);
-    if (!a) return null;
-    let best: string | null = null;
-    let score = Infinity;
-    for (const [id, b] of this.nodes) {
-      if (id === from) continue;
-      const along = (b.cx - a.cx) * dx + (b.cy - a.cy) * dy;
-      if (along <= 1) continue;
-      const across = Math.abs((b.cx - a.cx) * dy - (b.cy - a.cy) * dx);
-      const s = across <= along ? along + across / 2 : 1e6 + along + 2 * across;
-      if (s < score) {
-        score = s;
-        best = id;
-      }
-    }
-    return best;
-  }
-
   private onKey(e: KeyboardEvent): void {
     if (e.ctrlKey || e.metaKey || e.altKey) return;
     const dirs: Record<string, [number, number]> = { ArrowUp: [0, -1], ArrowDown: [0, 1], ArrowLeft: [-1, 0], ArrowRight: [1, 0] };
     const d = dirs[e.key];
     if (d) {
-      const next = this.active ? this.neighbour(this.active, d[0], d[1]) : this.firstId();
+      const next = this.active ? neighbour(this.nodes, this.active, d[0], d[1]) : this.firstId();
       if (next) this.setActive(next, true);
     } else if (e.key === 'Enter' || e.key === ' ') {
       if (this.active) this.on.choose(this.active);
@@ -380,23 +358,4 @@ export class GraphView {
       this.on.choose(d.id);
     }
   }
-}
-
-function round(n: number): string {
-  return (Math.round(n * 100) / 100).toString();
-}
-
-function pathOf(points: { x: number; y: number }[]): string {
-  if (!points.length) return '';
-  if (points.length < 3) return `M${points.map((p) => `${round(p.x)},${round(p.y)}`).join(' L')}`;
-  // A smooth curve through dagre's points (midpoints as anchors, the points as controls).
-  let d = `M${round(points[0].x)},${round(points[0].y)}`;
-  for (let i = 1; i < points.length - 1; i++) {
-    const p = points[i];
-    const q = points[i + 1];
-    const mx = i === points.length - 2 ? q.x : (p.x + q.x) / 2;
-    const my = i === points.length - 2 ? q.y : (p.y + q.y) / 2;
-    d += ` Q${round(p.x)},${round(p.y)} ${round(mx)},${round(my)}`;
-  }
-  return d;
 }
