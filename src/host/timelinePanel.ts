@@ -8,6 +8,7 @@ import { isFromWebview } from '../shared/protocol';
 import { PanelFeed } from '../shared/panelFeed';
 import type { RunSession } from './runSession';
 import { log } from './log';
+import { followBreakpoints, nodeBreakpoints, toggleNodeBreakpoint } from './graphBreakpoints';
 
 export const VIEW_TYPE = 'langgraph.timeline';
 const BATCH_MS = 30;
@@ -70,6 +71,9 @@ export class TimelinePanel implements vscode.Disposable {
         // Back in view: push what it missed while it could not receive (events, status, extras;
         // the model merges extras, so resending them is safe).
         if (panel.visible && this.ready) this.feed.shown();
+      }),
+      followBreakpoints((m) => {
+        if (this.ready) void this.post(m);
       }),
     );
   }
@@ -141,6 +145,9 @@ export class TimelinePanel implements vscode.Disposable {
       case 'selected':
         this.selected = m.node === null ? undefined : { node: m.node, ns: m.ns };
         break;
+      case 'toggleBreakpoint':
+        toggleNodeBreakpoint(m.node);
+        break;
       case 'graphRendered':
         // Read by tests through onMessageFromWebview.
         break;
@@ -160,6 +167,7 @@ export class TimelinePanel implements vscode.Disposable {
 
   private sendSnapshot(): void {
     this.feed.snapshot(this.session ?? null);
+    void this.post({ type: 'breakpoints', nodes: nodeBreakpoints() });
     if (this.session) void this.sendGraph(this.session);
   }
 

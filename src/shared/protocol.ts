@@ -64,6 +64,8 @@ export type ToWebview =
   | { type: 'session/extras'; sessionId: string; extras: Record<string, unknown> }
   /** The assistant's graph (or why it could not be had), after each snapshot once the host knows it. */
   | { type: 'session/graph'; sessionId: string; graph: SessionGraph }
+  /** Node breakpoints set in the editor (function breakpoints by node id), for the graph pane. */
+  | { type: 'breakpoints'; nodes: string[] }
   | { type: 'session/none' };
 
 /** Webview → host. */
@@ -84,6 +86,8 @@ export type FromWebview =
   | { type: 'selected'; node: string | null; ns: string[] }
   /** Open the extension's setting that the panel names. */
   | { type: 'openSetting'; id: 'langgraph.streamSubgraphs' }
+  /** Set a breakpoint on a node of the graph, or remove it (a function breakpoint by node id). */
+  | { type: 'toggleBreakpoint'; node: string }
   /** After the graph pane changed: what it shows (tests read it, as they read `rendered`). */
   | { type: 'graphRendered'; sessionId: string; source: 'server' | 'run'; nodes: { id: string; runs: number; status: string }[]; selected: string | null }
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string };

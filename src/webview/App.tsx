@@ -30,7 +30,7 @@ export const KEYMAP: [string, string][] = [
   ['Ctrl+F', 'search what nodes wrote (Enter / Shift+Enter: next / previous)'],
   ['1 / 2 / 3', 'Wrote / Changed / State tab'],
   ['t / l / p / o / g', 'focus the timeline rows / the execution list / the detail pane / the overview / the graph'],
-  ['graph: ← → ↑ ↓, Enter, c, + / − / 0', 'move between nodes, select the node’s next execution, collapse / expand its subgraph, zoom, fit'],
+  ['graph: ← → ↑ ↓, Enter, c, b, + / − / 0', 'move between nodes, select the node’s next execution, collapse / expand its subgraph, toggle a breakpoint, zoom, fit'],
   ['overview: ← → (Shift), PageUp / PageDown, Home / End', 'move the visible window (End on a live run: follow)'],
   ['rows: ↑ ↓ ← →, Enter', 'move, collapse / expand subgraphs, select the row’s next execution'],
   ['trees: Ctrl+C / Ctrl+Shift+C', 'copy the focused value / its path'],

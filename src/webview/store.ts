@@ -66,6 +66,8 @@ export class Store {
   ui: UiState = { ...DEFAULT_UI };
   /** The assistant's graph, as the host last sent it (`session/graph`). */
   graph: { sessionId: string; graph: SessionGraph } | null = null;
+  /** Node breakpoints set in the editor (`breakpoints`), by node id. */
+  breakpoints: ReadonlySet<string> = new Set();
   filter: Matcher | null = null;
   search: Matcher | null = null;
   /** Bumped when something should be scrolled into view (selection moved by keys, follow). */
@@ -190,6 +192,11 @@ export class Store {
       case 'session/graph':
         // Kept by session: the pane shows it only beside the session it belongs to.
         this.graph = { sessionId: m.sessionId, graph: m.graph };
+        this.uiDirty = true;
+        this.changed();
+        return;
+      case 'breakpoints':
+        this.breakpoints = new Set(m.nodes);
         this.uiDirty = true;
         this.changed();
         return;

@@ -4,7 +4,7 @@
 import * as assert from 'node:assert';
 import { statSync } from 'node:fs';
 import * as vscode from 'vscode';
-import { extensionApi, screenshot, serverUrl, until } from './harness';
+import { extensionApi, screenshot, serverUrl, ui, until } from './harness';
 import type { FromWebview } from '../../src/shared/protocol';
 import type { RunSession } from '../../src/host/runSession';
 
@@ -54,5 +54,22 @@ suite('the graph pane, live', () => {
     } finally {
       sub.dispose();
     }
+  });
+
+  test('a breakpoint set on a node in the graph is a function breakpoint of VS Code’s, and back', async function () {
+    this.timeout(60_000);
+    const fnBps = () => vscode.debug.breakpoints.filter((b): b is vscode.FunctionBreakpoint => b instanceof vscode.FunctionBreakpoint);
+    vscode.debug.removeBreakpoints(fnBps());
+    // A click on the node's breakpoint dot, in the real webview.
+    await ui({ action: 'click', frame: 'webview', selector: '.graph-svg [data-bp="review"]', timeoutMs: 30_000 });
+    const set = await until('a function breakpoint on review', () => fnBps().find((b) => b.functionName === 'review'), 30_000);
+    await ui({ action: 'waitFor', frame: 'webview', selector: '.graph-svg .g-node.has-bp[data-id="review"]', timeoutMs: 30_000 });
+    // Removed in VS Code (as from the Breakpoints view): the pane follows.
+    vscode.debug.removeBreakpoints([set]);
+    await ui({ action: 'waitFor', frame: 'webview', selector: '.graph-svg .g-node[data-id="review"]:not(.has-bp)', timeoutMs: 30_000 });
+    // Added in VS Code: shown on the node.
+    vscode.debug.addBreakpoints([new vscode.FunctionBreakpoint('write:draft')]);
+    await ui({ action: 'waitFor', frame: 'webview', selector: '.graph-svg .g-node.has-bp[data-id="write:draft"]', timeoutMs: 30_000 });
+    vscode.debug.removeBreakpoints(fnBps());
   });
 });

@@ -241,6 +241,25 @@ describe('the graph pane on a recording of the research graph', () => {
     await page.context().close();
   });
 
+  test('breakpoints: b on a node, or a click on its dot, toggles one; the name says so', async () => {
+    const page = await openResearch();
+    await node(page, 'review').focus();
+    await page.keyboard.press('b');
+    await page.waitForFunction(() => document.querySelector('.graph-svg [data-id="review"]')?.classList.contains('has-bp'));
+    assert.match((await node(page, 'review').getAttribute('aria-label'))!, /^review, ran 2 times, .*, breakpoint$/);
+    // Inside a subgraph too (the debugger stops before the root node that runs it).
+    await page.locator('.graph-svg [data-bp="write:draft"]').click({ force: true });
+    await page.waitForFunction(() => document.querySelector('.graph-svg [data-id="write:draft"]')?.classList.contains('has-bp'));
+    const dot = await page.locator('.graph-svg [data-id="review"] .g-bp').evaluate((e) => getComputedStyle(e).opacity);
+    assert.equal(dot, '1');
+    await page.keyboard.press('b');
+    await page.waitForFunction(() => !document.querySelector('.graph-svg [data-id="write:draft"]')?.classList.contains('has-bp'));
+    assert.equal(await page.locator('.graph-svg .has-bp').count(), 1);
+    assert.doesNotMatch((await node(page, 'plan').getAttribute('aria-label'))!, /breakpoint/);
+    assert.deepEqual(pageErrors(page), []);
+    await page.context().close();
+  });
+
   for (const theme of ['dark', 'light', 'hc']) {
     test(`${theme}: beside the timeline at 1280×800, nothing covered, in the theme's colours`, async () => {
       const page = await openResearch({ theme });

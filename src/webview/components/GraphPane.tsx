@@ -94,6 +94,7 @@ export function GraphPane({ store }: { store: Store; seq?: number }) {
       {
         choose: (id) => choose(store, latest.current.run, id),
         toggleCluster: (id) => setCollapsed((c) => (c.includes(id) ? c.filter((x) => x !== id) : [...c, id])),
+        toggleBreakpoint: (node) => store.post({ type: 'toggleBreakpoint', node }),
       },
       'Graph',
     );
@@ -130,6 +131,7 @@ export function GraphPane({ store }: { store: Store; seq?: number }) {
       selected: selectedEl,
       pathEdges: path?.edges ?? new Set(),
       pathElements,
+      breakpoints: store.breakpoints,
     });
     report(store, shape, run, selectedEl);
   });

@@ -12,6 +12,8 @@ export interface Lit {
   selected: string | null;
   pathEdges: ReadonlySet<string>;
   pathElements: ReadonlySet<string>;
+  /** Nodes with a breakpoint (function breakpoints by node id). */
+  breakpoints: ReadonlySet<string>;
 }
 
 function times(n: number): string {
@@ -28,12 +30,12 @@ function state(r: NodeRun): string {
   return parts.join(', ');
 }
 
-export function nodeLabel(n: ShapeNode, r: NodeRun | undefined, shape: GraphShape): string {
+export function nodeLabel(n: ShapeNode, r: NodeRun | undefined, shape: GraphShape, breakpoint = false): string {
   if (n.kind === 'start') return '__start__, where the graph begins';
   if (n.kind === 'end') return r && r.runs ? '__end__, reached' : '__end__, where the graph ends';
   const where = n.cluster ? `, in subgraph ${clusterPath(shape, n.cluster)}` : '';
   const sub = n.subgraph ? ', runs a subgraph' : '';
-  const bp = n.interrupt ? `, breakpoint ${n.interrupt.replace(',', ' and ')}` : '';
+  const bp = `${breakpoint ? ', breakpoint' : ''}${n.interrupt ? `, compiled to interrupt ${n.interrupt.replace(',', ' and ')}` : ''}`;
   if (!r || !r.runs) return `${n.name}, did not run${where}${sub}${bp}`;
   return `${n.name}, ${times(r.runs)}, ${state(r)}${where}${sub}${bp}`;
 }

@@ -17,6 +17,8 @@ export interface GraphViewEvents {
   /** A node (or a cluster: its subgraph's execution) was clicked or chosen with Enter. */
   choose(id: string): void;
   toggleCluster(id: string): void;
+  /** The breakpoint dot at a node's left edge was clicked, or `b` pressed on it. */
+  toggleBreakpoint(id: string): void;
 }
 
 function el<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, string | number> = {}, parent?: Element): SVGElementTagNameMap[K] {
@@ -48,7 +50,7 @@ export class GraphView {
   /** The person zoomed or panned: a resize or a new layout no longer refits. */
   private moved = false;
   private active: string | null = null;
-  private drag: { x: number; y: number; tx: number; ty: number; moved: boolean; id: string | null; toggle: string | null } | null = null;
+  private drag: { x: number; y: number; tx: number; ty: number; moved: boolean; id: string | null; toggle: string | null; bp: string | null } | null = null;
   private readonly ro: ResizeObserver;
 
   constructor(private readonly host: HTMLElement, private readonly on: GraphViewEvents, label: string) {
@@ -149,6 +151,8 @@ export class GraphView {
       name.textContent = n.collapsed ? shape.clusterById.get(n.id)?.name ?? n.id : node?.name ?? n.id;
       const stats = el('text', { x: n.collapsed ? 22 : n.w / 2, y: 30, class: 'g-stats', 'text-anchor': n.collapsed ? 'start' : 'middle' }, g);
       const badge = el('text', { x: n.w - 4, y: 11, class: 'g-badge', 'text-anchor': 'end' }, g);
+      // A breakpoint dot in the box's left margin (shown faintly on hover, as in the editor's gutter).
+      if (kind === 'node') el('circle', { cx: 8, cy: n.h / 2, r: 4, class: 'g-bp', 'data-bp': n.id }, g);
       this.nodes.set(n.id, { g, stats, badge, cx: n.x, cy: n.y, kind });
     }
     if (!this.active || !this.nodes.has(this.active)) this.active = this.firstId();
@@ -175,7 +179,8 @@ export class GraphView {
       n.g.setAttribute('data-status', status);
       n.g.setAttribute('data-runs', String(r?.runs ?? 0));
       if (n.kind === 'cluster' || n.kind === 'collapsed') n.g.setAttribute('aria-label', clusterLabel(shape.clusterById.get(id)?.name ?? id, r, n.kind === 'collapsed'));
-      else n.g.setAttribute('aria-label', nodeLabel(shape.byId.get(id)!, r, shape));
+      else n.g.setAttribute('aria-label', nodeLabel(shape.byId.get(id)!, r, shape, lit.breakpoints.has(id)));
+      cls.toggle('has-bp', n.kind === 'node' && lit.breakpoints.has(id));
       if (lit.selected === id) n.g.setAttribute('aria-current', 'true');
       else n.g.removeAttribute('aria-current');
       const text = n.kind === 'start' || n.kind === 'end' ? '' : statsText(r);
@@ -305,6 +310,8 @@ export class GraphView {
         this.active = cluster;
         this.on.toggleCluster(cluster);
       }
+    } else if (e.key === 'b' || e.key === 'B' || e.key === 'F9') {
+      if (this.active && this.nodes.get(this.active)?.kind === 'node') this.on.toggleBreakpoint(this.active);
     } else if (e.key === '+' || e.key === '=') this.zoom(1.25);
     else if (e.key === '-' || e.key === '_') this.zoom(0.8);
     else if (e.key === '0') this.fit();
@@ -330,7 +337,8 @@ export class GraphView {
     const t = e.target as Element;
     const id = t.closest('[data-id]')?.getAttribute('data-id') ?? null;
     const toggle = t.closest('[data-toggle]')?.getAttribute('data-toggle') ?? null;
-    this.drag = { x: e.clientX, y: e.clientY, tx: this.tx, ty: this.ty, moved: false, id, toggle };
+    const bp = t.closest('[data-bp]')?.getAttribute('data-bp') ?? null;
+    this.drag = { x: e.clientX, y: e.clientY, tx: this.tx, ty: this.ty, moved: false, id, toggle, bp };
     this.svg.setPointerCapture?.(e.pointerId);
   }
 
@@ -353,6 +361,9 @@ export class GraphView {
     if (d.toggle) {
       this.active = d.toggle;
       this.on.toggleCluster(d.toggle);
+    } else if (d.bp) {
+      this.setActive(d.bp, true);
+      this.on.toggleBreakpoint(d.bp);
     } else if (d.id) {
       this.setActive(d.id, true);
       this.on.choose(d.id);

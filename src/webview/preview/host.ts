@@ -107,10 +107,17 @@ function onWebview(m: FromWebview): void {
         setSent(feed.sentCount);
       } else if (session && m.sessionId === session.id) send({ type: 'session/events', sessionId: m.sessionId, from: m.from, events: events.slice(m.from, sent) });
       return;
+    case 'toggleBreakpoint':
+      // The preview's stand-in for VS Code's Breakpoints view: a set of node ids.
+      if (!breakpoints.delete(m.node)) breakpoints.add(m.node);
+      send({ type: 'breakpoints', nodes: [...breakpoints] });
+      return;
     default:
       return;
   }
 }
+
+const breakpoints = new Set<string>();
 
 function snapshotAgain(): void {
   if (!session) return;
