@@ -214,15 +214,6 @@ export class RunSession extends SessionStore {
     );
   }
 
-  private mark(spec: StartSpec): void {
-    const kind: RunStart['kind'] = spec.kind ?? (spec.command && 'resume' in spec.command ? 'resume' : spec.checkpointId ? 'fork' : 'input');
-    const start: RunStart = { kind };
-    if (spec.input !== undefined && spec.input !== null) start.input = spec.input;
-    if (spec.command !== undefined) start.command = spec.command;
-    if (spec.fork) start.fork = spec.fork;
-    this.emit('lgt/run', start);
-  }
-
   private graphLoading: Promise<SessionGraph | undefined> | undefined;
 
   /**
@@ -237,6 +228,15 @@ export class RunSession extends SessionStore {
       if (g.error) log.warn(`graph of ${id}: ${g.error}`);
       return (this.graph = g);
     }));
+  }
+
+  private mark(spec: StartSpec): void {
+    const kind: RunStart['kind'] = spec.kind ?? (spec.command && 'resume' in spec.command ? 'resume' : spec.checkpointId ? 'fork' : 'input');
+    const start: RunStart = { kind };
+    if (spec.input !== undefined && spec.input !== null) start.input = spec.input;
+    if (spec.command !== undefined) start.command = spec.command;
+    if (spec.fork) start.fork = spec.fork;
+    this.emit('lgt/run', start);
   }
 
   /** It can start the thread's next run (a live session on a thread, not a recording). */

@@ -56,10 +56,10 @@ export function run(): Promise<void> {
         require('./sessions.test');
         require('./tree.test');
         require('./bigRun.test');
+        require('./graph.test');
         require('./e2e.test');
         require('./resilience.test');
         require('./thread.test');
-        require('./graph.test');
       }
       require('./reload.test'); // last: phase 1 ends this host by reloading the window
       // ---------------------------------------------------------------------------------------
