@@ -84,7 +84,7 @@ test('payloads in every field stay inert text', async () => {
     img: document.querySelectorAll('img').length,
     iframe: document.querySelectorAll('iframe').length,
     // The graph pane's own drawing is the one SVG, made of shapes and text only.
-    svg: document.querySelectorAll('svg:not(.graph-svg)').length + [...document.querySelectorAll('.graph-svg *')].filter((e) => !['defs', 'marker', 'g', 'rect', 'path', 'text'].includes(e.tagName)).length,
+    svg: document.querySelectorAll('svg:not(.graph-svg)').length + [...document.querySelectorAll('.graph-svg *')].filter((e) => !['defs', 'marker', 'g', 'rect', 'path', 'text', 'circle'].includes(e.tagName)).length,
     a: document.querySelectorAll('a').length,
     inlineScripts: [...document.querySelectorAll('script')].filter((s) => !s.src).length,
     styles: document.querySelectorAll('style').length,
