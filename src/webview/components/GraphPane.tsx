@@ -66,6 +66,15 @@ export function GraphPane({ store }: { store: Store; seq?: number }) {
   });
 
   const collapsedSet = useMemo(() => new Set(collapsed), [collapsed]);
+  // A pane much wider than tall (stacked above the timeline in a narrow panel) lays out left to right.
+  const [wide, setWide] = useState(false);
+  useEffect(() => {
+    const el = hostRef.current;
+    if (!el) return;
+    const ro = new ResizeObserver(() => setWide(el.clientWidth > 2 * el.clientHeight));
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, [pane.hidden, !!session]);
   const font = useMemo(() => {
     const cs = getComputedStyle(document.body);
     return `12px ${cs.getPropertyValue('--vscode-font-family').trim() || cs.fontFamily || 'sans-serif'}`;
@@ -74,7 +83,7 @@ export function GraphPane({ store }: { store: Store; seq?: number }) {
     if (!shape || !shape.nodes.length) return { layout: null, error: null };
     try {
       const t0 = performance.now();
-      const layout = layoutGraph(shape, collapsedSet, measurer(font));
+      const layout = layoutGraph(shape, collapsedSet, measurer(font), wide ? 'LR' : 'TB');
       // Read by the benchmark (npm run bench:graph).
       performance.measure('lgt:graph-layout', { start: t0, detail: { nodes: shape.nodes.length + shape.clusters.length } });
       return { layout, error: null };
@@ -82,7 +91,7 @@ export function GraphPane({ store }: { store: Store; seq?: number }) {
       // Said in the pane; the rest of the panel goes on.
       return { layout: null, error: `The graph could not be laid out (${(e as Error).message}).` };
     }
-  }, [shape, collapsedSet, font]);
+  }, [shape, collapsedSet, font, wide]);
   const layout = laid.layout;
   latest.current = { run, layout };
 
@@ -103,7 +112,7 @@ export function GraphPane({ store }: { store: Store; seq?: number }) {
       v.dispose();
       viewRef.current = null;
     };
-  }, [pane.hidden]);
+  }, [pane.hidden, !!session]);
 
   useEffect(() => {
     const v = viewRef.current;

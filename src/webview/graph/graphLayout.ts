@@ -63,10 +63,13 @@ export function visibleId(shape: GraphShape, collapsed: ReadonlySet<string>, id:
   return shown;
 }
 
-export function layoutGraph(shape: GraphShape, collapsed: ReadonlySet<string>, measure: (text: string, bold: boolean) => number): GraphLayout {
+/** `LR`: left to right, for a pane much wider than tall (the narrow panel stacks it above). */
+export function layoutGraph(shape: GraphShape, collapsed: ReadonlySet<string>, measure: (text: string, bold: boolean) => number, dir: 'TB' | 'LR' = 'TB'): GraphLayout {
   const g = new dagre.graphlib.Graph({ compound: true, multigraph: true });
   const boxes = shape.nodes.length + shape.clusters.length;
-  g.setGraph({ rankdir: 'TB', nodesep: 22, ranksep: 42, edgesep: 12, marginx: 12, marginy: 12, ...(boxes > BIG ? { ranker: 'tight-tree' } : {}) });
+  // Across ranks left to right, the gap between nodes of a rank holds the clusters' title strips.
+  const gaps = dir === 'TB' ? { nodesep: 22, ranksep: 42 } : { nodesep: 34, ranksep: 36 };
+  g.setGraph({ rankdir: dir, ...gaps, edgesep: 12, marginx: 12, marginy: 12 + (dir === 'LR' ? HEAD_H : 0), ...(boxes > BIG ? { ranker: 'tight-tree' } : {}) });
   g.setDefaultEdgeLabel(() => ({}));
   const shown = (id: string) => visibleId(shape, collapsed, id);
   const hidden = (clusterId: string | null): boolean => {
