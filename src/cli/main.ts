@@ -1,9 +1,10 @@
 // langgraph-timeline: record a run to JSON Lines, or show a recording as a text timeline.
 // Uses the same client as the extension. Exit non-zero with one clear line on failure.
 import { createWriteStream, readFileSync, writeFileSync, type WriteStream } from 'node:fs';
-import { LangGraphClient, LangGraphError, STREAM_MODES, fetchRunExtras, isRecord, isStreamMode, runEnded, runErrorOf, runStartOf, type RunEvent, type RunStart, type RunExtras, type RunStream, type StreamControl, type StreamMode } from '../client';
+import { LangGraphClient, LangGraphError, STREAM_MODES, fetchRunExtras, fetchSessionGraph, isRecord, isStreamMode, runEnded, runErrorOf, runStartOf, type RunEvent, type RunStart, type RunExtras, type RunStream, type StreamControl, type StreamMode } from '../client';
 import { eventLine, headerLine, parseRecording, type RecordingHeader } from '../shared/recording';
 import { RunModel } from '../shared/runModel';
+import type { SessionGraph } from '../shared/assistantGraph';
 import { renderTimelineText, modelJson } from './show';
 import { LangGraphDebugSession } from '../debug/session';
 import { DIFF_USAGE, diffCommand } from './diff';
@@ -21,7 +22,7 @@ record writes JSON Lines: a first line describing the run, then one line per eve
 ({id, event, ns, data, t}). Exit 0 when the run ended (or stopped at an interrupt),
 3 when it ended with an error event, 1 on any other failure, 2 on bad arguments,
 130 when interrupted (Ctrl-C). With --out, the first line also gets the thread's final
-state and history (unless --no-extras). The API key may also come from LANGGRAPH_API_KEY;
+state and history and the assistant's graph (unless --no-extras). The API key may also come from LANGGRAPH_API_KEY;
 a proxy from HTTPS_PROXY / HTTP_PROXY (NO_PROXY honoured).`;
 
 class UsageError extends Error {}
@@ -133,11 +134,14 @@ async function record(flags: Map<string, string | true>): Promise<number> {
       threadId ??= (await client.createThread({ metadata: { graph_id: assistantId, created_by: 'langgraph-timeline record' } }, ac.signal)).thread_id;
       stream = client.streamRun(threadId, { assistantId, input, command, streamMode, streamSubgraphs }, control);
     }
+    // The assistant's graph, so the recording shows it offline (best effort: it never throws).
+    let graph: SessionGraph | undefined;
+    const graphFetched = flags.get('no-extras') === true ? Promise.resolve() : fetchSessionGraph(client, assistantId, ac.signal).then((g) => void (graph = g));
     // The first line describes the run: written once the stream has said which run it is.
     let described = false;
     const header = () => ({
       url: client.baseUrl, assistantId, threadId: stream.threadId ?? threadId ?? null, runId: stream.runId ?? joinId ?? null,
-      streamMode, streamSubgraphs, input, ...(command ? { command } : {}), startedAt,
+      streamMode, streamSubgraphs, input, ...(command ? { command } : {}), startedAt, ...(graph ? { graph } : {}),
     });
     const describe = async () => {
       described = true;
@@ -158,6 +162,7 @@ async function record(flags: Map<string, string | true>): Promise<number> {
     if (!described) await describe();
     if (out) {
       await closeSink();
+      await graphFetched;
       // A file can be made self-contained: the thread's final state and history go into its first
       // line (stdout cannot be rewritten, so a piped recording goes without).
       if (flags.get('no-extras') !== true && stream.threadId) await embedExtras(out, header(), client, stream.threadId, ac.signal);

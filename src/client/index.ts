@@ -6,3 +6,4 @@ export { parseSse, parseSseBatches, type SseMessage } from './sse';
 export * from '../shared/events';
 export { fetchRunExtras, trimCheckpoint, type RunExtras } from './extras';
 export { readHistory, historyCovers } from './threadHistory';
+export { fetchSessionGraph } from './graph';

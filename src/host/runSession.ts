@@ -2,10 +2,11 @@
 // a fork, a re-run chained into it; a thread opened from the tree, its finished runs told from its
 // history), or a recording read in slices. The events and notifications live in SessionStore.
 import * as vscode from 'vscode';
-import { LangGraphClient, LangGraphError, fetchRunExtras, historyCovers, readHistory, runEnded, runErrorOf, type ConnectionState, type RunParams, type RunStream, type StreamMode } from '../client';
+import { LangGraphClient, LangGraphError, fetchRunExtras, fetchSessionGraph, historyCovers, readHistory, runEnded, runErrorOf, type ConnectionState, type RunParams, type RunStream, type StreamMode } from '../client';
 import { isRecord, runStartOf, type RunEvent, type RunStart } from '../shared/events';
 import { runEventsFromHistory } from '../shared/historyRuns';
 import type { SessionInfo } from '../shared/protocol';
+import type { SessionGraph } from '../shared/assistantGraph';
 import { log } from './log';
 import { SessionStore } from './sessionStore';
 import { shortId } from '../shared/ids';
@@ -211,6 +212,22 @@ export class RunSession extends SessionStore {
       },
       () => undefined,
     );
+  }
+
+  private graphLoading: Promise<SessionGraph | undefined> | undefined;
+
+  /**
+   * The assistant's graph for the panel, fetched once (a recording's comes from its file). Never
+   * rejects; undefined when there is no deployment to ask (a recording made without one).
+   */
+  loadGraph(): Promise<SessionGraph | undefined> {
+    if (this.graph) return Promise.resolve(this.graph);
+    const id = this.info.assistantId;
+    if (!this.client || !id) return Promise.resolve(undefined);
+    return (this.graphLoading ??= fetchSessionGraph(this.client, id).then((g) => {
+      if (g.error) log.warn(`graph of ${id}: ${g.error}`);
+      return (this.graph = g);
+    }));
   }
 
   private mark(spec: StartSpec): void {

@@ -2,6 +2,7 @@
 // interrupt, copy ids, delete a thread, go to a node's source.
 import * as vscode from 'vscode';
 import { RecordingReader, serializeRecording } from '../shared/recording';
+import { sessionGraphOf } from '../shared/assistantGraph';
 import { isRecord } from '../shared/events';
 import { deepEqual } from '../shared/diff';
 import { interruptText, pendingInterruptValues } from '../shared/threadText';
@@ -42,6 +43,7 @@ export class SessionCommands {
         type: 'run', version: 1, url: s.info.url, assistantId: s.info.assistantId, graphId: s.info.graphId, threadId: s.info.threadId ?? null,
         runId: s.info.runId ?? null, streamMode: s.info.streamMode, input: s.info.input, startedAt: s.info.startedAt,
         extras: s.extras,
+        ...(s.graph ? { graph: s.graph } : {}),
       },
       events: s.events,
     });
@@ -69,6 +71,7 @@ export class SessionCommands {
         reader,
         h.extras,
       );
+      session.graph = sessionGraphOf(h.graph) ?? undefined;
       this.commands.adopt(session);
       TimelinePanel.createOrShow(this.extensionUri, session);
       return session;

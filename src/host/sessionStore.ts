@@ -4,12 +4,15 @@
 import * as vscode from 'vscode';
 import type { HostEventName, RunEvent } from '../shared/events';
 import { isLivePhase, type SessionInfo, type SessionStatus } from '../shared/protocol';
+import type { SessionGraph } from '../shared/assistantGraph';
 
 export class SessionStore implements vscode.Disposable {
   readonly events: RunEvent[] = [];
   status: SessionStatus = { phase: 'connecting' };
   /** History and final state fetched when the run ended (or read from a recording). */
   extras: Record<string, unknown> | undefined;
+  /** The assistant's graph, once fetched (a recording's from its file). */
+  graph: SessionGraph | undefined;
   /** Resolves when the session has nothing more coming, however it ends. */
   readonly done: Promise<void> = Promise.resolve();
   /** One per run of the session: a new run on the thread gets a fresh one. */

@@ -8,6 +8,7 @@ import { isFromWebview } from '../shared/protocol';
 import { PanelFeed } from '../shared/panelFeed';
 import type { RunSession } from './runSession';
 import { log } from './log';
+import { followBreakpoints, nodeBreakpoints, toggleNodeBreakpoint } from './graphBreakpoints';
 
 export const VIEW_TYPE = 'langgraph.timeline';
 const BATCH_MS = 30;
@@ -71,6 +72,9 @@ export class TimelinePanel implements vscode.Disposable {
         // the model merges extras, so resending them is safe).
         if (panel.visible && this.ready) this.feed.shown();
       }),
+      followBreakpoints((m) => {
+        if (this.ready) void this.post(m);
+      }),
     );
   }
 
@@ -99,6 +103,7 @@ export class TimelinePanel implements vscode.Disposable {
       }),
     ];
     if (this.ready) this.sendSnapshot();
+    else void session.loadGraph();
   }
 
   private onMessage(m: unknown): void {
@@ -140,6 +145,12 @@ export class TimelinePanel implements vscode.Disposable {
       case 'selected':
         this.selected = m.node === null ? undefined : { node: m.node, ns: m.ns };
         break;
+      case 'toggleBreakpoint':
+        toggleNodeBreakpoint(m.node);
+        break;
+      case 'graphRendered':
+        // Read by tests through onMessageFromWebview.
+        break;
       case 'openSetting':
         void vscode.commands.executeCommand('workbench.action.openSettings', m.id);
         break;
@@ -156,6 +167,14 @@ export class TimelinePanel implements vscode.Disposable {
 
   private sendSnapshot(): void {
     this.feed.snapshot(this.session ?? null);
+    void this.post({ type: 'breakpoints', nodes: nodeBreakpoints() });
+    if (this.session) void this.sendGraph(this.session);
+  }
+
+  /** After each snapshot: the graph pane needs it again (a reload, a panel shown again). */
+  private async sendGraph(session: RunSession): Promise<void> {
+    const graph = await session.loadGraph();
+    if (graph && this.session === session && this.ready) void this.post({ type: 'session/graph', sessionId: session.info.id, graph });
   }
 
   private schedule(): void {

@@ -1,6 +1,7 @@
 // Every message between the extension host and the timeline webview. Both sides switch on `type`
 // with an exhaustive default; an unknown message is logged, never thrown.
 import type { RunEvent } from './events';
+import type { SessionGraph } from './assistantGraph';
 
 /**
  * `loading`: the panel has the first part of a run that has already ended; the rest is on its way
@@ -63,6 +64,10 @@ export type ToWebview =
   | { type: 'session/status'; sessionId: string; status: SessionStatus; info?: SessionInfo }
   /** Extras fetched after the snapshot (e.g. the thread's history once the run ended). */
   | { type: 'session/extras'; sessionId: string; extras: Record<string, unknown> }
+  /** The assistant's graph (or why it could not be had), after each snapshot once the host knows it. */
+  | { type: 'session/graph'; sessionId: string; graph: SessionGraph }
+  /** Node breakpoints set in the editor (function breakpoints by node id), for the graph pane. */
+  | { type: 'breakpoints'; nodes: string[] }
   | { type: 'session/none' };
 
 /** Webview → host. */
@@ -83,6 +88,10 @@ export type FromWebview =
   | { type: 'selected'; node: string | null; ns: string[] }
   /** Open the extension's setting that the panel names. */
   | { type: 'openSetting'; id: 'langgraph.streamSubgraphs' }
+  /** Set a breakpoint on a node of the graph, or remove it (a function breakpoint by node id). */
+  | { type: 'toggleBreakpoint'; node: string }
+  /** After the graph pane changed: what it shows (tests read it, as they read `rendered`). */
+  | { type: 'graphRendered'; sessionId: string; source: 'server' | 'run'; nodes: { id: string; runs: number; status: string }[]; selected: string | null }
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string };
 
 export function isFromWebview(v: unknown): v is FromWebview {

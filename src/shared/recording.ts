@@ -1,6 +1,7 @@
 // The recorded-run format: JSON Lines. Line 1 describes the run; each further line is one event.
 // Written by the recorder CLI and by "Export Run"; read by `show`, the preview and "Open Recorded Run".
 import { isRecord, type RunEvent } from './events';
+import type { SessionGraph } from './assistantGraph';
 
 export const RECORDING_VERSION = 1;
 
@@ -20,6 +21,12 @@ export interface RecordingHeader {
   startedAt: number;
   /** What the recorder fetched to make the file self-contained (thread history, final state). */
   extras?: Record<string, unknown>;
+  /**
+   * The assistant's graph as fetched (read it with sessionGraphOf). A field of the first line
+   * rather than a line of its own: older readers keep unknown header fields and skip them, while
+   * a line without `event` would stop them.
+   */
+  graph?: SessionGraph;
 }
 
 export interface Recording {

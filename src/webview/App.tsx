@@ -8,6 +8,7 @@ import { Timeline as TimelineView } from './components/Timeline';
 import { ExecList as ExecListView } from './components/ExecList';
 import { Detail as DetailView } from './components/Detail';
 import { Story as StoryView } from './components/Story';
+import { GraphPane as GraphPaneView } from './components/GraphPane';
 import { pure } from './components/pure';
 
 const Toolbar = pure(ToolbarView);
@@ -15,6 +16,7 @@ const Timeline = pure(TimelineView);
 const ExecList = pure(ExecListView);
 const Detail = pure(DetailView);
 const Story = pure(StoryView);
+const GraphPane = pure(GraphPaneView);
 
 export const KEYMAP: [string, string][] = [
   ['j / k', 'next / previous execution (↓ / ↑ in the list)'],
@@ -27,7 +29,8 @@ export const KEYMAP: [string, string][] = [
   ['/', 'filter by node name or state key'],
   ['Ctrl+F', 'search what nodes wrote (Enter / Shift+Enter: next / previous)'],
   ['1 / 2 / 3', 'Wrote / Changed / State tab'],
-  ['t / l / p / o', 'focus the timeline rows / the execution list / the detail pane / the overview'],
+  ['t / l / p / o / g', 'focus the timeline rows / the execution list / the detail pane / the overview / the graph'],
+  ['graph: ← → ↑ ↓, Enter, c, b, + / − / 0', 'move between nodes, select the node’s next execution, collapse / expand its subgraph, toggle a breakpoint, zoom, fit'],
   ['overview: ← → (Shift), PageUp / PageDown, Home / End', 'move the visible window (End on a live run: follow)'],
   ['rows: ↑ ↓ ← →, Enter', 'move, collapse / expand subgraphs, select the row’s next execution'],
   ['trees: Ctrl+C / Ctrl+Shift+C', 'copy the focused value / its path'],
@@ -74,6 +77,7 @@ export function App({ store }: { store: Store }) {
         </div>
       ))}
       <div class="main">
+        <GraphPane store={store} seq={store.slowSeq} />
         <div class="left">
           <Timeline store={store} seq={store.slowSeq} />
           <ExecList store={store} seq={store.listSeq} />
@@ -118,9 +122,9 @@ function isTyping(t: EventTarget | null): boolean {
   return !!el && (el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' || el.tagName === 'SELECT' || el.isContentEditable);
 }
 
-/** The timeline, the execution list and the detail pane: where Escape clears the selection. */
+/** The timeline, the execution list, the detail pane and the graph: where Escape clears the selection. */
 function showsSelection(t: EventTarget | null): boolean {
-  return t instanceof Element && t.closest('.timeline, .execlist, .detail') !== null;
+  return t instanceof Element && t.closest('.timeline, .execlist, .detail, .graph-pane') !== null;
 }
 
 function focus(sel: string): void {
@@ -197,6 +201,9 @@ export function globalKey(e: KeyboardEvent, store: Store, toggleHelp: () => void
       break;
     case 'o':
       focus('.overview');
+      break;
+    case 'g':
+      focus('.graph-svg [tabindex="0"]');
       break;
     case '?':
       toggleHelp();

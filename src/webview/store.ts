@@ -2,7 +2,8 @@
 // filter/search verdicts and UI state (selection, follow, the visible window). Incoming events
 // mutate the model; one scheduled frame coalesces any number of them into one render and one draw.
 import { RunModel } from '../shared/runModel';
-import type { SessionInfo, SessionStatus, ToWebview } from '../shared/protocol';
+import type { FromWebview, SessionInfo, SessionStatus, ToWebview } from '../shared/protocol';
+import type { SessionGraph } from '../shared/assistantGraph';
 import { isFinalPhase, isLivePhase } from '../shared/protocol';
 import type { RunEvent } from '../shared/events';
 import { TimelineIndex, visibleRows, type Bounds, type Row } from './layout';
@@ -63,6 +64,10 @@ export class Store {
   model = new RunModel();
   index = new TimelineIndex();
   ui: UiState = { ...DEFAULT_UI };
+  /** The assistant's graph, as the host last sent it (`session/graph`). */
+  graph: { sessionId: string; graph: SessionGraph } | null = null;
+  /** Node breakpoints set in the editor (`breakpoints`), by node id. */
+  breakpoints: ReadonlySet<string> = new Set();
   filter: Matcher | null = null;
   search: Matcher | null = null;
   /** Bumped when something should be scrolled into view (selection moved by keys, follow). */
@@ -184,6 +189,17 @@ export class Store {
         if (!this.session || m.sessionId !== this.session.id) return;
         this.extrasPending = { ...(this.extrasPending ?? {}), ...m.extras };
         break;
+      case 'session/graph':
+        // Kept by session: the pane shows it only beside the session it belongs to.
+        this.graph = { sessionId: m.sessionId, graph: m.graph };
+        this.uiDirty = true;
+        this.changed();
+        return;
+      case 'breakpoints':
+        this.breakpoints = new Set(m.nodes);
+        this.uiDirty = true;
+        this.changed();
+        return;
       case 'session/none':
         this.session = null;
         this.eventCount = 0;
@@ -495,6 +511,11 @@ export class Store {
   }
 
   // ---- host -------------------------------------------------------------------------------
+
+  /** A message to the host (the graph pane reports what it shows). */
+  post(m: FromWebview): void {
+    this.api.postMessage(m);
+  }
 
   private report(): void {
     if (!this.session) return;

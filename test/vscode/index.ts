@@ -56,6 +56,7 @@ export function run(): Promise<void> {
         require('./sessions.test');
         require('./tree.test');
         require('./bigRun.test');
+        require('./graph.test');
         require('./e2e.test');
         require('./resilience.test');
         require('./thread.test');

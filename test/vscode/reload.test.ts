@@ -86,6 +86,9 @@ suite('window reload mid-run', () => {
     assert.strictEqual(drawn.executions, SLOW_NODES.length);
     assert.ok(panel.panel.visible, 'the restored panel is not visible');
     await ui({ action: 'waitFor', frame: 'webview', selector: '.pill.phase-done', timeoutMs: 30_000 });
+    // The graph survives the reload: the new host fetches it again, and every node is lit once.
+    assert.ok((await until('the graph', () => session.graph, 30_000)).graph, `no graph: ${session.graph?.error}`);
+    for (const n of SLOW_NODES) await ui({ action: 'waitFor', frame: 'webview', selector: `.graph-svg .g-node[data-id="${n}"][data-runs="1"]`, timeoutMs: 30_000 });
     await screenshot('reload-restored-panel', 'workbench');
     assert.ok(api.recentLog.some((l) => l.includes(`reload: rejoined run ${before.runId}`)), 'the rejoin is not in the log');
   });

@@ -2,6 +2,7 @@
 import type { Store } from '../store';
 import { formatCount } from '../layout';
 import { IconButton } from './ValueTree';
+import { GraphToggle } from './GraphToggle';
 
 const PHASE_ICON: Record<string, string> = {
   connecting: 'plug',
@@ -90,6 +91,7 @@ export function Toolbar({ store, onHelp }: { store: Store; seq?: number; onHelp:
         </label>
       </div>
       <div class="tb-view">
+        <GraphToggle />
         <IconButton icon="zoom-out" label="Zoom out (-)" tabIndex={0} onClick={() => store.zoom(1.6)} />
         <IconButton icon="zoom-in" label="Zoom in (+)" tabIndex={0} onClick={() => store.zoom(1 / 1.6)} />
         <IconButton icon="screen-full" label="Fit the whole run (0)" tabIndex={0} onClick={() => store.fitRun()} />

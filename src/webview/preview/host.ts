@@ -7,6 +7,7 @@ import { parseEventLine, parseHeaderLine, parseRecording, type Recording } from 
 import type { RunEvent } from '../../shared/events';
 import { FIRST_SLICE, PanelFeed, type FeedSource } from '../../shared/panelFeed';
 import type { FromWebview, SessionInfo, SessionStatus, ToWebview } from '../../shared/protocol';
+import { sessionGraphOf } from '../../shared/assistantGraph';
 
 export type FromPage =
   | { type: 'init'; params: Record<string, string>; replayStart: number | null }
@@ -106,15 +107,29 @@ function onWebview(m: FromWebview): void {
         setSent(feed.sentCount);
       } else if (session && m.sessionId === session.id) send({ type: 'session/events', sessionId: m.sessionId, from: m.from, events: events.slice(m.from, sent) });
       return;
+    case 'toggleBreakpoint':
+      // The preview's stand-in for VS Code's Breakpoints view: a set of node ids.
+      if (!breakpoints.delete(m.node)) breakpoints.add(m.node);
+      send({ type: 'breakpoints', nodes: [...breakpoints] });
+      return;
     default:
       return;
   }
 }
 
+const breakpoints = new Set<string>();
+
 function snapshotAgain(): void {
   if (!session) return;
   const phase: SessionStatus['phase'] = timer ? 'streaming' : ((params.status as SessionStatus['phase']) ?? (params.mode === 'live' ? finalPhase(events) : 'recorded'));
   send({ type: 'session/snapshot', session, status: { phase }, events: events.slice(0, sent), extras: extrasOf(recording) });
+  sendGraph(recording?.header);
+}
+
+/** After a snapshot, as the extension's host does: the graph the recording kept, if any. */
+function sendGraph(h: Recording['header'] | null | undefined): void {
+  const graph = h ? sessionGraphOf(h.graph) : null;
+  if (session && graph) send({ type: 'session/graph', sessionId: session.id, graph });
 }
 
 async function start(): Promise<void> {
@@ -196,6 +211,7 @@ async function stream(file: string, chunk: number): Promise<void> {
       timing('snapshotPosted');
       feed = new PanelFeed((m) => (send(m), true), { firstSlice: FIRST_SLICE, slice: chunk });
       feed.snapshot(source);
+      sendGraph(header);
     } else feed?.flush();
     setSent(feed?.sentCount ?? 0);
   };
@@ -251,6 +267,7 @@ function openRecording(rec: Recording, name: string, live: boolean): void {
     timing('snapshotPosted');
     const phase = (params.status ?? 'recorded') as SessionStatus['phase'];
     send({ type: 'session/snapshot', session, status: { phase }, events: rec.events, extras });
+    sendGraph(rec.header);
     setSent(rec.events.length);
     status(`${rec.events.length} events`);
     return;
@@ -272,6 +289,7 @@ function openRecording(rec: Recording, name: string, live: boolean): void {
   let batchNo = 0;
   const first = due();
   send({ type: 'session/snapshot', session, status: { phase: first >= events.length ? finalPhase(events) : 'streaming' }, events: events.slice(0, first), extras });
+  sendGraph(rec.header);
   setSent(first);
   if (first >= events.length) return;
   timer = setInterval(() => {

@@ -1,0 +1,372 @@
+// The graph pane's drawing: SVG built with DOM calls (never markup: node names are untrusted and
+// only ever become text nodes and attribute values), so it is crisp at any pixel ratio and every
+// node is a focusable element with an accessible name. Zoom and pan move one transform; the run's
+// state only changes classes and texts, so a live event costs a few attribute writes.
+import type { GraphLayout, LaidEdge } from './graphLayout';
+import type { GraphShape } from './graphShape';
+import { nodeLabel, statsText, clusterLabel, type Lit } from './graphText';
+import { neighbour, pathOf, round } from './graphGeometry';
+
+const SVG = 'http://www.w3.org/2000/svg';
+const MIN_K = 0.1;
+const MAX_K = 4;
+const FIT_MAX_K = 1.25;
+const DRAG_PX = 4;
+
+export interface GraphViewEvents {
+  /** A node (or a cluster: its subgraph's execution) was clicked or chosen with Enter. */
+  choose(id: string): void;
+  toggleCluster(id: string): void;
+  /** The breakpoint dot at a node's left edge was clicked, or `b` pressed on it. */
+  toggleBreakpoint(id: string): void;
+}
+
+function el<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, string | number> = {}, parent?: Element): SVGElementTagNameMap[K] {
+  const e = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));
+  if (parent) parent.appendChild(e);
+  return e;
+}
+
+interface NodeEls {
+  g: SVGGElement;
+  stats: SVGTextElement;
+  badge: SVGTextElement;
+  cx: number;
+  cy: number;
+  kind: 'node' | 'start' | 'end' | 'collapsed' | 'cluster';
+}
+
+export class GraphView {
+  readonly svg: SVGSVGElement;
+  private readonly viewport: SVGGElement;
+  private nodes = new Map<string, NodeEls>();
+  private edges = new Map<string, { path: SVGPathElement; label: SVGGElement; text: SVGTextElement; edge: LaidEdge }>();
+  private layout: GraphLayout | null = null;
+  private shape: GraphShape | null = null;
+  private k = 1;
+  private tx = 0;
+  private ty = 0;
+  /** The person zoomed or panned: a resize or a new layout no longer refits. */
+  private moved = false;
+  private active: string | null = null;
+  private drag: { x: number; y: number; tx: number; ty: number; moved: boolean; id: string | null; toggle: string | null; bp: string | null } | null = null;
+  private readonly ro: ResizeObserver;
+
+  constructor(private readonly host: HTMLElement, private readonly on: GraphViewEvents, label: string) {
+    this.svg = el('svg', { class: 'graph-svg', role: 'group', 'aria-roledescription': 'graph' });
+    this.svg.setAttribute('aria-label', label);
+    const defs = el('defs', {}, this.svg);
+    for (const kind of ['plain', 'taken', 'path']) {
+      const m = el('marker', { id: `lgt-arrow-${kind}`, viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse', markerUnits: 'userSpaceOnUse' }, defs);
+      el('path', { d: 'M0,1 L10,5 L0,9 z', class: `arrow ${kind}` }, m);
+    }
+    this.viewport = el('g', { class: 'graph-viewport' }, this.svg);
+    host.appendChild(this.svg);
+    this.svg.addEventListener('wheel', (e) => this.onWheel(e), { passive: false });
+    this.svg.addEventListener('pointerdown', (e) => this.onDown(e));
+    this.svg.addEventListener('pointermove', (e) => this.onMove(e));
+    this.svg.addEventListener('pointerup', (e) => this.onUp(e));
+    this.svg.addEventListener('keydown', (e) => this.onKey(e));
+    this.svg.addEventListener('focusin', (e) => {
+      const id = (e.target as Element).closest?.('[data-id]')?.getAttribute('data-id');
+      if (id) this.setActive(id, false);
+    });
+    this.ro = new ResizeObserver(() => {
+      if (!this.moved) this.fit();
+    });
+    this.ro.observe(host);
+  }
+
+  dispose(): void {
+    this.ro.disconnect();
+    this.svg.remove();
+  }
+
+  setLabel(label: string): void {
+    this.svg.setAttribute('aria-label', label);
+  }
+
+  /** A new layout: everything is built again (the run's state follows with `light`). */
+  setLayout(shape: GraphShape, layout: GraphLayout): void {
+    const hadFocus = this.svg.contains(document.activeElement);
+    this.shape = shape;
+    this.layout = layout;
+    this.viewport.replaceChildren();
+    this.nodes.clear();
+    this.edges.clear();
+    const clustersG = el('g', { class: 'g-clusters' }, this.viewport);
+    const edgesG = el('g', { class: 'g-edges', 'aria-hidden': 'true' }, this.viewport);
+    const labelsG = el('g', { class: 'g-edge-labels', 'aria-hidden': 'true' }, this.viewport);
+    const nodesG = el('g', { class: 'g-nodes' }, this.viewport);
+    for (const c of layout.clusters) {
+      const g = el('g', { class: `g-cluster depth-${Math.min(c.depth, 3)}`, 'data-id': c.id, role: 'button', tabindex: -1, 'aria-expanded': 'true' }, clustersG);
+      el('rect', { x: c.x, y: c.y, width: c.w, height: c.h, rx: 6, class: 'g-cluster-box' }, g);
+      const head = el('g', { class: 'g-cluster-head' }, g);
+      el('rect', { x: c.x, y: c.y, width: c.w, height: 20, rx: 6, class: 'g-cluster-headbg' }, head);
+      const chevron = el('path', { d: `M${c.x + 8},${c.y + 8} l4,4 l4,-4`, class: 'g-chevron', 'data-toggle': c.id }, head);
+      chevron.setAttribute('data-toggle', c.id);
+      const name = el('text', { x: c.x + 22, y: c.y + 14, class: 'g-cluster-name' }, head);
+      name.textContent = shape.clusterById.get(c.id)?.name ?? c.id;
+      const stats = el('text', { x: c.x + c.w - 8, y: c.y + 14, class: 'g-stats g-cluster-stats', 'text-anchor': 'end' }, head);
+      const badge = el('text', { x: c.x + c.w - 8, y: c.y + 14, class: 'g-badge', 'text-anchor': 'end' }, head);
+      this.nodes.set(c.id, { g, stats, badge, cx: c.x + c.w / 2, cy: c.y + 11, kind: 'cluster' });
+    }
+    for (const e of layout.edges) {
+      const path = el('path', { d: pathOf(e.points), class: `g-edge${e.conditional ? ' conditional' : ''}`, 'marker-end': 'url(#lgt-arrow-plain)', 'data-source': e.source, 'data-target': e.target }, edgesG);
+      const label = el('g', { class: 'g-edge-label' }, labelsG);
+      el('rect', { x: -12, y: -8, width: 24, height: 15, rx: 7 }, label);
+      const text = el('text', { x: 0, y: 3.5, 'text-anchor': 'middle' }, label);
+      this.edges.set(e.key, { path, label, text, edge: e });
+    }
+    // Counts halfway along each edge's curve (attached now, so the curve can be measured).
+    // Off the clusters' title strips: further along the curve when the middle falls on one.
+    const heads = layout.clusters.map((c) => ({ x0: c.x, x1: c.x + c.w, y0: c.y - 8, y1: c.y + 28 }));
+    const onHead = (p: { x: number; y: number }) => heads.some((h) => p.x > h.x0 - 12 && p.x < h.x1 + 12 && p.y > h.y0 && p.y < h.y1);
+    for (const { path, label, edge } of this.edges.values()) {
+      let at = edge.points[Math.floor(edge.points.length / 2)] ?? { x: 0, y: 0 };
+      try {
+        const len = path.getTotalLength();
+        for (const f of [0.5, 0.35, 0.65, 0.25, 0.75, 0.5]) {
+          if (len <= 0) break;
+          at = path.getPointAtLength(len * f);
+          if (!onHead(at)) break;
+        }
+      } catch {
+        // Not measurable (no layout yet): the middle point will do.
+      }
+      label.setAttribute('transform', `translate(${round(at.x)},${round(at.y)})`);
+    }
+    for (const n of layout.nodes) {
+      const node = shape.byId.get(n.id);
+      const kind: NodeEls['kind'] = n.collapsed ? 'collapsed' : node?.kind ?? 'node';
+      const g = el('g', { class: `g-node kind-${kind}`, 'data-id': n.id, role: 'button', tabindex: -1, transform: `translate(${n.x - n.w / 2},${n.y - n.h / 2})` }, nodesG);
+      if (n.collapsed) g.setAttribute('aria-expanded', 'false');
+      el('rect', { width: n.w, height: n.h, rx: kind === 'node' || kind === 'collapsed' ? 5 : n.h / 2, class: 'g-box' }, g);
+      if (n.collapsed) {
+        el('rect', { x: 3, y: 3, width: n.w - 6, height: n.h - 6, rx: 3, class: 'g-box-inner' }, g);
+        el('path', { d: `M9,${n.h / 2 - 4} l4,4 l-4,4`, class: 'g-chevron', 'data-toggle': n.id }, g);
+      }
+      const name = el('text', { x: n.collapsed ? 22 : n.w / 2, y: kind === 'node' || kind === 'collapsed' ? 15 : n.h / 2 + 4, class: 'g-name', 'text-anchor': n.collapsed ? 'start' : 'middle' }, g);
+      name.textContent = n.collapsed ? shape.clusterById.get(n.id)?.name ?? n.id : node?.name ?? n.id;
+      const stats = el('text', { x: n.collapsed ? 22 : n.w / 2, y: 30, class: 'g-stats', 'text-anchor': n.collapsed ? 'start' : 'middle' }, g);
+      const badge = el('text', { x: n.w - 4, y: 11, class: 'g-badge', 'text-anchor': 'end' }, g);
+      // A breakpoint dot in the box's left margin (shown faintly on hover, as in the editor's gutter).
+      if (kind === 'node') el('circle', { cx: 8, cy: n.h / 2, r: 4, class: 'g-bp', 'data-bp': n.id }, g);
+      this.nodes.set(n.id, { g, stats, badge, cx: n.x, cy: n.y, kind });
+    }
+    if (!this.active || !this.nodes.has(this.active)) this.active = this.firstId();
+    this.syncTabStop();
+    if (!this.moved) this.fit();
+    else this.apply();
+    if (hadFocus && this.active) this.focusActive();
+  }
+
+  /** The run's state on the drawing. */
+  light(lit: Lit): void {
+    const shape = this.shape;
+    if (!shape) return;
+    for (const [id, n] of this.nodes) {
+      const r = lit.runOf(id);
+      const status = r?.status ?? 'not run';
+      const cls = n.g.classList;
+      cls.toggle('running', status === 'running');
+      cls.toggle('ran', !!r && r.runs > 0);
+      cls.toggle('error', !!r && r.errors > 0);
+      cls.toggle('interrupted', !!r && r.interrupts > 0);
+      cls.toggle('selected', lit.selected === id);
+      cls.toggle('on-path', lit.pathElements.has(id));
+      n.g.setAttribute('data-status', status);
+      n.g.setAttribute('data-runs', String(r?.runs ?? 0));
+      if (n.kind === 'cluster' || n.kind === 'collapsed') n.g.setAttribute('aria-label', clusterLabel(shape.clusterById.get(id)?.name ?? id, r, n.kind === 'collapsed'));
+      else n.g.setAttribute('aria-label', nodeLabel(shape.byId.get(id)!, r, shape, lit.breakpoints.has(id)));
+      cls.toggle('has-bp', n.kind === 'node' && lit.breakpoints.has(id));
+      if (lit.selected === id) n.g.setAttribute('aria-current', 'true');
+      else n.g.removeAttribute('aria-current');
+      const text = n.kind === 'start' || n.kind === 'end' ? '' : statsText(r);
+      if (n.stats.textContent !== text) n.stats.textContent = text;
+      const badge = r?.errors ? '⚠' : r?.interrupts ? '⏸' : '';
+      if (n.badge.textContent !== badge) n.badge.textContent = badge;
+      if (n.kind === 'cluster') n.stats.setAttribute('dx', badge ? '-14' : '0');
+    }
+    for (const [key, e] of this.edges) {
+      let count = 0;
+      for (const k of e.edge.edges) count += lit.edgeCounts.get(k) ?? 0;
+      const onPath = e.edge.edges.some((k) => lit.pathEdges.has(k));
+      e.path.classList.toggle('taken', count > 0);
+      e.path.classList.toggle('on-path', onPath);
+      e.path.setAttribute('marker-end', `url(#lgt-arrow-${onPath ? 'path' : count > 0 ? 'taken' : 'plain'})`);
+      e.path.setAttribute('data-count', String(count));
+      e.label.classList.toggle('shown', count > 0);
+      e.label.classList.toggle('on-path', onPath);
+      const t = count > 0 ? `${count}×` : '';
+      if (e.text.textContent !== t) e.text.textContent = t;
+      void key;
+    }
+  }
+
+  // ---- zoom and pan -------------------------------------------------------------------------
+
+  fit(): void {
+    const l = this.layout;
+    const w = this.host.clientWidth;
+    const h = this.host.clientHeight;
+    if (!l || !w || !h || !l.width || !l.height) return this.apply();
+    this.k = Math.max(MIN_K, Math.min(FIT_MAX_K, (w - 8) / l.width, (h - 8) / l.height));
+    this.tx = (w - l.width * this.k) / 2;
+    this.ty = Math.max(4, (h - l.height * this.k) / 2);
+    this.moved = false;
+    this.apply();
+  }
+
+  zoom(factor: number, px = this.host.clientWidth / 2, py = this.host.clientHeight / 2): void {
+    const k = Math.max(MIN_K, Math.min(MAX_K, this.k * factor));
+    this.tx = px - ((px - this.tx) * k) / this.k;
+    this.ty = py - ((py - this.ty) * k) / this.k;
+    this.k = k;
+    this.moved = true;
+    this.apply();
+  }
+
+  pan(dx: number, dy: number): void {
+    this.tx += dx;
+    this.ty += dy;
+    this.moved = true;
+    this.apply();
+  }
+
+  get scale(): number {
+    return this.k;
+  }
+
+  private apply(): void {
+    this.viewport.setAttribute('transform', `translate(${round(this.tx)},${round(this.ty)}) scale(${this.k.toFixed(4)})`);
+  }
+
+  /** Bring a node into view (keyboard focus, a selection from the timeline). */
+  reveal(id: string): void {
+    const n = this.nodes.get(id);
+    if (!n) return;
+    const w = this.host.clientWidth;
+    const h = this.host.clientHeight;
+    const x = n.cx * this.k + this.tx;
+    const y = n.cy * this.k + this.ty;
+    const m = 30;
+    let dx = 0;
+    let dy = 0;
+    if (x < m) dx = m - x;
+    else if (x > w - m) dx = w - m - x;
+    if (y < m) dy = m - y;
+    else if (y > h - m) dy = h - m - y;
+    if (dx || dy) this.pan(dx, dy);
+  }
+
+  // ---- keyboard -----------------------------------------------------------------------------
+
+  private firstId(): string | null {
+    for (const [id, n] of this.nodes) if (n.kind === 'start') return id;
+    return this.nodes.keys().next().value ?? null;
+  }
+
+  private syncTabStop(): void {
+    for (const [id, n] of this.nodes) n.g.setAttribute('tabindex', id === this.active ? '0' : '-1');
+  }
+
+  private setActive(id: string, focus: boolean): void {
+    if (this.active !== id) {
+      this.active = id;
+      this.syncTabStop();
+    }
+    if (focus) this.focusActive();
+  }
+
+  private focusActive(): void {
+    if (!this.active) return;
+    this.reveal(this.active);
+    (this.nodes.get(this.active)?.g as unknown as HTMLElement | undefined)?.focus({ preventScroll: true });
+  }
+
+  /** Focus the graph (its active node). */
+  focus(): void {
+    this.active ??= this.firstId();
+    this.syncTabStop();
+    this.focusActive();
+  }
+
+  private onKey(e: KeyboardEvent): void {
+    if (e.ctrlKey || e.metaKey || e.altKey) return;
+    const dirs: Record<string, [number, number]> = { ArrowUp: [0, -1], ArrowDown: [0, 1], ArrowLeft: [-1, 0], ArrowRight: [1, 0] };
+    const d = dirs[e.key];
+    if (d) {
+      const next = this.active ? neighbour(this.nodes, this.active, d[0], d[1]) : this.firstId();
+      if (next) this.setActive(next, true);
+    } else if (e.key === 'Enter' || e.key === ' ') {
+      if (this.active) this.on.choose(this.active);
+    } else if (e.key === 'c' || e.key === 'C') {
+      const id = this.active;
+      const kind = id ? this.nodes.get(id)?.kind : undefined;
+      const cluster = kind === 'cluster' || kind === 'collapsed' ? id : id ? this.shape?.byId.get(id)?.cluster : null;
+      if (cluster) {
+        this.active = cluster;
+        this.on.toggleCluster(cluster);
+      }
+    } else if (e.key === 'b' || e.key === 'B' || e.key === 'F9') {
+      if (this.active && this.nodes.get(this.active)?.kind === 'node') this.on.toggleBreakpoint(this.active);
+    } else if (e.key === '+' || e.key === '=') this.zoom(1.25);
+    else if (e.key === '-' || e.key === '_') this.zoom(0.8);
+    else if (e.key === '0') this.fit();
+    else if (e.key === 'Home') {
+      const f = this.firstId();
+      if (f) this.setActive(f, true);
+    } else return;
+    e.preventDefault();
+    e.stopPropagation();
+  }
+
+  // ---- pointer ------------------------------------------------------------------------------
+
+  private onWheel(e: WheelEvent): void {
+    e.preventDefault();
+    const r = this.svg.getBoundingClientRect();
+    if (e.ctrlKey || e.metaKey) this.zoom(Math.exp(-e.deltaY / 300), e.clientX - r.left, e.clientY - r.top);
+    else this.pan(-(e.shiftKey ? e.deltaY : e.deltaX), -(e.shiftKey ? 0 : e.deltaY));
+  }
+
+  private onDown(e: PointerEvent): void {
+    if (e.button !== 0) return;
+    const t = e.target as Element;
+    const id = t.closest('[data-id]')?.getAttribute('data-id') ?? null;
+    const toggle = t.closest('[data-toggle]')?.getAttribute('data-toggle') ?? null;
+    const bp = t.closest('[data-bp]')?.getAttribute('data-bp') ?? null;
+    this.drag = { x: e.clientX, y: e.clientY, tx: this.tx, ty: this.ty, moved: false, id, toggle, bp };
+    this.svg.setPointerCapture?.(e.pointerId);
+  }
+
+  private onMove(e: PointerEvent): void {
+    const d = this.drag;
+    if (!d) return;
+    if (!d.moved && Math.hypot(e.clientX - d.x, e.clientY - d.y) < DRAG_PX) return;
+    d.moved = true;
+    this.tx = d.tx + e.clientX - d.x;
+    this.ty = d.ty + e.clientY - d.y;
+    this.moved = true;
+    this.apply();
+  }
+
+  private onUp(e: PointerEvent): void {
+    const d = this.drag;
+    this.drag = null;
+    this.svg.releasePointerCapture?.(e.pointerId);
+    if (!d || d.moved) return;
+    if (d.toggle) {
+      this.active = d.toggle;
+      this.on.toggleCluster(d.toggle);
+    } else if (d.bp) {
+      this.setActive(d.bp, true);
+      this.on.toggleBreakpoint(d.bp);
+    } else if (d.id) {
+      this.setActive(d.id, true);
+      this.on.choose(d.id);
+    }
+  }
+}

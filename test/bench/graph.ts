@@ -1,0 +1,65 @@
+// `npm run bench:graph`: the graph pane in headless Chromium, through the preview: dagre's layout
+// time for the example research graph and for generated graphs of 40 and 300 nodes (with
+// subgraph clusters, conditional edges and back edges), as the pane measures it
+// (performance.measure 'lgt:graph-layout'). Target: a 300-node graph in < 300 ms.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { launch, pageUrl, repoRoot, startPreview } from '../webview/harness';
+import { parseRecording, serializeRecording } from '../../src/shared/recording';
+
+const RUNS = 5;
+
+/** A layered graph of n nodes: 1–2 edges forward from each, some conditional, a few back edges, clusters. */
+function generated(n: number): { nodes: { id: string }[]; edges: { source: string; target: string; conditional: boolean }[] } {
+  let x = 7;
+  const rnd = () => (x = (x * 1103515245 + 12345) % 2147483648) / 2147483648;
+  const ids = ['__start__', ...Array.from({ length: n }, (_, i) => (i % 10 < 3 ? `sub${Math.floor(i / 30)}:node_${i}` : `node_${i}`)), '__end__'];
+  const edges: { source: string; target: string; conditional: boolean }[] = [{ source: ids[0], target: ids[1], conditional: false }];
+  for (let i = 1; i <= n; i++) {
+    for (let j = 0, k = 1 + Math.floor(rnd() * 2); j < k; j++) edges.push({ source: ids[i], target: ids[Math.min(n + 1, i + 1 + Math.floor(rnd() * 4))], conditional: rnd() < 0.2 });
+    if (rnd() < 0.08 && i > 3) edges.push({ source: ids[i], target: ids[i - 3], conditional: true });
+  }
+  return { nodes: ids.map((id) => ({ id })), edges };
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'lgt-bench-graph-'));
+  const research = parseRecording(readFileSync(join(repoRoot, 'test', 'fixtures', 'webview', 'research.jsonl'), 'utf8'));
+  const files: Record<string, string> = { research: join(repoRoot, 'test', 'fixtures', 'webview', 'research.jsonl') };
+  for (const n of [40, 300]) {
+    files[`${n} nodes`] = join(dir, `g${n}.jsonl`);
+    writeFileSync(files[`${n} nodes`], serializeRecording({ header: { ...research.header, graph: { graph: generated(n), xray: true, fetchedAt: 1 } }, events: research.events }));
+  }
+  const preview = await startPreview(Object.values(files));
+  const browser = await launch();
+  try {
+    console.log(`graph pane layout (dagre), ${RUNS} page loads each, in Chromium`);
+    for (const [name, file] of Object.entries(files)) {
+      const times: number[] = [];
+      let boxes = 0;
+      for (let r = 0; r < RUNS; r++) {
+        const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+        await page.goto(pageUrl(preview, file, { theme: 'dark', chrome: '0' }));
+        await page.waitForFunction(() => performance.getEntriesByName('lgt:graph-layout').some((e) => ((e as PerformanceMeasure).detail as { nodes: number }).nodes > 12), null, { timeout: 60_000 }).catch(() => undefined);
+        const m = await page.evaluate(() => performance.getEntriesByName('lgt:graph-layout').map((e) => [e.duration, ((e as PerformanceMeasure).detail as { nodes: number }).nodes] as [number, number]));
+        const last = m[m.length - 1];
+        times.push(last[0]);
+        boxes = last[1];
+        await page.close();
+      }
+      times.sort((a, b) => a - b);
+      const verdict = name === '300 nodes' ? (times[RUNS >> 1] < 300 ? 'PASS' : 'MISS') : '    ';
+      console.log(`${verdict}  ${name.padEnd(10)} ${String(boxes).padStart(4)} boxes: median ${times[RUNS >> 1].toFixed(1)} ms, max ${times[RUNS - 1].toFixed(1)} ms${name === '300 nodes' ? '   target < 300 ms' : ''}`);
+    }
+  } finally {
+    await browser.close();
+    await preview.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+void main().catch((e) => {
+  console.error(e);
+  process.exitCode = 1;
+});

@@ -1,0 +1,365 @@
+// The graph pane in headless Chromium, through the preview, on a recording of the example
+// `research` graph (a parallel branch, a conditional loop, a two-level subgraph) whose first line
+// keeps the graph the server drew: every node with its accessible name and run count, the edges
+// the run took, selection shared with the timeline both ways, keyboard use, three themes looked
+// at; then what the pane does with a recording that has no graph, and with hostile graphs.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { parseRecording, serializeRecording, type Recording } from '../../src/shared/recording';
+import { RunModel, type Execution } from '../../src/shared/runModel';
+import { ensureDir, fixture, launch, pageUrl, screenshotDir, settle, startPreview, waitRendered, type Preview } from './harness';
+
+let preview: Preview;
+let browser: Browser;
+const scratch = mkdtempSync(join(tmpdir(), 'lgt-graph-'));
+
+
+const research = parseRecording(readFileSync(fixture('research.jsonl'), 'utf8'));
+const model = RunModel.from(research.events, { input: research.header.input, extras: research.header.extras });
+model.end();
+const graph = research.header.graph!.graph!;
+
+function writeRecording(name: string, rec: Recording): string {
+  const file = join(scratch, `${name}.jsonl`);
+  writeFileSync(file, serializeRecording(rec));
+  return file;
+}
+
+/** 300 nodes: markup, RTL and astral names, a cycle of two, a long loop, a node without edges. */
+function hostileGraph() {
+  const nodes = [{ id: '__start__' }, { id: '<img src=x onerror="window.pwned=1">' }, { id: 'مرحبا_עולם' }, { id: '𝔘𝔫𝔦𝔠𝔬𝔡𝔢 😀' }, { id: 'lonely' }, { id: '__end__' }];
+  for (let i = 0; i < 296; i++) nodes.push({ id: `n${i}` });
+  const edges = [
+    { source: '__start__', target: nodes[1].id, conditional: false },
+    { source: nodes[1].id, target: nodes[2].id, conditional: true },
+    { source: nodes[2].id, target: nodes[1].id, conditional: true },
+    { source: nodes[2].id, target: nodes[3].id, conditional: false },
+    { source: nodes[3].id, target: '__end__', conditional: false },
+    ...Array.from({ length: 295 }, (_, i) => ({ source: `n${i}`, target: `n${i + 1}`, conditional: i % 7 === 0 })),
+    { source: 'n295', target: 'n0', conditional: true },
+  ];
+  return { nodes, edges };
+}
+
+const { graph: _kept, ...headerWithout } = research.header;
+/** Recordings made from the research one (the preview serves only files it was given). */
+const made = {
+  nograph: writeRecording('nograph', { header: headerWithout, events: research.events }),
+  hostile: writeRecording('hostile', { header: { ...research.header, graph: { graph: hostileGraph(), xray: true, fetchedAt: 0 } }, events: [] }),
+  empty: writeRecording('empty', { header: { ...research.header, graph: { graph: { nodes: [], edges: [] }, xray: true, fetchedAt: 0 } }, events: [] }),
+};
+
+before(async () => {
+  preview = await startPreview([fixture('research.jsonl'), ...Object.values(made)]);
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await preview?.stop();
+});
+
+/** The server's xray id of an execution: its namespace's node names, then its own. */
+const idOf = (ex: Execution) => [...ex.ns.map((s) => s.split(':')[0]), ex.node].join(':');
+const runsOf = (id: string) => model.executions.filter((e) => idOf(e) === id).length;
+const clusters = [...new Set(graph.nodes.flatMap((n) => n.id.split(':').slice(0, -1).map((_, i, a) => a.slice(0, i + 1).join(':'))))];
+
+/**
+ * What each edge should count, from the model's supersteps (an execution of one step leads to
+ * every execution of the next in the same graph; a subgraph is entered at its first step's nodes
+ * and left from its last's), kept where the graph has that edge.
+ */
+function expectedEdgeCounts(): Map<string, number> {
+  const has = new Set(graph.edges.map((e) => `${e.source}>${e.target}`));
+  const counts = new Map<string, number>();
+  const steps = (ns: string[]) => model.steps(ns).map((s) => s.executions.map((i) => model.executions[i]));
+  const inner = (ex: Execution) => model.executions.filter((e) => e.parent === ex.index);
+  const ends = (ex: Execution, first: boolean): Execution[] => {
+    const kids = inner(ex);
+    if (!kids.length) return [ex];
+    const st = steps(kids[0].ns);
+    return (first ? st[0] : st[st.length - 1]).flatMap((e) => ends(e, first));
+  };
+  const add = (a: string, b: string) => {
+    if (has.has(`${a}>${b}`)) counts.set(`${a}>${b}`, (counts.get(`${a}>${b}`) ?? 0) + 1);
+  };
+  const walk = (ns: string[], root: boolean) => {
+    const st = steps(ns);
+    if (root) for (const t of st[0]) for (const b of ends(t, true)) add('__start__', idOf(b));
+    for (let k = 1; k < st.length; k++) for (const s of st[k - 1]) for (const t of st[k]) for (const a of ends(s, false)) for (const b of ends(t, true)) add(idOf(a), idOf(b));
+    if (root) for (const s of st[st.length - 1]) for (const a of ends(s, false)) add(idOf(a), '__end__');
+    for (const row of st) for (const ex of row) {
+      const kids = inner(ex);
+      if (kids.length) walk(kids[0].ns, false);
+    }
+  };
+  walk([], true);
+  return counts;
+}
+
+async function open(file: string, q: Record<string, string> = {}, viewport = { width: 1280, height: 800 }): Promise<Page> {
+  const ctx = await browser.newContext({ viewport });
+  const page = await ctx.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  (page as unknown as { errors: string[] }).errors = errors;
+  await page.goto(pageUrl(preview, file, { theme: 'dark', chrome: '0', ...q }));
+  return page;
+}
+const pageErrors = (p: Page) => (p as unknown as { errors: string[] }).errors;
+const node = (page: Page, id: string) => page.locator(`.graph-svg [data-id="${id}"]`);
+const edge = (page: Page, source: string, target: string) => page.locator(`.g-edge[data-source="${source}"][data-target="${target}"]`);
+
+async function openResearch(q: Record<string, string> = {}): Promise<Page> {
+  const page = await open('test/fixtures/webview/research.jsonl', q);
+  await waitRendered(page, model.executions.length);
+  await page.waitForSelector('.graph-svg .g-node');
+  await settle(page);
+  return page;
+}
+
+describe('the graph pane on a recording of the research graph', () => {
+  test('every node and subgraph is there, named first, with how often it ran', async () => {
+    const page = await openResearch();
+    for (const n of graph.nodes) {
+      const el = node(page, n.id);
+      assert.equal(await el.count(), 1, `node ${n.id}`);
+      const label = (await el.getAttribute('aria-label'))!;
+      const name = n.id.split(':').pop()!;
+      assert.ok(label.startsWith(`${name}, `), `${n.id}: "${label}"`);
+      if (n.id.startsWith('__')) continue;
+      const runs = runsOf(n.id);
+      assert.ok(runs > 0, `${n.id} ran in the recording`);
+      assert.ok(label.startsWith(`${name}, ran ${runs} time${runs === 1 ? '' : 's'}, done`), `${n.id}: "${label}"`);
+      assert.equal(await el.getAttribute('data-runs'), String(runs));
+    }
+    // The loop ran research_a twice, research_b once: the example's design, seen through the pane.
+    assert.match((await node(page, 'research_a').getAttribute('aria-label'))!, /^research_a, ran 2 times, done/);
+    assert.match((await node(page, 'research_b').getAttribute('aria-label'))!, /^research_b, ran 1 time, done/);
+    // Two levels of subgraph: write, and edit inside it, as clusters that say how often they ran.
+    assert.deepEqual(clusters.sort(), ['write', 'write:edit']);
+    for (const c of clusters) {
+      const label = (await node(page, c).getAttribute('aria-label'))!;
+      assert.match(label, new RegExp(`^${c.split(':').pop()}, ran ${runsOf(c)} time`));
+      assert.match(label, /subgraph/);
+    }
+    assert.match((await node(page, 'write:edit:polish').getAttribute('aria-label'))!, /in subgraph write › edit/);
+    assert.equal(await page.locator('.graph-source').count(), 0, 'the server’s graph, not one drawn from the run');
+    assert.deepEqual(pageErrors(page), []);
+    await page.context().close();
+  });
+
+  test('the edges the run took are highlighted with how often; plain and conditional edges differ', async () => {
+    const page = await openResearch();
+    const want = expectedEdgeCounts();
+    assert.ok(want.size >= 8, `the run takes most edges (${want.size})`);
+    for (const e of graph.edges) {
+      const path = edge(page, e.source, e.target);
+      assert.equal(await path.count(), 1, `edge ${e.source} → ${e.target}`);
+      const n = want.get(`${e.source}>${e.target}`) ?? 0;
+      assert.equal(await path.getAttribute('data-count'), String(n), `${e.source} → ${e.target} taken ${n}×`);
+      const cls = (await path.getAttribute('class'))!;
+      assert.equal(cls.includes('taken'), n > 0, `${e.source} → ${e.target}: ${cls}`);
+      assert.equal(cls.includes('conditional'), e.conditional, `${e.source} → ${e.target} conditional`);
+      const dash = await path.evaluate((p) => getComputedStyle(p).strokeDasharray);
+      assert.equal(dash !== 'none', e.conditional, `${e.source} → ${e.target} dashed: ${dash}`);
+    }
+    assert.equal(want.get('research_a>review'), 2);
+    assert.equal(await page.locator('.g-edge-label.shown').count(), want.size, 'a count on every taken edge');
+    await page.context().close();
+  });
+
+  test('selection is shared with the timeline both ways, and the way in is traced', async () => {
+    const page = await openResearch();
+    const firstA = model.executions.find((e) => e.node === 'research_a')!;
+    const secondA = model.executions.filter((e) => e.node === 'research_a')[1];
+    // Graph → timeline: a click selects the node's first execution, the next click its second.
+    await node(page, 'research_a').click();
+    await page.waitForFunction((i) => document.querySelector('.execlist [aria-selected="true"]')?.getAttribute('id')?.endsWith(`-${i}`) ?? false, firstA.index).catch(() => undefined);
+    assert.match((await page.locator('.detail-title h2').textContent())!, /research_a/);
+    const pos = async () => (await page.locator('.detail-nav .muted').first().textContent())!.trim();
+    assert.equal(await pos(), `${firstA.index + 1} / ${model.executions.length}`);
+    await node(page, 'research_a').click();
+    await page.waitForFunction((t) => document.querySelector('.detail-nav .muted')?.textContent?.trim() === t, `${secondA.index + 1} / ${model.executions.length}`);
+    await page.waitForFunction(() => document.querySelector('.graph-svg [data-id="research_a"]')?.getAttribute('aria-current') === 'true');
+    // Timeline → graph: pick the last review in the list; its node lights, the path to it is traced.
+    const lastReview = model.executions.filter((e) => e.node === 'review').at(-1)!;
+    await page.locator('.execlist [role="option"]').nth(lastReview.index).click();
+    await page.waitForFunction(() => document.querySelector('.graph-svg [data-id="review"]')?.classList.contains('selected'));
+    assert.equal(await node(page, 'research_a').getAttribute('aria-current'), null);
+    const onPath = await page.$$eval('.g-edge.on-path', (els) => els.map((e) => `${e.getAttribute('data-source')}>${e.getAttribute('data-target')}`).sort());
+    // The second review came from research_a's second run, which came from the first review…
+    for (const e of ['research_a>review', 'review>research_a', 'research_b>review', 'plan>research_a', 'plan>research_b', '__start__>plan']) assert.ok(onPath.includes(e), `${e} on the path (${onPath.join(', ')})`);
+    for (const e of ['review>write:draft', 'write:edit:polish>__end__']) assert.ok(!onPath.includes(e), `${e} is after it`);
+    // Escape in the graph clears the selection everywhere.
+    await node(page, 'plan').focus();
+    await page.keyboard.press('Escape');
+    await page.waitForFunction(() => !document.querySelector('.graph-svg .selected'));
+    assert.equal(await page.locator('.execlist [aria-selected="true"]').count(), 0);
+    await page.context().close();
+  });
+
+  test('keyboard: g focuses the graph, arrows move between nodes, Enter selects, c collapses a subgraph', async () => {
+    const page = await openResearch();
+    await page.locator('.tl-scroll').focus();
+    await page.keyboard.press('g');
+    const focused = () => page.evaluate(() => document.activeElement?.getAttribute('data-id') ?? null);
+    assert.equal(await focused(), '__start__');
+    await page.keyboard.press('ArrowDown');
+    assert.equal(await focused(), 'plan');
+    await page.keyboard.press('ArrowDown');
+    const branch = (await focused())!;
+    assert.ok(['research_a', 'research_b'].includes(branch), branch);
+    await page.keyboard.press(branch === 'research_a' ? 'ArrowLeft' : 'ArrowRight');
+    const other = branch === 'research_a' ? 'research_b' : 'research_a';
+    assert.equal(await focused(), other);
+    await page.keyboard.press('Enter');
+    await page.waitForFunction((n) => document.querySelector('.detail-title h2')?.textContent?.includes(n) ?? false, other);
+    // The graph lights it after the panel's render (an effect): waited for, not raced.
+    await page.waitForFunction((n) => document.querySelector(`.graph-svg [data-id="${n}"]`)?.getAttribute('aria-current') === 'true', other);
+    // Down through review into the subgraph, then collapse the subgraph from inside it.
+    await page.keyboard.press('ArrowDown');
+    assert.equal(await focused(), 'review', await page.evaluate(() => document.activeElement?.outerHTML.slice(0, 200) ?? ''));
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    const inside = (await focused())!;
+    assert.ok(inside === 'write' || inside.startsWith('write:'), inside);
+    await page.keyboard.press('c');
+    await page.waitForFunction(() => document.querySelector('.graph-svg .g-node[data-id="write:edit"], .graph-svg .g-node[data-id="write"]'));
+    const collapsed = await page.$$eval('.graph-svg .g-node.kind-collapsed', (els) => els.map((e) => [e.getAttribute('data-id'), e.getAttribute('aria-label')]));
+    assert.equal(collapsed.length, 1, JSON.stringify(collapsed));
+    assert.match(collapsed[0][1]!, /subgraph, collapsed/);
+    assert.match(collapsed[0][1]!, /ran 1 time/);
+    // The keys the graph used did not reach the timeline (its + and − zoom there).
+    const before = await page.evaluate(() => (window as any).lgtPreview.rendered.executions);
+    await page.keyboard.press('+');
+    assert.equal(await page.evaluate(() => (window as any).lgtPreview.rendered.executions), before);
+    assert.deepEqual(pageErrors(page), []);
+    await page.context().close();
+  });
+
+  test('breakpoints: b on a node, or a click on its dot, toggles one; the name says so', async () => {
+    const page = await openResearch();
+    await node(page, 'review').focus();
+    await page.keyboard.press('b');
+    await page.waitForFunction(() => document.querySelector('.graph-svg [data-id="review"]')?.classList.contains('has-bp'));
+    assert.match((await node(page, 'review').getAttribute('aria-label'))!, /^review, ran 2 times, .*, breakpoint$/);
+    // Inside a subgraph too (the debugger stops before the root node that runs it).
+    await page.locator('.graph-svg [data-bp="write:draft"]').click({ force: true });
+    await page.waitForFunction(() => document.querySelector('.graph-svg [data-id="write:draft"]')?.classList.contains('has-bp'));
+    const dot = await page.locator('.graph-svg [data-id="review"] .g-bp').evaluate((e) => getComputedStyle(e).opacity);
+    assert.equal(dot, '1');
+    await page.keyboard.press('b');
+    await page.waitForFunction(() => !document.querySelector('.graph-svg [data-id="write:draft"]')?.classList.contains('has-bp'));
+    assert.equal(await page.locator('.graph-svg .has-bp').count(), 1);
+    assert.doesNotMatch((await node(page, 'plan').getAttribute('aria-label'))!, /breakpoint/);
+    assert.deepEqual(pageErrors(page), []);
+    await page.context().close();
+  });
+
+  for (const theme of ['dark', 'light', 'hc']) {
+    test(`${theme}: beside the timeline at 1280×800, nothing covered, in the theme's colours`, async () => {
+      const page = await openResearch({ theme });
+      await node(page, 'review').click();
+      await page.waitForFunction(() => document.querySelector('.graph-svg .selected'));
+      await settle(page);
+      const pane = (await page.locator('.graph-pane').boundingBox())!;
+      const timeline = (await page.locator('.timeline').boundingBox())!;
+      assert.ok(pane.width >= 180 && pane.height > 500, `pane ${JSON.stringify(pane)}`);
+      assert.ok(pane.x + pane.width <= timeline.x + 1, `the pane (${pane.x + pane.width}) ends where the timeline (${timeline.x}) begins`);
+      assert.ok(timeline.width >= 400, `timeline keeps ${timeline.width}px`);
+      // Fitted: every node inside the pane.
+      const host = (await page.locator('.graph-host').boundingBox())!;
+      for (const n of graph.nodes) {
+        const b = (await node(page, n.id).boundingBox())!;
+        assert.ok(b.x >= host.x - 1 && b.y >= host.y - 1 && b.x + b.width <= host.x + host.width + 1 && b.y + b.height <= host.y + host.height + 1, `${n.id} in view`);
+      }
+      // Theme colours: a taken edge is the theme's chart blue, the node text its foreground.
+      const [edge, ok, text, fg] = await page.evaluate(() => {
+        const probe = (v: string) => {
+          const s = document.createElement('span');
+          s.style.color = `var(${v})`;
+          document.body.append(s);
+          const c = getComputedStyle(s).color;
+          s.remove();
+          return c;
+        };
+        return [getComputedStyle(document.querySelector('.g-edge.taken:not(.on-path)')!).stroke, probe('--lgt-ok'), getComputedStyle(document.querySelector('.g-node.kind-node .g-name')!).fill, probe('--lgt-fg')];
+      });
+      assert.equal(edge, ok);
+      assert.equal(text, fg);
+      await page.screenshot({ path: join(ensureDir(screenshotDir), `graph-${theme}.png`) });
+      assert.deepEqual(pageErrors(page), []);
+      await page.context().close();
+    });
+  }
+
+  test('hide and show the split; drag it wider', async () => {
+    const page = await openResearch();
+    const w0 = (await page.locator('.graph-pane').boundingBox())!.width;
+    const handle = (await page.locator('.graph-resizer').boundingBox())!;
+    await page.mouse.move(handle.x + 2, handle.y + 200);
+    await page.mouse.down();
+    await page.mouse.move(handle.x + 82, handle.y + 200, { steps: 4 });
+    await page.mouse.up();
+    const w1 = (await page.locator('.graph-pane').boundingBox())!.width;
+    assert.ok(w1 > w0 + 40, `${w0} → ${w1}`);
+    const toggle = page.getByRole('button', { name: 'Show the graph beside the timeline' });
+    assert.equal(await toggle.getAttribute('aria-pressed'), 'true');
+    await page.getByRole('button', { name: 'Hide the graph' }).click();
+    assert.equal(await page.locator('.graph-pane').count(), 0);
+    assert.equal(await toggle.getAttribute('aria-pressed'), 'false');
+    const tl = (await page.locator('.timeline').boundingBox())!;
+    assert.ok(tl.x < 2, `the timeline takes the room (${tl.x})`);
+    // Hidden stays hidden across a reload (a preference, not a run's state).
+    await page.reload();
+    await waitRendered(page, model.executions.length);
+    await settle(page);
+    assert.equal(await page.locator('.graph-pane').count(), 0);
+    await toggle.click();
+    await page.waitForSelector('.graph-svg .g-node');
+    assert.equal(await node(page, 'plan').count(), 1);
+    await page.context().close();
+  });
+});
+
+describe('without the server’s graph, and with hostile ones', () => {
+  test('a recording without a graph is drawn from the run, and says so', async () => {
+    const page = await open(made.nograph);
+    await waitRendered(page, model.executions.length);
+    await page.waitForSelector('.graph-svg .g-node');
+    await settle(page);
+    assert.match((await page.locator('.graph-note').textContent())!, /no graph.*drawn from the transitions this run showed/);
+    assert.equal(await page.locator('.graph-source').count(), 1);
+    for (const id of ['plan', 'research_a', 'research_b', 'review', 'write:draft', 'write:edit:proofread', 'write:edit:polish']) {
+      assert.match((await node(page, id).getAttribute('aria-label'))!, new RegExp(`^${id.split(':').pop()}, ran ${runsOf(id)} time`));
+    }
+    assert.equal(await edge(page, 'research_a', 'review').getAttribute('data-count'), '2');
+    assert.deepEqual(pageErrors(page), []);
+    await page.context().close();
+  });
+
+  test('300 nodes, markup and RTL/astral names, cycles, a lone node: drawn as text; an empty graph explained', async () => {
+    const { nodes } = hostileGraph();
+    const page = await open(made.hostile);
+    await page.waitForSelector('.graph-svg .g-node');
+    await settle(page);
+    assert.equal(await page.locator('.graph-svg .g-node').count(), nodes.length);
+    assert.equal(await page.locator('.graph-svg image, .graph-svg img, .graph-pane img').count(), 0, 'no markup made from a name');
+    assert.equal(await page.evaluate(() => (window as any).pwned), undefined);
+    const texts = await page.$$eval('.graph-svg .g-name', (els) => els.map((e) => e.textContent));
+    for (const n of nodes.slice(1, 5)) assert.ok(texts.includes(n.id), `${n.id} shown as text`);
+    assert.match((await node(page, 'lonely').getAttribute('aria-label'))!, /^lonely, did not run/);
+    assert.deepEqual(pageErrors(page), []);
+    await page.context().close();
+
+    const p2 = await open(made.empty);
+    await p2.waitForSelector('.graph-note');
+    assert.match((await p2.locator('.graph-pane').textContent())!, /no nodes to draw/);
+    assert.deepEqual(pageErrors(p2), []);
+    await p2.context().close();
+  });
+});
