@@ -11,11 +11,11 @@
 //   selection outlines.
 // Run data reaches the canvas only as fillText (inert).
 import type { Execution } from '../../shared/runModel';
-import { formatOffset, lowerBound, upperBound, type Row, type TimelineIndex } from '../layout';
+import { KIND_STATUS, formatOffset, kindOf, lowerBound, upperBound, type Row, type TimelineIndex } from '../layout';
 import { BAR_H, MARK_W, MIN_BAR_W, laneTop, rowAt } from '../lanes';
 import { span, ticks, type View } from '../viewport';
 import type { Palette } from '../theme';
-import { badge, bar } from './shapes';
+import { badge, badgeOf, bar } from './shapes';
 import { drawFans } from './fans';
 import { RowPainter } from './rowPainter';
 
@@ -245,7 +245,7 @@ export class TimelineRenderer {
       const ri = row ? s.rowIndex.get(row) : undefined;
       if (ri === undefined || ri < first || ri >= last) continue;
       const by = AXIS_H + d.tops[ri] - d.scrollTop + laneTop(d.index.laneOf(i));
-      const style = ex.status === 'error' ? 2 : ex.status === 'interrupted' ? 3 : 0;
+      const style = kindOf(ex) & KIND_STATUS;
       if (ex.timeSource === 'arrival') {
         const x = X(ex.start);
         if (x < -MARK_W || x > W + MARK_W) continue;
@@ -258,7 +258,8 @@ export class TimelineRenderer {
         bar(ctx, p, x0, x1, by, style, false, false, 1);
       }
       this.lastRects++;
-      if (style) badge(ctx, p, Math.min(W - 6, Math.max(6, X(ex.end ?? ex.start))), by + BAR_H / 2, style === 2 ? 'error' : 'interrupt');
+      const mark = badgeOf(style);
+      if (mark) badge(ctx, p, Math.min(W - 6, Math.max(6, X(ex.end ?? ex.start))), by + BAR_H / 2, mark);
     }
   }
 
