@@ -327,7 +327,9 @@ export class TimelineRenderer {
     for (const r of tk) {
       const x = Math.round(X(origin + r));
       ctx.fillRect(x, AXIS_H - 5, 1, 4);
-      ctx.fillText(formatOffset(r, s), x + 3, AXIS_H / 2 - 1);
+      // A tick near the right edge keeps its mark; a label that would be cut there is left out.
+      const text = formatOffset(r, s);
+      if (x + 3 + ctx.measureText(text).width <= W) ctx.fillText(text, x + 3, AXIS_H / 2 - 1);
     }
     // Superstep starts, where there is room.
     const times = d.index.stepTimes;
