@@ -42,7 +42,7 @@ async function assertRowsFit(page: Page, where: string): Promise<void> {
       return {
         item: box(item),
         overflows: item.scrollWidth > item.clientWidth,
-        parts: [...item.querySelectorAll(':scope > span, .node > span')].map(box),
+        parts: [...item.querySelectorAll(':scope > span, .node > span')].filter((e) => e.getClientRects().length > 0).map(box),
         tag: tag && { ...box(tag), cut: tag.scrollWidth > tag.clientWidth },
         name: { ...box(name), cut: name.scrollWidth > name.clientWidth, ellipsis: getComputedStyle(name).textOverflow === 'ellipsis' },
         time: box(item.querySelector('.time')!),
@@ -99,13 +99,14 @@ describe('the execution list in a narrow panel', () => {
     const events = [
       { id: '0', event: 'metadata', ns: [], data: { run_id: 'r1' }, t },
       { id: '1', event: 'tasks', ns: [], data: { id: 't1', name: 'draft', input: {}, triggers: [] }, t: t + 1 },
-      { id: '2', event: 'tasks', ns: [], data: { id: 't1', name: 'draft', result: { draft: 'hello' } }, t: t + 5 },
-      { id: '3', event: 'updates', ns: [], data: { draft: { draft: 'hello' } }, t: t + 5 },
+      { id: '2', event: 'updates', ns: [], data: { draft: { draft: 'hello' } }, t: t + 5 },
+      { id: '3', event: 'tasks', ns: [], data: { id: 't1', name: 'draft', result: { draft: 'hello' } }, t: t + 5 },
       { id: '4', event: 'tasks', ns: [], data: { id: 't2', name: node, input: {}, triggers: [] }, t: t + 6 },
       { id: '5', event: 'updates', ns: [], data: { __interrupt__: [{ value: 'Send it?', id: 'i1' }] }, t: t + 9 },
     ];
     await page.evaluate(({ s, events }) => (window as any).lgtPreview.send({ type: 'session/snapshot', session: s, status: { phase: 'interrupted' }, events }), { s: session, events });
     await page.waitForFunction(() => document.querySelectorAll('.execlist .tag.interrupt').length === 1);
+    assert.equal(await page.locator('.execlist [role="option"]').count(), 2, 'draft, then the interrupted node');
     await settle(page);
     await assertRowsFit(page, 'long name 800 px');
     const cut = await page.locator('.execlist .item.interrupted .name').evaluate((e) => ({ cut: e.scrollWidth > e.clientWidth, text: e.textContent }));
