@@ -32,15 +32,17 @@ export function drawAxis(ctx: CanvasRenderingContext2D, p: Palette, d: DrawInput
     const tw = ctx.measureText(text).width;
     labels.push({ x, tx: room === right ? x + 4 : x - 4 - tw, tw, text });
   }
+  // Where the run labels (their box and line) and the interrupt badges sit: a tick label gives way.
+  const badges = d.interrupts.map((it) => X(it.t)).filter((x) => x >= -8 && x <= W + 8).map((x) => Math.min(W - 7, Math.max(7, x)));
+  const taken = [...labels.map((l) => [Math.min(l.tx - 2, l.x - 1), Math.max(l.tx + l.tw + 2, l.x + 1)]), ...badges.map((x) => [x - 7, x + 7])];
   ctx.fillStyle = p.muted;
   for (const r of tk) {
     const x = Math.round(X(origin + r));
     ctx.fillRect(x, AXIS_H - 5, 1, 4);
-    // A label that would be cut at the right edge, or run into a run's label, is left out.
+    // A label that would be cut at the right edge, or run into a run's label or a badge, is left out.
     const text = formatOffset(r, s);
     const end = x + 3 + ctx.measureText(text).width;
-    const clear = labels.every((l) => end + 2 < Math.min(l.tx - 2, l.x - 1) || x + 1 > Math.max(l.tx + l.tw + 2, l.x + 1));
-    if (end <= W && clear) ctx.fillText(text, x + 3, AXIS_H / 2 - 1);
+    if (end <= W && taken.every(([lo, hi]) => end + 2 < lo || x + 1 > hi)) ctx.fillText(text, x + 3, AXIS_H / 2 - 1);
   }
   // Superstep starts, where there is room.
   const times = d.index.stepTimes;
@@ -60,11 +62,7 @@ export function drawAxis(ctx: CanvasRenderingContext2D, p: Palette, d: DrawInput
     ctx.fillStyle = p.muted;
     ctx.fillRect(l.x - 1, 0, 2, AXIS_H);
   }
-  for (const it of d.interrupts) {
-    const x = X(it.t);
-    if (x < -8 || x > W + 8) continue;
-    badge(ctx, p, Math.min(W - 7, Math.max(7, x)), AXIS_H / 2, 'interrupt');
-  }
+  for (const x of badges) badge(ctx, p, x, AXIS_H / 2, 'interrupt');
 }
 
 /** The label cut with an ellipsis to `room` px. */
