@@ -44,6 +44,8 @@ const FIXTURES = [
   { name: 'agent-hi-updates-values', graph: 'agent', modes: ['updates', 'values'], input: human('hi') },
   // The model's one truly wrong assumption: `messages` merged by id, where the graph trims them.
   { name: 'trimmed-updates', graph: 'trimmed', modes: ['updates'], input: human('hi') },
+  // Cancel Run while `crunch` sleeps: the run ends `cancelled`, crunch cut short.
+  { name: 'slow-cancelled', graph: 'slow', modes: ['updates', 'tasks'], input: { delay_ms: 600 }, cancelAt: 'crunch' },
 ];
 
 function arg(name) {
@@ -86,11 +88,14 @@ async function recordOne(url, fx) {
   const file = path.join(OUT, `${fx.name}.jsonl`);
   const args = [CLI, 'record', '--url', url, '--assistant', fx.graph, '--input', JSON.stringify(fx.input), '--stream-mode', fx.modes.join(','), '--out', file];
   if (fx.subgraphs) args.push('--subgraphs');
-  try {
-    await run(process.execPath, args, { cwd: ROOT });
-  } catch (e) {
-    // Exit code 3: the run ended with an error event — expected for the failing graph.
-    if (e.code !== 3) throw new Error(`record ${fx.name} failed (exit ${e.code}): ${e.stderr}`);
+  if (fx.cancelAt) await recordCancelled(url, fx, args, file);
+  else {
+    try {
+      await run(process.execPath, args, { cwd: ROOT });
+    } catch (e) {
+      // Exit code 3: the run ended with an error event — expected for the failing graph.
+      if (e.code !== 3) throw new Error(`record ${fx.name} failed (exit ${e.code}): ${e.stderr}`);
+    }
   }
   const lines = fs.readFileSync(file, 'utf8').trim().split('\n');
   const header = JSON.parse(lines[0]);
@@ -119,6 +124,34 @@ async function recordOne(url, fx) {
   fs.writeFileSync(file, [JSON.stringify(header), ...events].join('\n') + '\n');
   const kb = (fs.statSync(file).size / 1024).toFixed(1);
   console.log(`${fx.name}: ${events.length} events, ${kb} KB`);
+}
+
+/**
+ * Record until the node `fx.cancelAt` has started, cancel the run on the server the way Cancel Run
+ * does (`action=interrupt`), and end the file with the `lgt/cancelled` event the extension's host
+ * writes when a run it cancelled ends.
+ */
+async function recordCancelled(url, fx, args, file) {
+  fs.rmSync(file, { force: true }); // not the last recording's events
+  const child = execFile(process.execPath, args, { cwd: ROOT });
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  const exited = new Promise((res, rej) => child.on('exit', (code) => (code === 0 ? res() : rej(new Error(`record ${fx.name} failed (exit ${code}): ${stderr}`)))));
+  const lines = () => (fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.endsWith('}')) : []);
+  let runId = null;
+  for (let waited = 0; !runId; waited += 50) {
+    if (waited > 60_000) throw new Error(`${fx.name}: ${fx.cancelAt} did not start within a minute`);
+    await new Promise((r) => setTimeout(r, 50));
+    const events = lines().slice(1).map((l) => JSON.parse(l));
+    const started = events.some((e) => e.event === 'tasks' && e.data?.name === fx.cancelAt && !('result' in e.data));
+    if (started) runId = events.find((e) => e.event === 'metadata')?.data?.run_id ?? null;
+  }
+  const { threadId } = JSON.parse(lines()[0]);
+  const res = await fetch(`${url}/threads/${threadId}/runs/${runId}/cancel?wait=true&action=interrupt`, { method: 'POST' });
+  if (!res.ok) throw new Error(`cancel ${fx.name}: HTTP ${res.status} ${await res.text()}`);
+  const t = Date.now();
+  await exited;
+  fs.appendFileSync(file, JSON.stringify({ id: null, event: 'lgt/cancelled', ns: [], data: { runId }, t }) + '\n');
 }
 
 async function main() {

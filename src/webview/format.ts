@@ -43,9 +43,12 @@ export function describeExecution(ex: Execution, t0: number, now: number): strin
   const where = ex.path ? `${ex.path} › ${ex.node}` : ex.node;
   const step = ex.step >= 0 ? `step ${ex.step}` : 'step unknown';
   let time: string;
+  let status = ex.status === 'done' ? '' : `, ${ex.status}`;
   if (ex.timeSource === 'arrival') time = `at +${formatDuration(ex.start - t0)} (arrival)`;
   else if (ex.status === 'running') time = `running for ${formatDuration(now - ex.start)}`;
-  else time = `took ${formatDuration((ex.end ?? ex.start) - ex.start)}`;
-  const status = ex.status === 'done' ? '' : `, ${ex.status === 'interrupted' ? 'interrupted' : ex.status}`;
+  else if (ex.status === 'cancelled') {
+    time = `cancelled after ${formatDuration((ex.end ?? ex.start) - ex.start)}`;
+    status = '';
+  } else time = `took ${formatDuration((ex.end ?? ex.start) - ex.start)}`;
   return `${where}, ${step}, ${time}${status}`;
 }

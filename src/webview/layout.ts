@@ -35,17 +35,20 @@ export interface Row extends LaneColumns {
   running: Set<number>;
   errors: number;
   interrupts: number;
+  cancels: number;
 }
 
-/** kinds: low two bits are the status; MARK when only the arrival time is known. */
+/** kinds: the low three bits (KIND_STATUS) are the status; MARK when only the arrival time is known. */
 export const KIND_DONE = 0;
 export const KIND_RUNNING = 1;
 export const KIND_ERROR = 2;
 export const KIND_INTERRUPTED = 3;
-export const KIND_MARK = 4;
+export const KIND_CANCELLED = 4;
+export const KIND_STATUS = 7;
+export const KIND_MARK = 8;
 
 export function kindOf(ex: Execution): number {
-  const s = ex.status === 'running' ? KIND_RUNNING : ex.status === 'error' ? KIND_ERROR : ex.status === 'interrupted' ? KIND_INTERRUPTED : KIND_DONE;
+  const s = ex.status === 'running' ? KIND_RUNNING : ex.status === 'error' ? KIND_ERROR : ex.status === 'interrupted' ? KIND_INTERRUPTED : ex.status === 'cancelled' ? KIND_CANCELLED : KIND_DONE;
   return s | (ex.timeSource === 'arrival' ? KIND_MARK : 0);
 }
 
@@ -64,6 +67,7 @@ export class TimelineIndex {
   /** Execution indices that errored / were interrupted, in index order. */
   readonly errors: number[] = [];
   readonly interrupts: number[] = [];
+  readonly cancels: number[] = [];
   /**
    * Start of each superstep of the root graph (the earliest start among its executions), sorted by
    * time. Subgraphs number their own supersteps, so only the root's are drawn across every lane.
@@ -190,16 +194,12 @@ export class TimelineIndex {
       this.laneEnd(row, at);
       if (this.inFan(ex)) this.fanVersion++;
     }
-    if (ex.status === 'error' && !this.marked(this.errors, ex.index)) {
-      insertIndex(this.errors, ex.index);
-      for (let r: Row | null = row; r; r = r.parent) r.errors++;
-    }
-    if (ex.status === 'interrupted' && !this.marked(this.interrupts, ex.index)) {
-      insertIndex(this.interrupts, ex.index);
-      for (let r: Row | null = row; r; r = r.parent) r.interrupts++;
-    }
-    // An errored node never reports what it wrote; anything else is final once its writes are in.
-    if (ex.writes !== undefined || ex.status === 'error') this.open.delete(ex.index);
+    if (ex.status === 'error') this.mark(this.errors, ex.index, row, 'errors');
+    else if (ex.status === 'interrupted') this.mark(this.interrupts, ex.index, row, 'interrupts');
+    else if (ex.status === 'cancelled') this.mark(this.cancels, ex.index, row, 'cancels');
+    // An errored or cancelled node never reports what it wrote; anything else is final once its
+    // writes are in.
+    if (ex.writes !== undefined || ex.status === 'error' || ex.status === 'cancelled') this.open.delete(ex.index);
   }
 
   /** Set while an execution inserted out of order settles: its lane is placed right after. */
@@ -218,9 +218,11 @@ export class TimelineIndex {
     if (repackFrom(row, from, row.maxDur, running, added)) this.laneVersion++;
   }
 
-  private marked(list: number[], i: number): boolean {
-    const at = lowerBound(list, i);
-    return list[at] === i;
+  /** Count an execution's mark (error, interrupt, cancel) once, on its row and the rows above. */
+  private mark(list: number[], i: number, row: Row, count: 'errors' | 'interrupts' | 'cancels'): void {
+    if (list[lowerBound(list, i)] === i) return;
+    insertIndex(list, i);
+    for (let r: Row | null = row; r; r = r.parent) r[count]++;
   }
 
   private noteStep(ex: Execution): void {
@@ -283,6 +285,7 @@ export class TimelineIndex {
       running: new Set(),
       errors: 0,
       interrupts: 0,
+      cancels: 0,
     };
     this.rows.set(key, row);
     (parent ? parent.children : this.roots).push(row);

@@ -12,6 +12,8 @@ export interface Palette {
   run: string;
   err: string;
   int: string;
+  /** A cancelled execution: stopped, neither done nor failed. */
+  cancel: string;
   focus: string;
   hover: string;
   rowActive: string;
@@ -35,6 +37,7 @@ const FALLBACK: Palette = {
   run: '#89d185',
   err: '#f14c4c',
   int: '#d18616',
+  cancel: '#9d9d9d',
   focus: '#007fd4',
   hover: 'rgba(128,128,128,0.15)',
   rowActive: 'rgba(128,128,128,0.2)',
@@ -63,6 +66,7 @@ export function readPalette(doc: Document = document): Palette {
     run: v('--lgt-run', FALLBACK.run),
     err: v('--lgt-err', FALLBACK.err),
     int: v('--lgt-int', FALLBACK.int),
+    cancel: v('--lgt-cancel', FALLBACK.cancel),
     focus: v('--lgt-focus', FALLBACK.focus),
     hover: v('--lgt-hover', FALLBACK.hover),
     rowActive: v('--lgt-row-active', FALLBACK.rowActive),

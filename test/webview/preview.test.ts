@@ -121,8 +121,9 @@ describe('detail pane', () => {
     assert.equal(await page.locator('.execlist [aria-selected="true"]').count(), 1);
     // Wrote: the tool results, as chat, each naming the call it answers.
     await page.keyboard.press('1');
+    // The Changed tab shows the tool results too: wait for the switch, then read the panel.
+    await textMatches(page, '[role="tab"][aria-selected="true"]', /^Wrote$/);
     await assertVisibleText(page, '.tab-panel', /6 \* 7 = 42/);
-    assert.equal(await page.locator('[role="tab"][aria-selected="true"]').textContent(), 'Wrote');
     // Changed: the messages added, coloured as added, with the tool call they answer.
     await page.keyboard.press('2');
     await page.locator('.chg').first().waitFor();

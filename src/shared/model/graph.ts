@@ -2,6 +2,7 @@
 // model keeps them: the chain of steps, the state it starts from, and its id indexes. Pure.
 import { IdIndex, type State } from '../state';
 import type { Execution, StepSource } from './types';
+import { stripInterrupt } from './helpers';
 
 export interface Step {
   n: number;
@@ -22,7 +23,20 @@ export interface Step {
    * No node ran here: the thread's state moved between runs (a fork from an earlier checkpoint, a
    * state update). It carries the server's state, so the next step starts from it.
    */
-  carrier?: boolean;
+  carrier: boolean;
+}
+
+/** A new superstep; `truth` is the server's state after it, when known already. */
+export function newStep(n: number, source: StepSource, start: State, runId: string | null, closed: boolean, truth: Record<string, unknown> | null, carrier = false): Step {
+  return { n, source, execs: [], closed, start, end: null, truth, partial: false, idless: false, rev: 0, replayed: -1, runId, carrier };
+}
+
+/**
+ * The thread's state moved between runs (a fork from an earlier checkpoint, an edited state): a
+ * closed step with no node, holding the server's state, so the next step starts from it.
+ */
+export function carrierStep(n: number, source: StepSource, start: State, values: Record<string, unknown>, runId: string | null): Step {
+  return newStep(n, source, start, runId, true, stripInterrupt(values), true);
 }
 
 export class Graph {
@@ -56,6 +70,11 @@ export class Graph {
   }
   get last(): Step | undefined {
     return this.steps[this.steps.length - 1];
+  }
+  /** The state after the last step as replayed so far (the base before any step). */
+  get lastEnd(): State {
+    const s = this.last;
+    return s ? (s.end ?? s.start) : this.base;
   }
   get open(): Step | undefined {
     const s = this.last;

@@ -57,6 +57,13 @@ export function stripInterrupt(v: Record<string, unknown>): Record<string, unkno
   return rest;
 }
 
+/** Add to the list kept under a key, starting it when there is none. */
+export function pushTo<K, V>(map: Map<K, V[]>, k: K, v: V): void {
+  const list = map.get(k);
+  if (list) list.push(v);
+  else map.set(k, [v]);
+}
+
 export function awaitKey(ns: string[], node: string): string {
   return `${ns.join('|')}\u0000${node}`;
 }

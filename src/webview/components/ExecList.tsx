@@ -139,17 +139,21 @@ export function ExecList({ store }: { store: Store; seq?: number }) {
       >
         <span class="seq">{i + 1}</span>
         <span class="step">{ex.step >= 0 ? `s${ex.step}` : '—'}</span>
+        {/* The status tag sits in the name's column, so the columns stay aligned and a narrow
+            list cuts the name (with an ellipsis), never the tag. */}
         <span class="node">
-          {ex.path && <span class="ns">{ex.path} › </span>}
-          {ex.node}
+          <span class="name">
+            {ex.path && <span class="ns">{ex.path} › </span>}
+            {ex.node}
+          </span>
+          {ex.status === 'error' && <span class="tag error"><span class="codicon codicon-error" aria-hidden="true" /> error</span>}
+          {ex.status === 'interrupted' && <span class="tag interrupt"><span class="codicon codicon-debug-pause" aria-hidden="true" /> interrupt</span>}
+          {ex.status === 'running' && <span class="tag running"><span class="codicon codicon-debug-start" aria-hidden="true" /> running</span>}
+          {ex.status === 'cancelled' && <span class="tag cancelled"><span class="codicon codicon-circle-slash" aria-hidden="true" /> cancelled</span>}
         </span>
         <span class="time">+{formatAt(ex.start - t0)}</span>
         <span class="dur">{dur}</span>
         <span class="keys">{writtenKeys(ex.writes).join(', ')}</span>
-        {ex.status === 'error' && <span class="tag error"><span class="codicon codicon-error" aria-hidden="true" /> error</span>}
-        {ex.status === 'interrupted' && <span class="tag interrupt"><span class="codicon codicon-debug-pause" aria-hidden="true" /> interrupt</span>}
-        {ex.status === 'running' && <span class="tag running"><span class="codicon codicon-debug-start" aria-hidden="true" /> running</span>}
-        {ex.status === 'cancelled' && <span class="tag cancelled"><span class="codicon codicon-circle-slash" aria-hidden="true" /> cancelled</span>}
       </div>,
     );
   }

@@ -14,7 +14,7 @@ export function RowLabel({ store, row, index, count, top, height, active, onActi
   const parent = row.children.length > 0;
   const collapsed = parent && store.isCollapsed(row.key);
   const n = row.n;
-  const issues = [row.errors && `${row.errors} failed`, row.interrupts && `${row.interrupts} interrupted`, row.running.size && `${row.running.size} running`].filter(Boolean).join(', ');
+  const issues = [row.errors && `${row.errors} failed`, row.interrupts && `${row.interrupts} interrupted`, row.cancels && `${row.cancels} cancelled`, row.running.size && `${row.running.size} running`].filter(Boolean).join(', ');
   // Lanes are the most executions that ran at once: say so, the canvas shows it only to the eye.
   const lanes = row.laneCount > 1 ? `, up to ${row.laneCount} at once` : '';
   const label = `${row.path ? `${row.path} › ` : ''}${row.node}: ${n} execution${n === 1 ? '' : 's'}${lanes}${issues ? `, ${issues}` : ''}${parent ? `, subgraph with ${row.children.length} node${row.children.length === 1 ? '' : 's'}` : ''}`;
@@ -44,6 +44,7 @@ export function RowLabel({ store, row, index, count, top, height, active, onActi
       <span class="tl-name">{row.node}</span>
       {row.errors > 0 && <span class="codicon codicon-error row-err" aria-hidden="true" />}
       {row.interrupts > 0 && <span class="codicon codicon-debug-pause row-int" aria-hidden="true" />}
+      {row.cancels > 0 && <span class="codicon codicon-circle-slash row-cancel" aria-hidden="true" />}
       {row.running.size > 0 && <span class="codicon codicon-debug-start row-run" aria-hidden="true" />}
       <span class="tl-count muted">{n || ''}</span>
     </div>

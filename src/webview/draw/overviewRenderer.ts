@@ -78,6 +78,8 @@ export class OverviewRenderer {
     for (const i of index.errors) ctx.fillRect(Math.round(X(executions[i].end ?? executions[i].start)) - 1, 0, 2, H);
     ctx.fillStyle = p.int;
     for (const i of index.interrupts) ctx.fillRect(Math.round(X(executions[i].end ?? executions[i].start)) - 1, 0, 2, H);
+    ctx.fillStyle = p.cancel;
+    for (const i of index.cancels) ctx.fillRect(Math.round(X(executions[i].end ?? executions[i].start)) - 1, 0, 2, H);
 
     // The visible window.
     const vx0 = Math.max(0, X(view.start));

@@ -1,15 +1,15 @@
 // One row of the timeline's base layer: its finished bars, lane by lane, the durations that fit
-// inside them, and the error and interrupt badges. Only the row's executions that can reach the
+// inside them, and the error, interrupt and cancel badges. Only the row's executions that can reach the
 // window are visited (binary search on start), and the loop stops at the first one past its
 // right edge. Per lane, slivers that touch (and marks drawn over each other) that share a style
 // merge into one rectangle, so a zoomed-out lane of 100,000 bars costs about a rectangle per pixel
 // column; any other bar starts after the one before it and its pixel of air, so a 1 ms execution
 // next to a long one keeps MIN_BAR_W pixels of its own.
-import { KIND_MARK, KIND_RUNNING, formatDuration, rowRange, type Row } from '../layout';
+import { KIND_CANCELLED, KIND_MARK, KIND_RUNNING, KIND_STATUS, formatDuration, rowRange, type Row } from '../layout';
 import { BAR_H, MARK_W, MIN_BAR_W, laneTop } from '../lanes';
 import type { Palette } from '../theme';
 import type { DrawInput } from './timelineRenderer';
-import { badge, bar, hasAir } from './shapes';
+import { badge, badgeOf, bar, hasAir } from './shapes';
 
 /** Two bars of a lane narrower than this (px) that touch are one rectangle. */
 const NARROW = 2 * MIN_BAR_W;
@@ -59,7 +59,7 @@ export class RowPainter {
     const marks: number[] = [];
     for (let j = lo; j < hi; j++) {
       const kind = kd[j];
-      const style = kind & 3;
+      const style = kind & KIND_STATUS;
       if (style === KIND_RUNNING) continue; // on the overlay, growing to now
       let x0: number;
       let x1: number;
@@ -105,10 +105,11 @@ export class RowPainter {
 
     // Durations inside bars wide enough to hold them; never over another label of the lane.
     if (hi - lo < MAX_LABELLED) {
-      ctx.fillStyle = p.bg;
       const labelEnd = run.labelEnd;
+      let labelFill = '';
       for (let j = lo; j < hi; j++) {
-        if (kd[j] & KIND_MARK || (kd[j] & 3) === KIND_RUNNING) continue;
+        const style = kd[j] & KIND_STATUS;
+        if (kd[j] & KIND_MARK || style === KIND_RUNNING) continue;
         const ex = exs[ix[j]];
         const end = ex.end ?? ex.start;
         const x0 = Math.max(0, X(ex.start));
@@ -118,12 +119,21 @@ export class RowPainter {
         const text = formatDuration(end - ex.start);
         const tw = ctx.measureText(text).width;
         if (tw + 8 > x1 - x0) continue;
+        // On a solid bar in the background colour; on a cancelled (hatched) one in the text
+        // colour, on a patch of background that keeps the hatching out of the letters.
+        if (style === KIND_CANCELLED) {
+          ctx.fillStyle = p.bg;
+          ctx.fillRect(x0 + 2, y + laneTop(l) + 2, tw + 4, BAR_H - 4);
+          labelFill = '';
+        }
+        const fill = style === KIND_CANCELLED ? p.fg : p.bg;
+        if (fill !== labelFill) ctx.fillStyle = labelFill = fill;
         ctx.fillText(text, x0 + 4, y + laneTop(l) + BAR_H / 2 + 0.5);
         labelEnd[l] = x0 + 4 + tw;
       }
     }
 
-    // Errors and interrupts cannot be missed: a badge at the end of the bar, never merged away.
+    // Errors, interrupts and cancels cannot be missed: a badge at the end of the bar, never merged away.
     let lastBadge = -Infinity;
     let lastLane = -1;
     for (const j of marks) {
@@ -132,7 +142,7 @@ export class RowPainter {
       if (ln[j] === lastLane && x - lastBadge < 3) continue;
       lastBadge = x;
       lastLane = ln[j];
-      badge(ctx, p, x, y + laneTop(ln[j]) + BAR_H / 2, ex.status === 'error' ? 'error' : 'interrupt');
+      badge(ctx, p, x, y + laneTop(ln[j]) + BAR_H / 2, badgeOf(kd[j] & KIND_STATUS)!);
     }
     return rects;
   }

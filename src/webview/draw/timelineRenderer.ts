@@ -1,6 +1,6 @@
 // Draws the timeline on two stacked canvases. Only what is on screen is visited: rows by scroll
 // position (rows have a lane per execution running at once, lanes.ts), executions by binary
-// search on their start time; a row's bars are painted by rowPainter.ts.
+// search on their start time; a row's bars are painted by rowPainter.ts, the time axis by axis.ts.
 //
 // - base: axis, grid, superstep boundaries, finished bars, badges. Redrawn in full only when what
 //   it shows moved by at least half a pixel (zoom, pan, scroll, rows, theme, filter); otherwise the
@@ -11,15 +11,16 @@
 //   selection outlines.
 // Run data reaches the canvas only as fillText (inert).
 import type { Execution } from '../../shared/runModel';
-import { formatOffset, lowerBound, upperBound, type Row, type TimelineIndex } from '../layout';
+import { KIND_STATUS, kindOf, lowerBound, upperBound, type Row, type TimelineIndex } from '../layout';
 import { BAR_H, MARK_W, MIN_BAR_W, laneTop, rowAt } from '../lanes';
 import { span, ticks, type View } from '../viewport';
 import type { Palette } from '../theme';
-import { badge, bar } from './shapes';
+import { badge, badgeOf, bar } from './shapes';
 import { drawFans } from './fans';
+import { AXIS_H, drawAxis } from './axis';
 import { RowPainter } from './rowPainter';
 
-export const AXIS_H = 22;
+export { AXIS_H };
 
 export interface DrawInput {
   index: TimelineIndex;
@@ -215,7 +216,7 @@ export class TimelineRenderer {
       if (x < -2 || x > W + 2) continue;
       ctx.fillRect(Math.round(x) - 1, AXIS_H, 2, H - AXIS_H);
     }
-    this.drawAxis(d, tk, origin, X, W);
+    drawAxis(ctx, p, d, tk, origin, X, W);
 
     this.state = {
       view: d.view, rows: d.rows, tops, laneVersion: d.index.laneVersion, fanVersion: d.index.fanVersion, scrollTop: d.scrollTop, activeRow: d.activeRow, palette: p, matchKey: d.matchKey,
@@ -245,7 +246,7 @@ export class TimelineRenderer {
       const ri = row ? s.rowIndex.get(row) : undefined;
       if (ri === undefined || ri < first || ri >= last) continue;
       const by = AXIS_H + d.tops[ri] - d.scrollTop + laneTop(d.index.laneOf(i));
-      const style = ex.status === 'error' ? 2 : ex.status === 'interrupted' ? 3 : 0;
+      const style = kindOf(ex) & KIND_STATUS;
       if (ex.timeSource === 'arrival') {
         const x = X(ex.start);
         if (x < -MARK_W || x > W + MARK_W) continue;
@@ -258,7 +259,8 @@ export class TimelineRenderer {
         bar(ctx, p, x0, x1, by, style, false, false, 1);
       }
       this.lastRects++;
-      if (style) badge(ctx, p, Math.min(W - 6, Math.max(6, X(ex.end ?? ex.start))), by + BAR_H / 2, style === 2 ? 'error' : 'interrupt');
+      const mark = badgeOf(style);
+      if (mark) badge(ctx, p, Math.min(W - 6, Math.max(6, X(ex.end ?? ex.start))), by + BAR_H / 2, mark);
     }
   }
 
@@ -312,58 +314,6 @@ export class TimelineRenderer {
     ctx.setLineDash([3, 3]);
     ctx.stroke();
     ctx.setLineDash([]);
-  }
-
-  private drawAxis(d: DrawInput, tk: number[], origin: number, X: (t: number) => number, W: number): void {
-    const ctx = this.base;
-    const p = this.palette;
-    ctx.fillStyle = p.bg;
-    ctx.fillRect(0, 0, W, AXIS_H);
-    ctx.fillStyle = p.grid;
-    ctx.fillRect(0, AXIS_H - 1, W, 1);
-    const s = span(d.view);
-    ctx.fillStyle = p.muted;
-    for (const r of tk) {
-      const x = Math.round(X(origin + r));
-      ctx.fillRect(x, AXIS_H - 5, 1, 4);
-      ctx.fillText(formatOffset(r, s), x + 3, AXIS_H / 2 - 1);
-    }
-    // Superstep starts, where there is room.
-    const times = d.index.stepTimes;
-    let lastX = -Infinity;
-    ctx.fillStyle = p.step;
-    for (let i = lowerBound(times, d.view.start), e = upperBound(times, d.view.end); i < e; i++) {
-      const x = Math.round(X(times[i]));
-      if (x - lastX < 28) continue;
-      lastX = x;
-      ctx.fillRect(x, AXIS_H - 8, 1, 7);
-    }
-    // Run labels in the axis, right of their line, where the next one leaves room.
-    for (let i = 0; i < d.runs.length; i++) {
-      const x = Math.round(X(d.runs[i].t));
-      if (x < -2 || x > W + 2) continue;
-      const next = i + 1 < d.runs.length ? X(d.runs[i + 1].t) : Infinity;
-      const prev = i > 0 ? X(d.runs[i - 1].t) : -Infinity;
-      // Right of the line, or left of it at the right edge.
-      const right = Math.min(next, W) - x - 6;
-      const left = x - Math.max(prev, 0) - 6;
-      const room = right >= 60 || right >= left ? right : left;
-      if (room < 24) continue;
-      const text = fitText(ctx, d.runs[i].label, room);
-      const tw = ctx.measureText(text).width;
-      const tx = room === right ? x + 4 : x - 4 - tw;
-      ctx.fillStyle = p.bg;
-      ctx.fillRect(tx - 2, 1, tw + 4, AXIS_H - 3);
-      ctx.fillStyle = p.fg;
-      ctx.fillText(text, tx, AXIS_H / 2 - 1);
-      ctx.fillStyle = p.muted;
-      ctx.fillRect(x - 1, 0, 2, AXIS_H);
-    }
-    for (const it of d.interrupts) {
-      const x = X(it.t);
-      if (x < -8 || x > W + 8) continue;
-      badge(ctx, p, Math.min(W - 7, Math.max(7, x)), AXIS_H / 2, 'interrupt');
-    }
   }
 
   // ---- overlay ----------------------------------------------------------------------------
@@ -440,12 +390,4 @@ export class TimelineRenderer {
 
 function runsKey(d: DrawInput): string {
   return `${d.runs.map((r) => `${r.t}:${r.label}`).join('|')}/${d.forks.map((f) => `${f.from}>${f.to}`).join(',')}`;
-}
-
-/** The label cut with an ellipsis to `room` px. */
-function fitText(ctx: CanvasRenderingContext2D, text: string, room: number): string {
-  if (ctx.measureText(text).width <= room) return text;
-  let t = text;
-  while (t.length > 1 && ctx.measureText(`${t}…`).width > room) t = t.slice(0, -1);
-  return `${t}…`;
 }

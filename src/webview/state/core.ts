@@ -1,0 +1,354 @@
+// The webview store's core: the session, the run model built from its events, the timeline index,
+// the filter/search verdicts and the UI state, and the frame that brings them up to date. Incoming
+// events mutate the model; one scheduled frame coalesces any number of them into one render and
+// one draw. What the person does with it (select, step, zoom, pan, fold rows) is the Store on top
+// of it (../store.ts).
+import { RunModel } from '../../shared/runModel';
+import type { FromWebview, SessionInfo, SessionStatus, ToWebview } from '../../shared/protocol';
+import type { SessionGraph } from '../../shared/assistantGraph';
+import { isFinalPhase, isLivePhase } from '../../shared/protocol';
+import type { RunEvent } from '../../shared/events';
+import { TimelineIndex, type Bounds, type Row } from '../layout';
+import { Matcher, filterPredicate, searchPredicate } from '../filter';
+import { fit, followView, type View } from '../viewport';
+import type { WebviewApi } from '../vscodeApi';
+import { DEFAULT_UI, UiPersister, readPersisted, type Persisted, type UiState } from './ui';
+
+export interface StoreDeps {
+  api: WebviewApi;
+  /** Run a callback before the next paint (requestAnimationFrame in the browser). */
+  schedule?: (cb: () => void) => void;
+  now?: () => number;
+}
+
+/** Time spent judging a new search per frame, so typing stays smooth on huge runs. */
+const SEARCH_BUDGET_MS = 4;
+/**
+ * Time spent applying queued events per frame. A live stream's few dozen events per frame fit
+ * easily; a 300,000-event snapshot is taken in over many frames, painting as it goes, instead of
+ * freezing the panel until all of it is in.
+ */
+const APPLY_BUDGET_MS = 10;
+/** The DOM's refresh interval while a run streams (the timeline canvas keeps every frame). */
+const SLOW_MS = 120;
+
+export class StoreCore {
+  session: SessionInfo | null = null;
+  status: SessionStatus = { phase: 'connecting' };
+  /** How many of the session's events we received (the `from` of the next batch). */
+  eventCount = 0;
+  /** How many of them the model has taken in (the rest wait in the backlog). */
+  applied = 0;
+  model = new RunModel();
+  index = new TimelineIndex();
+  ui: UiState = { ...DEFAULT_UI };
+  /** The assistant's graph, as the host last sent it (`session/graph`). */
+  graph: { sessionId: string; graph: SessionGraph } | null = null;
+  /** Node breakpoints set in the editor (`breakpoints`), by node id. */
+  breakpoints: ReadonlySet<string> = new Set();
+  filter: Matcher | null = null;
+  search: Matcher | null = null;
+  /** Bumped when something should be scrolled into view (selection moved by keys, follow). */
+  revealSeq = 0;
+  /** Executions added or changed in the last frame (the canvas adds just these when it can). */
+  lastChanged: readonly number[] = [];
+  /** Bumped on every processed frame. */
+  frameSeq = 0;
+  /**
+   * Bumped when the DOM parts (lists, labels, counts, detail) should re-render: at once after a
+   * UI change, at most every SLOW_MS while data streams in. The canvas still redraws every frame.
+   */
+  slowSeq = 0;
+  /** Like slowSeq, for the execution list: streamed data alternates the two, so one frame never
+   * carries both DOM updates. */
+  listSeq = 0;
+  private slowTurn = 0;
+  private lastSlow = -Infinity;
+  private uiDirty = true;
+  private slowTimer: ReturnType<typeof setTimeout> | null = null;
+  protected collapsedSet = new Set<string>();
+  protected rowsCache: { key: string; rows: Row[] } | null = null;
+  private listeners = new Set<() => void>();
+  private drawers = new Set<() => void>();
+  private pending = false;
+  private reported = '';
+  private readonly persister = new UiPersister();
+  private restored: Persisted | null;
+  private backlog: RunEvent[][] = [];
+  private backlogPos = 0;
+  private endPending = false;
+  private extrasPending: Record<string, unknown> | null = null;
+  protected readonly api: WebviewApi;
+  private readonly scheduleFn: (cb: () => void) => void;
+  readonly now: () => number;
+
+  constructor(deps: StoreDeps) {
+    this.api = deps.api;
+    this.scheduleFn = deps.schedule ?? ((cb) => requestAnimationFrame(() => cb()));
+    this.now = deps.now ?? Date.now;
+    this.restored = readPersisted(this.api.getState());
+  }
+
+  /** Preact re-renders. */
+  subscribe(fn: () => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  /** Canvas draws: run in the same frame, after the model is brought up to date. */
+  onDraw(fn: () => void): () => void {
+    this.drawers.add(fn);
+    return () => this.drawers.delete(fn);
+  }
+
+  /** Coalesce any number of changes into one frame. */
+  changed(): void {
+    if (this.pending) return;
+    this.pending = true;
+    this.scheduleFn(() => {
+      this.pending = false;
+      this.frame();
+    });
+  }
+
+  get live(): boolean {
+    return this.session !== null && isLivePhase(this.status.phase);
+  }
+
+  /** Bounds of the run; a live run with running nodes reaches to now. */
+  bounds(): Bounds {
+    return this.index.bounds(this.live ? this.now() : undefined);
+  }
+
+  /** The window actually shown. */
+  view(): View {
+    return this.ui.view ?? fit(this.bounds());
+  }
+
+  handle(m: ToWebview): void {
+    switch (m.type) {
+      case 'session/snapshot': {
+        const same = this.session?.id === m.session.id;
+        // The same session with its events replaced (a thread's older runs came in): keep the
+        // view, but a selection by index may now name another execution.
+        const previous = same ? (this.session?.revision === m.session.revision ? this.ui : { ...this.ui, selected: null }) : null;
+        this.session = m.session;
+        this.status = m.status;
+        this.eventCount = m.events.length;
+        this.reset(new RunModel({ input: m.session.input, extras: m.extras }));
+        this.backlog = m.events.length ? [m.events] : [];
+        this.endPending = isFinalPhase(m.status.phase);
+        const restored = this.restored?.sessionId === m.session.id ? this.restored.ui : null;
+        this.restored = null;
+        this.setUiAll(previous ?? restored ?? { ...DEFAULT_UI });
+        break;
+      }
+      case 'session/events': {
+        if (!this.isCurrent(m.sessionId)) return;
+        if (m.from > this.eventCount) {
+          // A batch was lost (the panel was hidden): ask for everything from what we have.
+          this.api.postMessage({ type: 'resync', sessionId: m.sessionId, from: this.eventCount });
+          return;
+        }
+        const skip = this.eventCount - m.from;
+        if (m.events.length <= skip) return;
+        this.backlog.push(skip ? m.events.slice(skip) : m.events);
+        this.eventCount = m.from + m.events.length;
+        break;
+      }
+      case 'session/status':
+        if (!this.isCurrent(m.sessionId)) return;
+        this.status = m.status;
+        if (m.info && m.info.id === m.sessionId) this.session = m.info;
+        // The model closes its last superstep once everything received has been taken in.
+        if (isFinalPhase(m.status.phase)) this.endPending = true;
+        break;
+      case 'session/extras':
+        if (!this.isCurrent(m.sessionId)) return;
+        this.extrasPending = { ...(this.extrasPending ?? {}), ...m.extras };
+        break;
+      case 'session/graph':
+        // Kept by session: the pane shows it only beside the session it belongs to.
+        this.graph = { sessionId: m.sessionId, graph: m.graph };
+        this.uiDirty = true;
+        this.changed();
+        return;
+      case 'breakpoints':
+        this.breakpoints = new Set(m.nodes);
+        this.uiDirty = true;
+        this.changed();
+        return;
+      case 'session/none':
+        this.session = null;
+        this.eventCount = 0;
+        this.reset(new RunModel());
+        this.setUiAll({ ...DEFAULT_UI });
+        break;
+      default: {
+        const never: never = m;
+        this.api.postMessage({ type: 'log', level: 'warn', message: `unknown message ${JSON.stringify(never).slice(0, 80)}` });
+        return;
+      }
+    }
+    if (m.type !== 'session/events') this.uiDirty = true;
+    this.changed();
+  }
+
+  /** A message about the session shown (a late one about an earlier session is ignored). */
+  private isCurrent(sessionId: string): boolean {
+    return this.session !== null && sessionId === this.session.id;
+  }
+
+  private reset(model: RunModel): void {
+    this.model = model;
+    this.index = new TimelineIndex();
+    this.rowsCache = null;
+    this.applied = 0;
+    this.backlog = [];
+    this.backlogPos = 0;
+    this.endPending = false;
+    this.extrasPending = null;
+  }
+
+  /** Events received but not yet taken in by the model. */
+  get loading(): number {
+    return this.eventCount - this.applied;
+  }
+
+  /** Feed queued events to the model for up to `budget` ms. */
+  private drain(budget: number): void {
+    const deadline = clockNow() + budget;
+    let n = 0;
+    while (this.backlog.length) {
+      const chunk = this.backlog[0];
+      const model = this.model;
+      while (this.backlogPos < chunk.length) {
+        model.apply(chunk[this.backlogPos++]);
+        this.applied++;
+        // Reading the clock is not free: every 64 events.
+        if ((++n & 63) === 0 && clockNow() > deadline) return;
+      }
+      this.backlog.shift();
+      this.backlogPos = 0;
+    }
+    if (this.extrasPending) {
+      this.model.attachExtras(this.extrasPending);
+      this.extrasPending = null;
+    }
+    if (this.endPending) {
+      this.endPending = false;
+      this.model.end();
+    }
+  }
+
+  /** Bring derived state up to date, then render, draw, report and persist. */
+  frame(): void {
+    this.frameSeq++;
+    const before = this.applied;
+    this.drain(APPLY_BUDGET_MS);
+    const changed = this.index.update(this.model.executions);
+    this.lastChanged = changed;
+    this.bumpSlow(this.applied !== before || changed.length > 0);
+    const exs = this.model.executions;
+    if (this.filter) {
+      this.filter.recheck(exs, changed);
+      this.filter.advance(exs);
+    }
+    let more = false;
+    if (this.search) {
+      this.search.recheck(exs, changed);
+      more = !this.search.advance(exs, SEARCH_BUDGET_MS);
+    }
+    if (this.ui.follow && this.live) {
+      this.ui.view = followView(this.ui.view, this.bounds(), this.ui.zoomed);
+    }
+    for (const l of this.listeners) l();
+    for (const d of this.drawers) d();
+    this.report();
+    this.persist();
+    if (more || this.backlog.length || (this.live && this.index.hasRunning())) this.changed();
+  }
+
+  private bumpSlow(dataChanged: boolean): void {
+    const t = clockNow();
+    if (this.uiDirty) {
+      this.uiDirty = false;
+      this.slowSeq++;
+      this.listSeq++;
+      this.lastSlow = t;
+    } else if (dataChanged && t - this.lastSlow >= SLOW_MS) {
+      if ((this.slowTurn ^= 1)) this.listSeq++;
+      else this.slowSeq++;
+      this.lastSlow = t;
+    }
+    if (dataChanged) {
+      this.lastData = t;
+      this.settleLater();
+    }
+  }
+
+  private lastData = -Infinity;
+
+  /** Once data stops arriving, refresh every part once so all show the final state. */
+  private settleLater(): void {
+    if (this.slowTimer) return;
+    this.slowTimer = setTimeout(() => {
+      this.slowTimer = null;
+      if (clockNow() - this.lastData < SLOW_MS) return this.settleLater();
+      this.uiDirty = true;
+      this.changed();
+    }, SLOW_MS);
+  }
+
+  setUi(patch: Partial<UiState>): void {
+    this.setUiAll({ ...this.ui, ...patch });
+  }
+
+  private setUiAll(next: UiState): void {
+    const prev = this.ui;
+    this.ui = next;
+    this.uiDirty = true;
+    if (next.collapsed !== prev.collapsed || this.collapsedSet.size !== next.collapsed.length) this.collapsedSet = new Set(next.collapsed);
+    if (next.filter !== prev.filter || (next.filter && !this.filter)) {
+      const p = filterPredicate(next.filter);
+      this.filter = p ? new Matcher(next.filter, p) : null;
+      this.filter?.advance(this.model.executions);
+    }
+    if (next.search !== prev.search || (next.search && !this.search)) {
+      const p = searchPredicate(next.search);
+      this.search = p ? new Matcher(next.search, p) : null;
+    }
+    this.changed();
+  }
+
+  /** Identity of what the filter and search currently match (redraws when it changes). */
+  matchKey(): string {
+    const f = this.filter;
+    const q = this.search;
+    return `${f ? `${f.query}:${f.matches.length}:${f.done}` : ''}|${q ? `${q.query}:${q.matches.length}:${q.done}` : ''}`;
+  }
+
+  // ---- host -------------------------------------------------------------------------------
+
+  /** A message to the host (the graph pane reports what it shows). */
+  post(m: FromWebview): void {
+    this.api.postMessage(m);
+  }
+
+  private report(): void {
+    if (!this.session) return;
+    // Counts what is drawn: events the model has taken in, not merely received.
+    const key = `${this.session.id}:${this.applied}:${this.model.executions.length}`;
+    if (key === this.reported) return;
+    this.reported = key;
+    this.api.postMessage({ type: 'rendered', sessionId: this.session.id, events: this.applied, executions: this.model.executions.length });
+  }
+
+  private persist(): void {
+    if (this.session) this.persister.save(this.api, this.session.id, this.ui, this.live);
+  }
+}
+
+function clockNow(): number {
+  return typeof performance !== 'undefined' ? performance.now() : Date.now();
+}
