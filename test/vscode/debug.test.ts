@@ -131,6 +131,11 @@ suite('debugging a run like a program', () => {
     assert.strictEqual(tl.status.phase, 'done', tl.status.message);
     const nodes = new Set(tl.events.filter((e) => e.event === 'updates' && e.ns.length === 0).flatMap((e) => Object.keys(e.data as object)));
     assert.deepStrictEqual([...nodes].filter((n) => !n.startsWith('__')).sort(), ['plan', 'research', 'review', 'write']);
+    // The story says the later runs went on past the breakpoints (they answered no question).
+    await until('the story to tell the three runs', async () => (await read('.story .seg', { frame: 'webview', attr: 'aria-label' })).length === 3, 30_000);
+    const segs = await read('.story .seg', { frame: 'webview', attr: 'aria-label' });
+    assert.match(segs[1], /^Run 2: continued past run 1's breakpoint, interrupted/, segs.join(' | '));
+    assert.match(segs[2], /^Run 3: continued past run 2's breakpoint, success/, segs.join(' | '));
     await screenshot('debug-finished', 'workbench');
   });
 });
@@ -145,10 +150,23 @@ suite('debugging: an interrupt() stop answered from the editor', () => {
         resolve(s);
       });
     });
+    // What the adapter says, to tell why if it does not stop.
+    const said: string[] = [];
+    let stopped = false;
+    const tap = vscode.debug.registerDebugAdapterTrackerFactory('langgraph', {
+      createDebugAdapterTracker: () => ({
+        onDidSendMessage: (m: { type: string; event?: string; body?: { output?: string } }) => {
+          if (m.type === 'event' && m.event === 'output' && m.body?.output) said.push(m.body.output);
+          if (m.type === 'event' && m.event === 'stopped') stopped = true;
+        },
+      }),
+    });
     const ok = await vscode.debug.startDebugging(folder, { type: 'langgraph', request: 'launch', name: 'interrupt', deployment: 'Example', assistant: 'interrupt', input: { request: 'refund for order 7' } });
     assert.ok(ok, 'the debug session started');
     const session = await started;
-    await until('the run to stop', () => vscode.debug.activeStackItem instanceof vscode.DebugStackFrame && vscode.debug.activeDebugSession?.id === session.id, 60_000);
+    await until('the run to stop', () => stopped || undefined, 60_000).catch((e: Error) => {
+      throw new Error(`${e.message}; the adapter said: ${said.join('')}`);
+    }).finally(() => tap.dispose());
     await ui({ action: 'waitFor', selector: '.debug-call-stack .monaco-list-row:has-text("human_review (interrupt)")', timeoutMs: 30_000 });
     await screenshot('debug-interrupt', 'workbench');
     const ended = endOf(session);

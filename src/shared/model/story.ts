@@ -25,6 +25,8 @@ export interface StorySegment {
   interrupts: InterruptInfo[];
   /** The run whose interrupt this one answered, and with what. */
   answers?: { n: number; runId: string; node?: string; value?: unknown };
+  /** The run whose static breakpoint this one went on past (a continue, not an answer). */
+  past?: { n: number; runId: string };
   /** Where a fork branched off: the run it left, the step and node it re-runs from. */
   forkOf?: { n?: number; runId?: string; step?: number; node?: string; edited: boolean };
   error?: { name: string; message: string };
@@ -81,7 +83,12 @@ export function threadStory(model: RunModel): StorySegment[] {
       ...(r.error ? { error: r.error } : {}),
     };
     const answered = s.interrupts.find((it) => it.resume?.runId === r.runId);
-    if (answered && answered.runId) {
+    if (answered && answered.runId && answered.value === null && !(answered.resume && 'value' in answered.resume && answered.resume.value !== null && answered.resume.value !== undefined)) {
+      // A static breakpoint (interrupt_before/after, the debugger's stops) asks nothing: the next
+      // run goes on past it rather than answering it.
+      seg.kind = 'continue';
+      seg.past = { n: nOf.get(answered.runId) ?? 0, runId: answered.runId };
+    } else if (answered && answered.runId) {
       seg.kind = 'resume';
       seg.answers = { n: nOf.get(answered.runId) ?? 0, runId: answered.runId, ...(answered.node ? { node: answered.node } : {}), ...(answered.resume && 'value' in answered.resume ? { value: answered.resume.value } : {}) };
     }
@@ -114,7 +121,7 @@ function describeStart(seg: StorySegment, r: RunInfo): string {
       return `fork${of} from ${where || 'a checkpoint'}${f.edited ? ' (state edited)' : ''}`;
     }
     case 'continue':
-      return 'continued from its last checkpoint';
+      return seg.past ? `continued past run ${seg.past.n}'s breakpoint` : 'continued from its last checkpoint';
     default:
       return r.input !== undefined ? `input ${short(r.input)}` : 'new input';
   }

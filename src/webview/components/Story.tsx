@@ -66,8 +66,8 @@ export function Story({ store }: { store: Store; seq?: number }) {
                 </button>
                 {g.interrupts.map((it, k) => (
                   <span class="seg-note" key={k}>
-                    asked {questionOf(it)}
-                    {it.resume ? ` → answered by run ${segs.find((x) => x.runId === it.resume!.runId)?.n ?? shortId(it.resume.runId)}${'value' in it.resume ? ` with ${preview(it.resume.value, 60)}` : ''}` : ''}
+                    {it.value === null ? 'paused at a breakpoint' : `asked ${questionOf(it)}`}
+                    {it.resume ? ` → ${it.value === null ? 'went on in' : 'answered by'} run ${segs.find((x) => x.runId === it.resume!.runId)?.n ?? shortId(it.resume.runId)}${'value' in it.resume && it.value !== null ? ` with ${preview(it.resume.value, 60)}` : ''}` : ''}
                   </span>
                 ))}
               </li>
