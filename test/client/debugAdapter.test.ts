@@ -18,11 +18,22 @@ useExampleServer((s) => {
   client = s.client;
 });
 
+/**
+ * One adapter process per test. A test that waits for ever is failed here, before node:test's own
+ * timeout, so that `finally` still ends the adapter (and says what it printed).
+ */
 async function withDap(fn: (d: Dap) => Promise<void>): Promise<void> {
   const d = await startDap();
+  let timer: NodeJS.Timeout | undefined;
   try {
-    await fn(d);
+    await Promise.race([
+      fn(d),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no end in 100 s; the adapter said:\n${d.output.join('')}`)), 100_000);
+      }),
+    ]);
   } finally {
+    clearTimeout(timer);
     await d.stop();
   }
 }
@@ -183,7 +194,9 @@ test('a node error stops post-mortem with the state before it', HANG_GUARD, () =
 test('Pause stops the running run at its last checkpoint; Continue runs every node once', HANG_GUARD, () => withDap(async (d) => {
   const { dc } = d;
   const started = new Promise<void>((resolve) => dc.on('output', (e: DebugProtocol.OutputEvent) => { if (e.body.output.startsWith('Run ')) resolve(); }));
-  await launch(d, { ...base(), request: 'launch', assistant: 'slow', input: { delay_ms: 400 } });
+  // Nodes of 1.5 s: the pause lands while the run goes, however loaded the machine (a run that has
+  // already ended cannot be paused, and the session then just ends).
+  await launch(d, { ...base(), request: 'launch', assistant: 'slow', input: { delay_ms: 1500 } });
   await started;
   const stopped = nextEvent(dc, 'stopped');
   await dc.pauseRequest({ threadId: 1 });
@@ -229,7 +242,8 @@ test('bad input: unknown assistant, unreachable URL, a missing node, a Set Value
 test('attach to a run someone else started: follow it, Pause it, Continue to the end', HANG_GUARD, () => withDap(async (d) => {
   const { dc } = d;
   const thread = await client.createThread();
-  const run = await client.createRun(thread.thread_id, { assistantId: 'slow', input: { delay_ms: 400 } });
+  // Nodes of 3 s: the app's run is still going when the adapter has attached and the test pauses.
+  const run = await client.createRun(thread.thread_id, { assistantId: 'slow', input: { delay_ms: 3000 } });
   const configured = nextEvent(dc, 'initialized').then(() => dc.configurationDoneRequest());
   await Promise.all([configured, dc.attachRequest({ url, cwd: examplesDir, thread: thread.thread_id } as DebugProtocol.AttachRequestArguments)]);
   await until('the adapter to say which run it follows', () => d.output.some((o) => o.includes(`Following run ${shortId(run.run_id)}`)));
