@@ -270,6 +270,10 @@ export class RunSession extends SessionStore {
    */
   async cancelOnServer(): Promise<void> {
     const { threadId, runId } = this.info;
+    // This run's: the server may answer the cancel after the stream has closed and a Continue has
+    // started the thread's next run, whose stream the grace timer must not cut.
+    const done = this.done;
+    const abort = this.abort;
     this.cancelling = true;
     if (this.client && threadId && runId) {
       try {
@@ -279,8 +283,7 @@ export class RunSession extends SessionStore {
         throw e;
       }
     }
-    const done = this.done;
-    const grace = setTimeout(() => this.abort.abort(), CANCEL_GRACE_MS);
+    const grace = setTimeout(() => abort.abort(), CANCEL_GRACE_MS);
     await done;
     clearTimeout(grace);
   }
