@@ -4,7 +4,8 @@
 // cancel with `action=interrupt` left it (Pause) — then the thread's state says where it is.
 // No `vscode`, no DAP types: session.ts turns this into the protocol.
 import { LangGraphError, runErrorOf, type LangGraphClient, type RunParams, type StreamMode, type ThreadState } from '../client';
-import type { RunStart } from '../shared/events';
+import { isRecord, type RunStart } from '../shared/events';
+import { interruptText } from '../shared/threadText';
 import type { Breakpoints } from './breakpoints';
 
 export type StopReason = 'entry' | 'breakpoint' | 'step' | 'pause' | 'exception' | 'restart';
@@ -54,10 +55,6 @@ export interface ControlOptions {
   breakpoints: Breakpoints;
   /** Exception filters as they are set now. */
   filters(): { errors: boolean; interrupts: boolean };
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /** interrupt() calls pending in a state, subgraphs included (`?subgraphs=true` nests their states in tasks). */
@@ -269,7 +266,7 @@ export class RunControl {
     const interrupts = pendingInterrupts(state);
     const next = state.next ?? [];
     const base = { state, hitBreakpointIds: [] as number[], interrupts };
-    if (interrupts.length) return { ...base, reason: 'pause', kind: 'interrupt', description: `Paused at interrupt() in ${[...interrupts[0].ns, interrupts[0].node].join(':')}`, text: questionOf(interrupts[0].value) };
+    if (interrupts.length) return { ...base, reason: 'pause', kind: 'interrupt', description: `Paused at interrupt() in ${[...interrupts[0].ns, interrupts[0].node].join(':')}`, text: interruptText(interrupts[0].value).question };
     return { ...base, reason: 'entry', kind: 'entry', description: next.length ? `Attached: before ${next.join(', ')}` : 'Attached: the thread has finished' };
   }
 
@@ -291,7 +288,7 @@ export class RunControl {
       if (!filters.interrupts) {
         return { status: 'interrupted', message: `The run waits at interrupt() in ${where}. Resume it from the timeline, or turn on the "interrupt() calls" breakpoint filter.` };
       }
-      return { ...base, interrupts, reason: 'pause', kind: 'interrupt', description: `Paused at interrupt() in ${where}`, text: questionOf(interrupts[0].value) };
+      return { ...base, interrupts, reason: 'pause', kind: 'interrupt', description: `Paused at interrupt() in ${where}`, text: interruptText(interrupts[0].value).question };
     }
     if (next.length === 0) return { status: 'success', message: 'The run finished.' };
     const before = next.join(', ');
@@ -308,10 +305,4 @@ export class RunControl {
     if (next.some((n) => ours.includes(n))) return 'again'; // a condition or hit count said "not this time"
     return { ...base, reason: 'pause', kind: 'other', description: `Paused before ${before}`, text: 'The run stopped without a breakpoint of this session: the graph may be compiled with interrupt_before/after, or someone cancelled the run.' };
   }
-}
-
-function questionOf(v: unknown): string {
-  if (typeof v === 'string') return v;
-  if (isRecord(v)) for (const k of ['question', 'message', 'prompt', 'text']) if (typeof v[k] === 'string') return v[k] as string;
-  return JSON.stringify(v) ?? String(v);
 }

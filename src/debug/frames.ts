@@ -2,6 +2,7 @@
 // one that called interrupt() or failed), subgraph namespaces as outer frames. Plain data; the
 // session turns it into DAP frames with their source locations.
 import type { ThreadState } from '../client';
+import { isRecord } from '../shared/events';
 
 export interface Frame {
   id: number;
@@ -16,10 +17,6 @@ export interface Frame {
   task: Record<string, unknown>;
   interrupted: boolean;
   failed: boolean;
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /**

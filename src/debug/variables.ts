@@ -3,6 +3,7 @@
 // previews are short text (`human: "hello"`). Values are shown as text, never evaluated.
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { oneLine } from '../shared/text';
+import { isRecord } from '../shared/events';
 import { show, type Segment } from '../shared/valuePath';
 
 export type ScopeKind = 'state' | 'tasks' | 'interrupt' | 'checkpoint' | 'eval';
@@ -18,10 +19,6 @@ export interface Ref {
 
 /** Arrays longer than this are shown in pages (the view asks for start/count). */
 export const PAGE = 100;
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /** A LangChain message as it comes over the wire: `{type, content}` (or a serialised constructor). */
 function messageOf(v: unknown): { role: string; text: string } | undefined {
