@@ -5,31 +5,21 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { ensureDir, launch, pageUrl, screenshotDir, settle, startPreview, waitRendered, type Preview } from './harness';
+import type { Page } from 'playwright-core';
+import { pageUrl, screenshotDir, settle, usePreviewBrowser, waitRendered } from './harness';
 import { barBands, longestRun, stripes } from './pageProbes';
 
 const FILE = 'test/fixtures/recordings/slow-cancelled.jsonl';
 
-let preview: Preview;
-let browser: Browser;
-before(async () => {
-  ensureDir(screenshotDir);
-  preview = await startPreview([]);
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await preview?.stop();
-});
+const env = usePreviewBrowser();
 
 async function open(theme: string, width = 1100, height = 420): Promise<Page> {
-  const ctx = await browser.newContext({ viewport: { width, height } });
+  const ctx = await env.browser.newContext({ viewport: { width, height } });
   const page = await ctx.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   (page as unknown as { errors: string[] }).errors = errors;
-  await page.goto(pageUrl(preview, FILE, { theme, chrome: '0' }));
+  await page.goto(pageUrl(env.preview, FILE, { theme, chrome: '0' }));
   await waitRendered(page, 2);
   await settle(page);
   return page;

@@ -1,25 +1,15 @@
 // The execution list in a narrow panel: at 800 px (and at 1280) every row's parts stay inside the
 // row and the list, a status tag (interrupt, error, cancelled) is never cut, and where room is
 // short the node's name gives way with an ellipsis. The columns stay aligned row to row.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { SessionInfo } from '../../src/shared/protocol';
-import { ensureDir, launch, pageUrl, screenshotDir, settle, startPreview, waitRendered, type Preview } from './harness';
+import { pageUrl, screenshotDir, settle, usePreviewBrowser, waitRendered } from './harness';
 import { boxes } from './pageProbes';
 
-let preview: Preview;
-let browser: Browser;
-before(async () => {
-  ensureDir(screenshotDir);
-  preview = await startPreview([]);
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await preview?.stop();
-});
+const env = usePreviewBrowser();
 
 const RUNS: [string, number, string][] = [
   ['test/fixtures/webview/interrupt.jsonl', 2, 'interrupt'],
@@ -68,8 +58,8 @@ async function assertRowsFit(page: Page, where: string): Promise<void> {
 describe('the execution list in a narrow panel', () => {
   for (const [file, n, tag] of RUNS) {
     test(`${tag}: at 800 and 1280 px, in every theme, the tag is whole and the columns aligned`, async () => {
-      const page = await (await browser.newContext({ viewport: { width: 800, height: 520 } })).newPage();
-      await page.goto(pageUrl(preview, file, { theme: 'dark', chrome: '0' }));
+      const page = await (await env.browser.newContext({ viewport: { width: 800, height: 520 } })).newPage();
+      await page.goto(pageUrl(env.preview, file, { theme: 'dark', chrome: '0' }));
       await waitRendered(page, n);
       for (const theme of ['dark', 'light', 'hc']) {
         await page.evaluate((t) => (window as any).lgtPreview.setTheme(t), theme);
@@ -89,8 +79,8 @@ describe('the execution list in a narrow panel', () => {
   }
 
   test('a long node name at an interrupt is cut with an ellipsis, the tag kept whole', async () => {
-    const page = await (await browser.newContext({ viewport: { width: 800, height: 520 } })).newPage();
-    await page.goto(pageUrl(preview, null, { theme: 'dark', chrome: '0' }));
+    const page = await (await env.browser.newContext({ viewport: { width: 800, height: 520 } })).newPage();
+    await page.goto(pageUrl(env.preview, null, { theme: 'dark', chrome: '0' }));
     await page.waitForFunction(() => (window as any).lgtPreview?.send);
     const node = 'review_the_drafted_customer_reply_before_sending';
     const t = Date.now();

@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { after, before } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
 /** dist/test/webview → the repository. */
@@ -112,4 +113,22 @@ export async function settle(page: Page): Promise<void> {
 export function ensureDir(d: string): string {
   mkdirSync(d, { recursive: true });
   return d;
+}
+
+/**
+ * A preview server and a headless Chromium for a test file: started before its tests, closed
+ * after them. Read `preview` and `browser` from the returned object inside the tests.
+ */
+export function usePreviewBrowser(): { readonly preview: Preview; readonly browser: Browser } {
+  const env = {} as { preview: Preview; browser: Browser };
+  before(async () => {
+    ensureDir(screenshotDir);
+    env.preview = await startPreview([]);
+    env.browser = await launch();
+  });
+  after(async () => {
+    await env.browser?.close();
+    await env.preview?.stop();
+  });
+  return env;
 }

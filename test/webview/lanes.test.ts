@@ -2,35 +2,25 @@
 // a theme switch: the real webview bundle in headless Chromium through the preview, on the
 // fan-out recorded from the example deployment (examples/src/fanout.ts). What the canvas drew is
 // read back from its pixels (pageProbes.ts); clicks go where the bars were drawn.
-import { after, before, describe, test } from 'node:test';
+import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { parseRecording } from '../../src/shared/recording';
 import { RunModel } from '../../src/shared/runModel';
 import type { SessionInfo, SessionStatus } from '../../src/shared/protocol';
-import { ensureDir, launch, pageUrl, repoRoot, screenshotDir, settle, startPreview, waitRendered, type Preview } from './harness';
+import { pageUrl, repoRoot, screenshotDir, settle, usePreviewBrowser, waitRendered } from './harness';
 import { barBands, boxes, canvasCorner, canvasPixels, savedUi, type Band } from './pageProbes';
 
 const FANOUT = 'test/fixtures/recordings/fanout-updates-tasks.jsonl';
 const THEMES = ['light', 'dark', 'hc'] as const;
 const BG: Record<string, number[]> = { light: [255, 255, 255], dark: [31, 31, 31], hc: [0, 0, 0] };
 
-let preview: Preview;
-let browser: Browser;
-before(async () => {
-  ensureDir(screenshotDir);
-  preview = await startPreview([]);
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await preview?.stop();
-});
+const env = usePreviewBrowser();
 
 async function open(file: string, q: Record<string, string> = {}, viewport = { width: 1280, height: 800 }): Promise<Page> {
-  const ctx = await browser.newContext({ viewport });
+  const ctx = await env.browser.newContext({ viewport });
   // These tests measure the timeline's pixels at the width they were written for: the graph
   // pane (test/webview/graph.test.ts) is hidden, as a person can hide it.
   await ctx.addInitScript(() => localStorage.setItem('lgt.graphPane', JSON.stringify({ width: null, hidden: true })));
@@ -38,7 +28,7 @@ async function open(file: string, q: Record<string, string> = {}, viewport = { w
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   (page as unknown as { errors: string[] }).errors = errors;
-  await page.goto(pageUrl(preview, file, { theme: 'dark', chrome: '0', ...q }));
+  await page.goto(pageUrl(env.preview, file, { theme: 'dark', chrome: '0', ...q }));
   return page;
 }
 const pageErrors = (p: Page) => (p as unknown as { errors: string[] }).errors;
