@@ -5,6 +5,7 @@
 //   write is a compiled graph (draft -> edit), and edit is one too (proofread -> polish); then END.
 // (A subgraph of one node is drawn as a plain node even with xray: edit needs two.)
 // research_a runs twice, research_b once, review twice. No LLM, no network.
+// Input {"delay_ms": N} makes the researchers sleep N ms instead of 120/40 (tests watching it live).
 import { Annotation, END, MessagesAnnotation, START, StateGraph } from "@langchain/langgraph";
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import { lastHumanText, sleep, union } from "./util.js";
@@ -16,6 +17,7 @@ const State = Annotation.Root({
   notes: Annotation<string[]>({ reducer: union, default: () => [] }),
   rounds: Annotation<number>({ reducer: (a: number, b: number) => Math.max(a ?? 0, b ?? 0), default: () => 0 }),
   report: Annotation<string>(),
+  delay_ms: Annotation<number | undefined>(),
 });
 type S = typeof State.State;
 
@@ -39,7 +41,7 @@ write.name = "write";
 
 function researcher(name: string, delayMs: number) {
   return async (s: S, config: LangGraphRunnableConfig) => {
-    await sleep(delayMs, config.signal);
+    await sleep(typeof s.delay_ms === "number" && s.delay_ms >= 0 ? s.delay_ms : delayMs, config.signal);
     return { notes: [`${name}: ${s.topic} #${s.rounds + 1}`] };
   };
 }

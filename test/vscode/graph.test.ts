@@ -22,7 +22,7 @@ suite('the graph pane, live', () => {
     });
     try {
       const session = await vscode.commands.executeCommand<RunSession>('langgraph.startRun', {
-        url: serverUrl(), assistantId: 'research', graphId: 'research', input: { topic: 'otters' }, streamMode: ['updates', 'tasks'], streamSubgraphs: true,
+        url: serverUrl(), assistantId: 'research', graphId: 'research', input: { topic: 'otters', delay_ms: 1500 }, streamMode: ['updates', 'tasks'], streamSubgraphs: true,
       });
       assert.ok(session, 'startRun returned no session');
       await session.done;
@@ -42,7 +42,8 @@ suite('the graph pane, live', () => {
       assert.strictEqual(runs('review'), 2);
       assert.strictEqual(runs('research_b'), 1);
       // In order: the first report in which each node had run never comes before its
-      // predecessor's, and the pane lit them over several reports, not all at once.
+      // predecessor's, and the pane lit them over several reports, not all at once (the
+      // researchers sleep 1.5 s each, three rounds of them: 4.5 s between plan and polish).
       const litAt = (id: string) => mine().findIndex((r) => (r.nodes.find((n) => n.id === id)?.runs ?? 0) > 0);
       const order = ['plan', 'research_b', 'review', 'write:draft', 'write:edit:proofread', 'write:edit:polish'];
       for (let k = 1; k < order.length; k++) assert.ok(litAt(order[k - 1]) <= litAt(order[k]), `${order[k - 1]} (report ${litAt(order[k - 1])}) before ${order[k]} (report ${litAt(order[k])})`);

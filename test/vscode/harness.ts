@@ -50,3 +50,23 @@ export async function inspect(selector: string, opts: { frame?: 'webview'; timeo
 }
 
 export { until } from '../support/runs';
+
+/** The sidebar tree's rows. */
+export const TREE_ROWS = '.part.sidebar .monaco-list-row';
+
+/**
+ * Show the example deployment's assistant `graph` expanded and everything else collapsed, the way
+ * a person tidies the tree before looking: the tree is virtualised, so a row scrolled out of
+ * view by what earlier suites left expanded is not in the page at all.
+ */
+export async function showAssistantInTree(graph: string): Promise<void> {
+  await vscode.commands.executeCommand('workbench.view.extension.langgraph');
+  await vscode.commands.executeCommand('langgraph.refresh'); // children read before now are stale
+  await vscode.commands.executeCommand('workbench.actions.treeView.langgraph.deployments.collapseAll');
+  const deployment = `${TREE_ROWS}[aria-level="1"]:has-text("${new URL(serverUrl()).host}")`;
+  await ui({ action: 'waitFor', selector: `${deployment}[aria-expanded="false"]`, timeoutMs: 30_000 });
+  await ui({ action: 'click', selector: deployment });
+  const assistant = `${TREE_ROWS}[aria-level="2"][aria-label^="${graph}"]`;
+  await ui({ action: 'click', selector: `${assistant}[aria-expanded="false"]`, timeoutMs: 30_000 });
+  await ui({ action: 'waitFor', selector: `${assistant}[aria-expanded="true"]`, timeoutMs: 30_000 });
+}

@@ -4,7 +4,7 @@
 // only cuts (and briefly holds) a connection, which a real server cannot be asked to do.
 import * as assert from 'node:assert';
 import * as vscode from 'vscode';
-import { extensionApi, read, serverUrl, ui, until } from './harness';
+import { extensionApi, serverUrl, showAssistantInTree, ui, until } from './harness';
 import { fromServer } from '../../src/shared/events';
 import { startFaultProxy, type FaultProxy } from '../support/faultProxy';
 import { collect, wire } from '../support/runs';
@@ -125,7 +125,8 @@ suite('resilience and live refresh', () => {
     const run = await client.createRun(thread.thread_id, { assistantId: 'slow', input: { delay_ms: 2500 } });
     // An earlier suite may have left `slow` open with its threads read before this one existed:
     // one re-read now, before counting, so the new thread is listed however the tree was left.
-    tree.refresh();
+    // (And the tree tidied: `slow` expanded, all else collapsed, so its rows are in view.)
+    await showAssistantInTree('slow');
     // Count what refreshes the tree: manual refreshes (the Refresh command, or the extension after
     // a run it watched) must not happen here; the tree's own polling must.
     let manual = 0;
@@ -147,8 +148,6 @@ suite('resilience and live refresh', () => {
       const threadRow = `${rows}[aria-label^="Thread ${thread.thread_id},"]`;
       const runRow = `${rows}[aria-label^="Run ${run.run_id},"]`;
       // Open the assistant and the thread the way a person does (a click on a collapsed row).
-      await ui({ action: 'waitFor', selector: `${rows}[aria-label^="slow"]`, timeoutMs: 30_000 });
-      if ((await read(`${rows}[aria-label^="slow"][aria-expanded="false"]`)).length) await ui({ action: 'click', selector: `${rows}[aria-label^="slow"][aria-expanded="false"]`, timeoutMs: 30_000 });
       await ui({ action: 'click', selector: `${threadRow}[aria-expanded="false"]`, timeoutMs: 30_000 });
       await ui({ action: 'waitFor', selector: `${runRow}:is([aria-label*=", running"], [aria-label*=", pending"])`, timeoutMs: 30_000 });
       assert.ok(tree.isPolling, 'a run is listed as running but the tree is not polling');

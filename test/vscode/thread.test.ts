@@ -3,7 +3,7 @@
 // reopened from the tree. Screenshots go to test-results/screenshots/ (and are looked at).
 import * as assert from 'node:assert';
 import * as vscode from 'vscode';
-import { extensionApi, read, screenshot, serverUrl, ui, until } from './harness';
+import { extensionApi, read, screenshot, showAssistantInTree, serverUrl, ui, until } from './harness';
 import type { RunSession } from '../../src/host/runSession';
 import { isRecord, type RunStart } from '../../src/shared/events';
 
@@ -146,10 +146,7 @@ suite('a thread’s story, like a person', () => {
     const rowSel = '.part.sidebar .monaco-list-row';
     try {
       // Open the deployment's `slow` assistant, the thread and the run the way a person does.
-      const slow = `${rowSel}[aria-label^="slow"]`;
-      await ui({ action: 'waitFor', selector: slow, timeoutMs: 30_000 });
-      if ((await read(`${slow}[aria-expanded="false"]`)).length) await ui({ action: 'click', selector: `${slow}[aria-expanded="false"]` });
-      else await vscode.commands.executeCommand('langgraph.refresh');
+      await showAssistantInTree('slow');
       await ui({ action: 'click', selector: `${rowSel}[aria-label^="Thread ${thread.thread_id},"][aria-expanded="false"]`, timeoutMs: 30_000 });
       await ui({ action: 'click', selector: `${rowSel}[aria-label^="Run ${run.run_id},"]`, timeoutMs: 30_000 });
     } catch (e) {
