@@ -1,9 +1,10 @@
-// `npm test`: build, type-check, then every suite against the real example deployment:
+// `npm test`: build, type-check, lint, then every suite against the real example deployment:
 //   unit   — plain Node (node:test): SSE framing, run model, client against the real server, CLI
 //   webview — the panel in headless Chromium (playwright-core + Debian chromium)
 //   vscode — the extension inside the real VS Code (code-server) extension host
 // `node scripts/test.mjs <suite…>` runs some of them. One LangGraph dev server serves all suites.
 import { spawn } from 'node:child_process';
+import { stripVTControlCharacters } from 'node:util';
 import { readdirSync, existsSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,7 +22,7 @@ const log = (s) => console.log(`[test] ${s}`);
 // Totals across runners (node:test's "ℹ pass N", mocha's "N passing"), for one closing line.
 const totals = { passed: 0, failed: 0, skipped: 0 };
 function count(line) {
-  const clean = line.replace(/\x1b\[[0-9;]*m/g, '');
+  const clean = stripVTControlCharacters(line);
   let m;
   if ((m = /^\s*ℹ (pass|fail|skipped|todo) (\d+)\s*$/.exec(clean))) {
     const k = m[1] === 'pass' ? 'passed' : m[1] === 'fail' ? 'failed' : 'skipped';
@@ -65,6 +66,8 @@ process.on('SIGTERM', () => void stop().then(() => process.exit(143)));
 try {
   if ((await run('node', ['scripts/build.mjs'])) !== 0) throw new Error('build failed');
   if ((await run('npx', ['--no-install', 'tsc', '--noEmit', '-p', '.'])) !== 0) throw new Error('type check failed');
+  // The house rules (eslint.config.mjs): typescript-eslint's recommended set, and the architecture.
+  if ((await run('npx', ['--no-install', 'eslint', '--max-warnings', '0', '.'])) !== 0) throw new Error('lint failed: fix what `npx eslint .` reports (zero warnings)');
   log('starting the example LangGraph deployment…');
   await ensureExampleDeps({ log });
   server = await startExampleServer({ fresh: true, log });

@@ -38,7 +38,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   commands.onTrack = (s) => statusBar.track(s);
   const view = vscode.window.createTreeView('langgraph.deployments', { treeDataProvider: tree, showCollapseAll: true });
 
-  const reg = (id: string, fn: (...args: any[]) => unknown) => vscode.commands.registerCommand(id, fn);
+  const reg = (id: string, fn: Parameters<typeof vscode.commands.registerCommand>[1]) => vscode.commands.registerCommand(id, fn);
   context.subscriptions.push(
     channel,
     deployments,

@@ -32,7 +32,7 @@ export interface RunParams {
   onDisconnect?: 'continue' | 'cancel';
 }
 
-export interface ClientOptions extends TransportOptions {}
+export type ClientOptions = TransportOptions;
 
 const enc = encodeURIComponent;
 

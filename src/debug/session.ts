@@ -8,7 +8,7 @@ import {
   StoppedEvent, TerminatedEvent, Thread,
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { LangGraphClient, LangGraphError, isStreamMode, type StreamMode } from '../client';
+import { LangGraphError, isStreamMode, type StreamMode } from '../client';
 import { shortId } from '../shared/ids';
 import { interruptText } from '../shared/threadText';
 import { parsePath, PathError, readPath } from '../shared/valuePath';

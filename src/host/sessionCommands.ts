@@ -1,5 +1,6 @@
 // Commands on runs and threads beyond starting one: export / open recordings, resume an
 // interrupt, copy ids, delete a thread, go to a node's source.
+import { homedir } from 'node:os';
 import * as vscode from 'vscode';
 import { RecordingReader, serializeRecording } from '../shared/recording';
 import { sessionGraphOf } from '../shared/assistantGraph';
@@ -35,7 +36,7 @@ export class SessionCommands {
     const file = arg?.file ?? (await vscode.window.showSaveDialog({
       title: 'Export LangGraph Run',
       filters: { 'LangGraph run (JSON Lines)': ['jsonl'] },
-      defaultUri: vscode.Uri.joinPath(vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(require('node:os').homedir()), `${name ?? 'run'}-${shortId(s.info.runId ?? 'unknown')}.jsonl`),
+      defaultUri: vscode.Uri.joinPath(vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(homedir()), `${name ?? 'run'}-${shortId(s.info.runId ?? 'unknown')}.jsonl`),
     }));
     if (!file) return undefined;
     const text = serializeRecording({

@@ -107,12 +107,12 @@ async function main(): Promise<void> {
     // message, paced by what the panel has drawn), as the extension sends a big run.
     // BENCH_CHUNK=0: the whole run in one snapshot message (how the host sent it before).
     await page.goto(pageUrl(preview, file, { theme: 'dark', status: 'streaming', chrome: '0', chunk: process.env.BENCH_CHUNK ?? '20000' }));
-    await page.waitForFunction(() => (window as any).lgtPreview?.timings?.firstPaint !== undefined, null, { timeout: 60_000 });
+    await page.waitForFunction(() => window.lgtPreview?.timings?.firstPaint !== undefined, null, { timeout: 60_000 });
     const total = EXECUTIONS * 3;
     // Everything taken in (the panel paints as it loads; streaming starts once all is in).
-    await page.waitForFunction((n) => (window as any).lgtPreview?.rendered?.events >= n, total, { timeout: 180_000, polling: 100 });
-    const t = (await page.evaluate(() => (window as any).lgtPreview.timings)) as Record<string, number>;
-    const rendered = await page.evaluate(() => (window as any).lgtPreview.rendered);
+    await page.waitForFunction((n) => (window.lgtPreview?.rendered?.events ?? 0) >= n, total, { timeout: 180_000, polling: 100 });
+    const t = (await page.evaluate(() => window.lgtPreview.timings)) as Record<string, number>;
+    const rendered = (await page.evaluate(() => window.lgtPreview.rendered))!;
     const loadedMs = rendered.at;
     const firstPaint = t.firstPaint;
     const webviewPart = t.firstPaint - t.snapshotPosted;
@@ -142,7 +142,7 @@ async function main(): Promise<void> {
     }
     const stream = await page.evaluate(
       async ({ rate, seconds, batchMs }) => {
-        const pv = (window as any).lgtPreview;
+        const pv = window.lgtPreview;
         const frames: number[] = [];
         const work: number[] = [];
         let last = 0;
@@ -216,8 +216,8 @@ async function main(): Promise<void> {
     if (process.env.BENCH_CHUNK !== '0' && process.env.BENCH_BASELINE !== '0') {
       const base = await browser.newPage({ viewport: { width: 1400, height: 900 } });
       await base.goto(pageUrl(preview, file, { theme: 'dark', status: 'streaming', chrome: '0', chunk: '0' }));
-      await base.waitForFunction(() => (window as any).lgtPreview?.timings?.firstPaint !== undefined, null, { timeout: 180_000 });
-      baselineFirstPaint = (await base.evaluate(() => (window as any).lgtPreview.timings.firstPaint)) as number;
+      await base.waitForFunction(() => window.lgtPreview?.timings?.firstPaint !== undefined, null, { timeout: 180_000 });
+      baselineFirstPaint = (await base.evaluate(() => window.lgtPreview.timings.firstPaint)) as number;
       await base.close();
     }
 
@@ -239,7 +239,7 @@ async function main(): Promise<void> {
       fullyLoadedMs: Math.round(loadedMs),
       readMs: Math.round(t.parsed - t.start),
       streamedEvents: stream.sentEvents,
-      endExecutions: stream.rendered.executions,
+      endExecutions: stream.rendered?.executions ?? 0,
       frames: frames.length,
       frameP50: +frameP50.toFixed(1),
       frameP95: +frameP95.toFixed(1),

@@ -96,10 +96,10 @@ test('diff: another input differs (exit 1), and says at which keys', HANG_GUARD,
   // plan wrote the topic into the outline, a note and a message; research found facts on it, write
   // drafted them, review approved as before.
   assert.equal(lastLine(r.stdout), 'DIFFERENT: input at topic; writes at draft, messages, notes, outline, topic; state at draft, messages, notes, outline; final state at draft, messages, notes, outline, topic.');
-  assert.match(r.stdout, /^Input differs at topic:\n  ≠ topic: "otters" → "hedgehogs"$/m);
-  assert.match(r.stdout, /^≠  plan +1  1 → 1 .*\n {6}wrote differently:\n(?: {8}.*\n)*? {8}≠ topic: "otters" → "hedgehogs"$/m);
-  assert.match(r.stdout, /^≠  plan +1  1 → 1 .*\n {6}wrote differently:\n(?: {8}.*\n)*? {8}≠ outline\[0\]: "what otters are" → "what hedgehogs are"$/m);
-  assert.match(r.stdout, /^~  review +1  4 → 4 .*\n= same/m, "review wrote the same, in a state that differs from earlier");
+  assert.match(r.stdout, /^Input differs at topic:\n {2}≠ topic: "otters" → "hedgehogs"$/m);
+  assert.match(r.stdout, /^≠ {2}plan +1 {2}1 → 1 .*\n {6}wrote differently:\n(?: {8}.*\n)*? {8}≠ topic: "otters" → "hedgehogs"$/m);
+  assert.match(r.stdout, /^≠ {2}plan +1 {2}1 → 1 .*\n {6}wrote differently:\n(?: {8}.*\n)*? {8}≠ outline\[0\]: "what otters are" → "what hedgehogs are"$/m);
+  assert.match(r.stdout, /^~ {2}review +1 {2}4 → 4 .*\n= same/m, "review wrote the same, in a state that differs from earlier");
 
   const json = JSON.parse((await cli(['diff', golden, other, '--json'])).stdout);
   assert.equal(json.equivalent, false);

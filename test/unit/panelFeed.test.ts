@@ -20,12 +20,13 @@ function wire(source: FeedSource, opts: { firstSlice: number; slice: number; dro
   const toPanel: ToWebview[] = [];
   let n = 0;
   let queued: (() => void) | null = null;
-  let feed: PanelFeed;
+  // The store posts to the feed, made just below (the two point at each other).
+  const feedRef: { current?: PanelFeed } = {};
   const store = new Store({
     api: {
       postMessage: (m: FromWebview) => {
-        if (m.type === 'rendered') feed.rendered(m.sessionId, m.events);
-        if (m.type === 'resync') feed.resync(m.sessionId, m.from);
+        if (m.type === 'rendered') feedRef.current?.rendered(m.sessionId, m.events);
+        if (m.type === 'resync') feedRef.current?.resync(m.sessionId, m.from);
       },
       getState: () => undefined,
       setState: () => {},
@@ -35,7 +36,7 @@ function wire(source: FeedSource, opts: { firstSlice: number; slice: number; dro
   /** Messages in flight to the panel: delivered one at a time by `deliver`. */
   const inbox: ToWebview[] = [];
   let settling: Promise<unknown>[] = [];
-  feed = new PanelFeed((m) => {
+  const feed = new PanelFeed((m) => {
     toPanel.push(m);
     const dropped = !!opts.drop?.(m, n++);
     if (!dropped) inbox.push(m);
@@ -45,6 +46,7 @@ function wire(source: FeedSource, opts: { firstSlice: number; slice: number; dro
     settling.push(p);
     return p;
   }, opts);
+  feedRef.current = feed;
   /** Let refusals reported later reach the feed; true when there were any. */
   const pending = async () => {
     if (!settling.length) return false;

@@ -35,7 +35,24 @@ function tagConsole(): () => void {
   });
 }
 
-export function run(): Promise<void> {
+/** The suites, in order: each registers its tests with mocha's globals when it loads (static paths, so esbuild bundles them). */
+async function loadSuites(resumed: boolean): Promise<void> {
+  if (!resumed) {
+    await import('./smoke.test');
+    await import('./extension.test');
+    await import('./sessions.test');
+    await import('./tree.test');
+    await import('./bigRun.test');
+    await import('./graph.test');
+    await import('./e2e.test');
+    await import('./resilience.test');
+    await import('./thread.test');
+    await import('./debug.test');
+  }
+  await import('./reload.test'); // last: phase 1 ends this host by reloading the window
+}
+
+export async function run(): Promise<void> {
   // After a window reload (see reloadPhase.ts) this host runs phase 2 of the reload test only.
   const resumed = takeReloadMarker();
   const mocha = new Mocha({ ui: 'tdd', color: false, reporter: 'spec', timeout: 60_000 });
@@ -45,26 +62,15 @@ export function run(): Promise<void> {
 
   const restore = tagConsole();
   let reloading = false;
+  mocha.suite.emit('pre-require', globalThis, 'dist/test/vscode/index.js', mocha);
+  try {
+    await loadSuites(!!resumed);
+  } catch (e) {
+    restore();
+    throw e;
+  }
   return new Promise<void>((resolve, reject) => {
     try {
-      mocha.suite.emit('pre-require', globalThis, 'dist/test/vscode/index.js', mocha);
-
-      // ---- suites: one require() per suite file (static paths, so esbuild bundles them) ----
-      if (!resumed) {
-        require('./smoke.test');
-        require('./extension.test');
-        require('./sessions.test');
-        require('./tree.test');
-        require('./bigRun.test');
-        require('./graph.test');
-        require('./e2e.test');
-        require('./resilience.test');
-        require('./thread.test');
-        require('./debug.test');
-      }
-      require('./reload.test'); // last: phase 1 ends this host by reloading the window
-      // ---------------------------------------------------------------------------------------
-
       if (resumed) console.log(`\n  after the window reload (phase 1: ${resumed.phase1.passes} passing, ${resumed.phase1.failures} failing):`);
       const runner = mocha.run((failures) => {
         const reload = resumed ? undefined : reloadRequested();

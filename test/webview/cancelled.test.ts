@@ -2,7 +2,7 @@
 // `slow` graph cancelled while `crunch` slept (recorded from the real deployment by
 // scripts/recordFixtures.mjs), crunch's bar is hollow and hatched in the cancel colour with a stop
 // mark at its end, and its row, list item and tooltip say "cancelled" — in every theme.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';

@@ -62,7 +62,7 @@ describe('the execution list in a narrow panel', () => {
       await page.goto(pageUrl(env.preview, file, { theme: 'dark', chrome: '0' }));
       await waitRendered(page, n);
       for (const theme of ['dark', 'light', 'hc']) {
-        await page.evaluate((t) => (window as any).lgtPreview.setTheme(t), theme);
+        await page.evaluate((t) => window.lgtPreview.setTheme(t), theme);
         for (const width of [800, 1280]) {
           await page.setViewportSize({ width, height: 520 });
           await settle(page);
@@ -71,7 +71,7 @@ describe('the execution list in a narrow panel', () => {
         }
       }
       await page.setViewportSize({ width: 800, height: 520 });
-      await page.evaluate(() => (window as any).lgtPreview.setTheme('dark'));
+      await page.evaluate(() => window.lgtPreview.setTheme('dark'));
       await settle(page);
       await page.screenshot({ path: join(screenshotDir, `execlist-800-${tag}.png`) });
       await page.context().close();
@@ -81,7 +81,7 @@ describe('the execution list in a narrow panel', () => {
   test('a long node name at an interrupt is cut with an ellipsis, the tag kept whole', async () => {
     const page = await (await env.browser.newContext({ viewport: { width: 800, height: 520 } })).newPage();
     await page.goto(pageUrl(env.preview, null, { theme: 'dark', chrome: '0' }));
-    await page.waitForFunction(() => (window as any).lgtPreview?.send);
+    await page.waitForFunction(() => window.lgtPreview?.send);
     const node = 'review_the_drafted_customer_reply_before_sending';
     const t = Date.now();
     const session: SessionInfo = { id: 'long', title: 'long names', url: 'http://127.0.0.1:1', assistantId: 'long', graphId: 'long', threadId: null, runId: null, streamMode: ['updates', 'tasks'], startedAt: t, input: {} };
@@ -94,7 +94,7 @@ describe('the execution list in a narrow panel', () => {
       { id: '4', event: 'tasks', ns: [], data: { id: 't2', name: node, input: {}, triggers: [] }, t: t + 6 },
       { id: '5', event: 'updates', ns: [], data: { __interrupt__: [{ value: 'Send it?', id: 'i1' }] }, t: t + 9 },
     ];
-    await page.evaluate(({ s, events }) => (window as any).lgtPreview.send({ type: 'session/snapshot', session: s, status: { phase: 'interrupted' }, events }), { s: session, events });
+    await page.evaluate(({ s, events }) => window.lgtPreview.send({ type: 'session/snapshot', session: s, status: { phase: 'interrupted' }, events }), { s: session, events });
     await page.waitForFunction(() => document.querySelectorAll('.execlist .tag.interrupt').length === 1);
     assert.equal(await page.locator('.execlist [role="option"]').count(), 2, 'draft, then the interrupted node');
     await settle(page);

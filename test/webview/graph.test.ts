@@ -91,9 +91,11 @@ function expectedEdgeCounts(): Map<string, number> {
     if (root) for (const t of st[0]) for (const b of ends(t, true)) add('__start__', idOf(b));
     for (let k = 1; k < st.length; k++) for (const s of st[k - 1]) for (const t of st[k]) for (const a of ends(s, false)) for (const b of ends(t, true)) add(idOf(a), idOf(b));
     if (root) for (const s of st[st.length - 1]) for (const a of ends(s, false)) add(idOf(a), '__end__');
-    for (const row of st) for (const ex of row) {
-      const kids = inner(ex);
-      if (kids.length) walk(kids[0].ns, false);
+    for (const row of st) {
+      for (const ex of row) {
+        const kids = inner(ex);
+        if (kids.length) walk(kids[0].ns, false);
+      }
     }
   };
   walk([], true);
@@ -234,9 +236,9 @@ describe('the graph pane on a recording of the research graph', () => {
     assert.match(collapsed[0][1]!, /subgraph, collapsed/);
     assert.match(collapsed[0][1]!, /ran 1 time/);
     // The keys the graph used did not reach the timeline (its + and − zoom there).
-    const before = await page.evaluate(() => (window as any).lgtPreview.rendered.executions);
+    const before = await page.evaluate(() => window.lgtPreview.rendered?.executions);
     await page.keyboard.press('+');
-    assert.equal(await page.evaluate(() => (window as any).lgtPreview.rendered.executions), before);
+    assert.equal(await page.evaluate(() => window.lgtPreview.rendered?.executions), before);
     assert.deepEqual(pageErrors(page), []);
     await page.context().close();
   });
@@ -349,7 +351,7 @@ describe('without the server’s graph, and with hostile ones', () => {
     await settle(page);
     assert.equal(await page.locator('.graph-svg .g-node').count(), nodes.length);
     assert.equal(await page.locator('.graph-svg image, .graph-svg img, .graph-pane img').count(), 0, 'no markup made from a name');
-    assert.equal(await page.evaluate(() => (window as any).pwned), undefined);
+    assert.equal(await page.evaluate(() => window.pwned), undefined);
     const texts = await page.$$eval('.graph-svg .g-name', (els) => els.map((e) => e.textContent));
     for (const n of nodes.slice(1, 5)) assert.ok(texts.includes(n.id), `${n.id} shown as text`);
     assert.match((await node(page, 'lonely').getAttribute('aria-label'))!, /^lonely, did not run/);

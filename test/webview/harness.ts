@@ -98,8 +98,8 @@ export function pageUrl(p: Preview, file: string | null, q: Record<string, strin
 
 /** Wait until the panel reported drawing at least `executions` node executions. */
 export async function waitRendered(page: Page, executions = 1, timeout = 60_000): Promise<{ events: number; executions: number; sessionId: string }> {
-  await page.waitForFunction((n) => (window as any).lgtPreview?.rendered?.executions >= n, executions, { timeout });
-  return page.evaluate(() => (window as any).lgtPreview.rendered);
+  await page.waitForFunction((n) => (window.lgtPreview?.rendered?.executions ?? 0) >= n, executions, { timeout });
+  return (await page.evaluate(() => window.lgtPreview.rendered))!;
 }
 
 /** Fonts (codicons) loaded and two frames painted: the page is still. */

@@ -2,7 +2,7 @@
 // a theme switch: the real webview bundle in headless Chromium through the preview, on the
 // fan-out recorded from the example deployment (examples/src/fanout.ts). What the canvas drew is
 // read back from its pixels (pageProbes.ts); clicks go where the bars were drawn.
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -135,8 +135,8 @@ describe('a Send fan-out in lanes', () => {
 /** The host's status message, as the extension sends it. */
 async function setStatus(page: Page, status: SessionStatus): Promise<void> {
   await page.evaluate((s) => {
-    const l = (window as any).lgtPreview;
-    l.send({ type: 'session/status', sessionId: l.sessionId, status: s });
+    const l = window.lgtPreview;
+    l.send({ type: 'session/status', sessionId: l.sessionId!, status: s });
   }, status);
   await settle(page);
 }
@@ -158,7 +158,7 @@ describe('toolbar', () => {
     const page = await open('test/fixtures/webview/interrupt.jsonl');
     await waitRendered(page, 2);
     for (const theme of THEMES) {
-      await page.evaluate((t) => (window as any).lgtPreview.setTheme(t), theme);
+      await page.evaluate((t) => window.lgtPreview.setTheme(t), theme);
       for (const width of [1280, 800]) {
         await page.setViewportSize({ width, height: 800 });
         for (const status of STATUSES) {
@@ -196,7 +196,7 @@ describe('toolbar', () => {
     assert.equal((await page.locator('.counts').textContent())!.trim(), `${model.executions.length} node runs · ${rec.events.length} events`);
     // A run of one node and one event, sent the way the host sends a session.
     const session: SessionInfo = { id: 'one', title: 'solo', url: 'http://127.0.0.1:1', assistantId: 'solo', graphId: 'solo', threadId: null, runId: null, streamMode: ['updates'], startedAt: Date.now(), input: {} };
-    await page.evaluate((s) => (window as any).lgtPreview.send({ type: 'session/snapshot', session: s, status: { phase: 'done' }, events: [{ id: '0', event: 'updates', ns: [], data: { solo: { n: 1 } }, t: Date.now() }] }), session);
+    await page.evaluate((s) => window.lgtPreview.send({ type: 'session/snapshot', session: s, status: { phase: 'done' }, events: [{ id: '0', event: 'updates', ns: [], data: { solo: { n: 1 } }, t: Date.now() }] }), session);
     await page.waitForFunction(() => document.querySelector('.toolbar .title')?.textContent === 'solo');
     await settle(page);
     assert.equal((await page.locator('.counts').textContent())!.trim(), '1 node run · 1 event');

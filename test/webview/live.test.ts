@@ -22,7 +22,7 @@ after(async () => {
 });
 
 const total = parseRecording(readFileSync(fixture('slow.jsonl'), 'utf8')).events.length;
-const rendered = (p: Page) => p.evaluate(() => (window as any).lgtPreview.rendered as { events: number; executions: number } | null);
+const rendered = (p: Page) => p.evaluate(() => window.lgtPreview.rendered as { events: number; executions: number } | null);
 
 async function live(q: Record<string, string> = {}): Promise<Page> {
   const page = await (await browser.newContext({ viewport: { width: 1200, height: 700 } })).newPage();
@@ -35,7 +35,7 @@ describe('live', () => {
   test('events appear as they arrive; the running node is shown running; follow holds the latest', async () => {
     const page = await live();
     // Part-way: some but not all events drawn, a node running, following.
-    await page.waitForFunction(() => ((window as any).lgtPreview.rendered?.executions ?? 0) >= 2);
+    await page.waitForFunction(() => (window.lgtPreview.rendered?.executions ?? 0) >= 2);
     const mid = (await rendered(page))!;
     assert.ok(mid.events < total, `mid-run: ${mid.events} of ${total}`);
     await page.waitForFunction(() => document.querySelector('.tl-label[aria-label*="running"]') !== null);
@@ -45,7 +45,7 @@ describe('live', () => {
     await page.waitForFunction(() => {
       const opts = [...document.querySelectorAll('.execlist [role="option"]')];
       const list = document.querySelector('.execlist')!;
-      const last = opts.find((o) => Number(o.getAttribute('aria-posinset')) === (window as any).lgtPreview.rendered.executions) as HTMLElement | undefined;
+      const last = opts.find((o) => Number(o.getAttribute('aria-posinset')) === window.lgtPreview.rendered?.executions) as HTMLElement | undefined;
       if (!last) return false;
       const a = last.getBoundingClientRect();
       const b = list.getBoundingClientRect();
@@ -54,7 +54,7 @@ describe('live', () => {
     const ui = await savedUi(page);
     assert.equal(ui.follow, true);
     // To the end: every event, the final phase, nothing running.
-    await page.waitForFunction((n) => (window as any).lgtPreview.rendered?.events === n, total, { timeout: 30_000 });
+    await page.waitForFunction((n) => window.lgtPreview.rendered?.events === n, total, { timeout: 30_000 });
     await page.waitForFunction(() => /done/.test(document.querySelector('.pill')?.textContent ?? ''));
     await settle(page);
     assert.equal(await page.locator('.tl-label[aria-label*="running"]').count(), 0);
@@ -64,7 +64,7 @@ describe('live', () => {
 
   test('panning stops following; the follow control brings the latest back', async () => {
     const page = await live();
-    await page.waitForFunction(() => ((window as any).lgtPreview.rendered?.executions ?? 0) >= 1);
+    await page.waitForFunction(() => (window.lgtPreview.rendered?.executions ?? 0) >= 1);
     await page.locator('.tl-scroll').focus();
     await page.keyboard.press('+');
     await page.keyboard.press('a');
@@ -84,8 +84,8 @@ describe('live', () => {
 
   test('a lost batch is asked for again (resync) and nothing is missing', async () => {
     const page = await live({ drop: '2' });
-    await page.waitForFunction((n) => (window as any).lgtPreview.rendered?.events === n, total, { timeout: 30_000 });
-    const asked = await page.evaluate(() => (window as any).lgtPreview.fromWebview.filter((m: { type: string }) => m.type === 'resync'));
+    await page.waitForFunction((n) => window.lgtPreview.rendered?.events === n, total, { timeout: 30_000 });
+    const asked = await page.evaluate(() => window.lgtPreview.fromWebview.filter((m: { type: string }) => m.type === 'resync'));
     assert.equal(asked.length, 1, JSON.stringify(asked));
     assert.equal((await rendered(page))!.executions, 5);
     await page.context().close();
@@ -93,7 +93,7 @@ describe('live', () => {
 
   test('reloaded mid-run (a hidden panel shown again): catches up, keeps selection and filter', async () => {
     const page = await live();
-    await page.waitForFunction(() => ((window as any).lgtPreview.rendered?.executions ?? 0) >= 2);
+    await page.waitForFunction(() => (window.lgtPreview.rendered?.executions ?? 0) >= 2);
     await page.keyboard.press('j');
     await page.keyboard.press('3');
     await page.keyboard.press('/');
@@ -105,8 +105,8 @@ describe('live', () => {
     const seen = (await rendered(page))!.events;
     await page.reload();
     // The snapshot after the reload has at least everything seen before, then the rest arrives.
-    await page.waitForFunction((n) => ((window as any).lgtPreview.rendered?.events ?? 0) >= n, seen);
-    await page.waitForFunction((n) => (window as any).lgtPreview.rendered?.events === n, total, { timeout: 30_000 });
+    await page.waitForFunction((n) => (window.lgtPreview.rendered?.events ?? 0) >= n, seen);
+    await page.waitForFunction((n) => window.lgtPreview.rendered?.events === n, total, { timeout: 30_000 });
     await settle(page);
     const after = await savedUi(page);
     assert.equal(after.selected, 0);

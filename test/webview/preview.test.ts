@@ -48,8 +48,8 @@ describe('recorded runs of the example graphs', () => {
       const { rec, model, nodes } = expected(name);
       const page = await open(name);
       const r = await waitRendered(page, model.executions.length);
-      await page.waitForFunction((n) => (window as any).lgtPreview.rendered.events >= n, rec.events.length);
-      assert.equal((await page.evaluate(() => (window as any).lgtPreview.rendered)).executions, model.executions.length);
+      await page.waitForFunction((n) => (window.lgtPreview.rendered?.events ?? 0) >= n, rec.events.length);
+      assert.equal((await page.evaluate(() => window.lgtPreview.rendered))?.executions, model.executions.length);
       assert.equal(r.sessionId, `preview:test/fixtures/webview/${name}.jsonl`);
       await settle(page);
       assert.equal(await page.locator('.tl-label').count(), nodes, 'rows');

@@ -89,7 +89,7 @@ describe('themes', () => {
     await waitRendered(page, 5);
     await settle(page);
     assert.deepEqual(await canvasCorner(page), BG.dark);
-    await page.evaluate(() => (window as any).lgtPreview.setTheme('light'));
+    await page.evaluate(() => window.lgtPreview.setTheme('light'));
     await page.waitForFunction(() => {
       const c = document.querySelector('.tl-base') as HTMLCanvasElement;
       return c.getContext('2d')!.getImageData(c.width - 2, c.height - 2, 1, 1).data[0] === 255;

@@ -31,8 +31,8 @@ test('payloads in every field stay inert text', async () => {
   page.on('pageerror', (e) => errors.push(e.message));
   // Count CSP violations from the start (an injected inline handler would be reported).
   await page.addInitScript(() => {
-    (window as any).__csp = [];
-    document.addEventListener('securitypolicyviolation', (e) => (window as any).__csp.push(`${e.violatedDirective} ${e.blockedURI}`));
+    window.__csp = [];
+    document.addEventListener('securitypolicyviolation', (e) => window.__csp?.push(`${e.violatedDirective} ${e.blockedURI}`));
   });
   await page.goto(pageUrl(preview, 'test/fixtures/webview/xss.jsonl', { theme: 'dark' }));
   await waitRendered(page, 2);
@@ -68,9 +68,9 @@ test('payloads in every field stay inert text', async () => {
     assert.ok(text.includes(shown), `shows ${shown}`);
   }
   // …and nothing ran, loaded or was even attempted.
-  assert.equal(await page.evaluate(() => (window as any).__xss), undefined, 'no payload script ran');
+  assert.equal(await page.evaluate(() => window.__xss), undefined, 'no payload script ran');
   assert.deepEqual(dialogs, []);
-  assert.deepEqual(await page.evaluate(() => (window as any).__csp), [], 'no CSP violation (nothing tried to run inline)');
+  assert.deepEqual(await page.evaluate(() => window.__csp), [], 'no CSP violation (nothing tried to run inline)');
   const origin = preview.base;
   const unexpected = requests.filter((u) => {
     const url = new URL(u);

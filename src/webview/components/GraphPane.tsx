@@ -128,9 +128,11 @@ export function GraphPane({ store }: { store: Store; seq?: number }) {
     const v = viewRef.current;
     if (!v || !run || !layout || !shape) return;
     const pathElements = new Set<string>();
-    if (path) for (const i of path.executions) {
-      const e = shownOf(run, layout, i);
-      if (e) pathElements.add(e);
+    if (path) {
+      for (const i of path.executions) {
+        const e = shownOf(run, layout, i);
+        if (e) pathElements.add(e);
+      }
     }
     if (path && path.edges.size && shape.byId.has(START)) pathElements.add(START);
     v.setLabel(`Graph of ${session?.graphId ?? session?.assistantId ?? 'the run'}${shape.derived ? ', drawn from the run' : ''}`);

@@ -146,7 +146,7 @@ export class RunTracker {
     let g = this.groups.get(key);
     if (!g) this.groups.set(key, (g = { root: !ex.ns.length, runId: ex.runId, steps: [], settledUpTo: 0, tail: [] }));
     this.groupOf[i] = g;
-    let k = g.steps.length - 1;
+    const k = g.steps.length - 1;
     if (k >= 0 && g.steps[k].n === ex.step) {
       g.steps[k].execs.push(i);
       this.posOf[i] = k;
