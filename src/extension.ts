@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { Deployments } from './host/deployments';
 import { DeploymentsTree } from './host/deploymentsTree';
 import { Commands } from './host/commands';
+import { CompareRuns } from './host/compareRuns';
 import { TimelinePanel, VIEW_TYPE } from './host/timelinePanel';
 import { initLog, recentLog } from './host/log';
 import { SessionCommands } from './host/sessionCommands';
@@ -36,6 +37,11 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   };
   const statusBar = new RunStatusBar();
   commands.onTrack = (s) => statusBar.track(s);
+  const compare = new CompareRuns({
+    sessions: () => commands.sessions,
+    current: () => TimelinePanel.active?.currentSession,
+    show: (c) => TimelinePanel.active?.showComparison(c) ?? false,
+  });
   const view = vscode.window.createTreeView('langgraph.deployments', { treeDataProvider: tree, showCollapseAll: true });
 
   const reg = (id: string, fn: Parameters<typeof vscode.commands.registerCommand>[1]) => vscode.commands.registerCommand(id, fn);
@@ -64,6 +70,9 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     reg('langgraph.deleteThread', (n, o) => more.deleteThread(n, o)),
     reg('langgraph.goToNodeSource', (a) => more.goToNodeSource(a)),
     statusBar,
+    compare,
+    TimelinePanel.onCompareClosed(() => compare.stop()),
+    reg('langgraph.compareWith', (a) => compare.command(a)),
     vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, {
       async deserializeWebviewPanel(panel: vscode.WebviewPanel) {
         const p = TimelinePanel.revive(panel, context.extensionUri);

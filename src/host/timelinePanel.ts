@@ -3,7 +3,7 @@
 // in slices paced by what the panel has drawn (src/shared/panelFeed.ts). A hidden webview cannot
 // receive messages, so on becoming visible it is re-sent what it missed.
 import * as vscode from 'vscode';
-import type { FromWebview, ToWebview } from '../shared/protocol';
+import type { ComparisonShown, FromWebview, ToWebview } from '../shared/protocol';
 import { isFromWebview } from '../shared/protocol';
 import { PanelFeed } from '../shared/panelFeed';
 import type { RunSession } from './runSession';
@@ -25,6 +25,11 @@ export class TimelinePanel implements vscode.Disposable {
   /** Fired when the webview reports what it has drawn (tests, status bar). */
   static readonly onDidRender = TimelinePanel.renderedEmitter.event;
   static lastRendered: RenderedStats | undefined;
+  private static readonly compareClosedEmitter = new vscode.EventEmitter<void>();
+  /** The comparison shown over the timeline was closed (by the person, or another session came). */
+  static readonly onCompareClosed = TimelinePanel.compareClosedEmitter.event;
+  /** The comparison shown, sent again after a snapshot (a reload of the webview, shown again). */
+  private comparison: { sessionId: string; shown: ComparisonShown } | undefined;
 
   private session: RunSession | undefined;
   private sessionSubs: vscode.Disposable[] = [];
@@ -87,7 +92,22 @@ export class TimelinePanel implements vscode.Disposable {
     return new vscode.Disposable(() => this.messageHandlers.splice(this.messageHandlers.indexOf(h), 1));
   }
 
+  /** Show a comparison of the session in view with another run; false when there is no session to show it over. */
+  showComparison(shown: ComparisonShown): boolean {
+    if (!this.session) return false;
+    this.comparison = { sessionId: this.session.info.id, shown };
+    if (this.ready) void this.post({ type: 'compare/show', compare: shown });
+    return true;
+  }
+
+  private dropComparison(): void {
+    if (!this.comparison) return;
+    this.comparison = undefined;
+    TimelinePanel.compareClosedEmitter.fire();
+  }
+
   show(session: RunSession): void {
+    if (session !== this.session) this.dropComparison();
     for (const s of this.sessionSubs) s.dispose();
     this.session = session;
     this.panel.title = `Timeline: ${session.info.title}`;
@@ -142,6 +162,12 @@ export class TimelinePanel implements vscode.Disposable {
         void vscode.commands.executeCommand('langgraph.startRun', { url: i.url, threadId: i.threadId, assistantId: i.assistantId, graphId: i.graphId, input: null, how: 'continue' });
         break;
       }
+      case 'compare':
+        void vscode.commands.executeCommand('langgraph.compareWith', { runId: m.runId });
+        break;
+      case 'compareClosed':
+        this.dropComparison();
+        break;
       case 'selected':
         this.selected = m.node === null ? undefined : { node: m.node, ns: m.ns };
         break;
@@ -169,6 +195,7 @@ export class TimelinePanel implements vscode.Disposable {
     this.feed.snapshot(this.session ?? null);
     void this.post({ type: 'breakpoints', nodes: nodeBreakpoints() });
     if (this.session) void this.sendGraph(this.session);
+    if (this.comparison && this.comparison.sessionId === this.session?.info.id) void this.post({ type: 'compare/show', compare: this.comparison.shown });
   }
 
   /** After each snapshot: the graph pane needs it again (a reload, a panel shown again). */
@@ -199,6 +226,7 @@ export class TimelinePanel implements vscode.Disposable {
 
   dispose(): void {
     if (TimelinePanel.current === this) TimelinePanel.current = undefined;
+    this.dropComparison();
     if (this.flushTimer) clearTimeout(this.flushTimer);
     for (const s of [...this.subs, ...this.sessionSubs]) s.dispose();
     this.panel.dispose();

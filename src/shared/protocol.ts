@@ -2,6 +2,7 @@
 // with an exhaustive default; an unknown message is logged, never thrown.
 import type { RunEvent } from './events';
 import type { SessionGraph } from './assistantGraph';
+import type { Comparison } from './compare/types';
 
 /**
  * `loading`: the panel has the first part of a run that has already ended; the rest is on its way
@@ -68,7 +69,25 @@ export type ToWebview =
   | { type: 'session/graph'; sessionId: string; graph: SessionGraph }
   /** Node breakpoints set in the editor (function breakpoints by node id), for the graph pane. */
   | { type: 'breakpoints'; nodes: string[] }
+  /** Two runs compared (Compare with…): shown over the timeline; sent again as a live side streams. */
+  | { type: 'compare/show'; compare: ComparisonShown }
+  | { type: 'compare/close' }
   | { type: 'session/none' };
+
+/** One side of a comparison, as the panel names it. */
+export interface CompareSide {
+  label: string;
+  /** Still streaming: the comparison is redone as it goes. */
+  live: boolean;
+}
+
+export interface ComparisonShown {
+  a: CompareSide;
+  b: CompareSide;
+  comparison: Comparison;
+  /** Bumped each time it is redone (a live side): the panel keeps its place in the rows. */
+  seq: number;
+}
 
 /** Webview → host. */
 export type FromWebview =
@@ -84,6 +103,10 @@ export type FromWebview =
   | { type: 'resume'; value?: unknown }
   /** Continue a cancelled run from its last checkpoint. */
   | { type: 'continue' }
+  /** Compare the run in view (that execution's run; null: the session's last run) with another the person picks. */
+  | { type: 'compare'; runId: string | null }
+  /** The person closed the comparison: stop redoing it. */
+  | { type: 'compareClosed' }
   /** The person selected an execution (null: cleared): commands from the palette act on its node. */
   | { type: 'selected'; node: string | null; ns: string[] }
   /** Open the extension's setting that the panel names. */

@@ -9,6 +9,7 @@ import { ExecList as ExecListView } from './components/ExecList';
 import { Detail as DetailView } from './components/Detail';
 import { Story as StoryView } from './components/Story';
 import { GraphPane as GraphPaneView } from './components/GraphPane';
+import { CompareView } from './components/Compare';
 import { pure } from './components/pure';
 
 const Toolbar = pure(ToolbarView);
@@ -76,7 +77,8 @@ export function App({ store }: { store: Store }) {
           <span class="codicon codicon-warning" aria-hidden="true" /> {g.message}
         </div>
       ))}
-      <div class="main">
+      {store.compare && store.compare.sessionId === session.id && <CompareView store={store} shown={store.compare.shown} key={`${store.compare.shown.a.label}|${store.compare.shown.b.label}`} />}
+      <div class="main" hidden={!!store.compare}>
         <GraphPane store={store} seq={store.slowSeq} />
         <div class="left">
           <Timeline store={store} seq={store.slowSeq} />

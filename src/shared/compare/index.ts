@@ -5,3 +5,4 @@ export { digestRun, type RunDigest, type DigestExec, type CompareContext } from 
 export { align, type Pair } from './align';
 export { DEFAULT_IGNORES, IGNORED, IgnoreMatcher, IgnorePatternError, ignoreMatcher, normalize, canonical, parsePattern, type IgnoreRule } from './ignore';
 export type { Comparison, CompareRow, CompareOptions, RowKind, RowSide, NodeTiming, RunFacts } from './types';
+export { runSegments, segmentModel, segmentHow, type RunSegment } from './segments';

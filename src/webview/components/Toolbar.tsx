@@ -106,6 +106,7 @@ export function Toolbar({ store, onHelp }: { store: Store; seq?: number; onHelp:
         >
           <span class="btn-text">Follow</span>
         </IconButton>
+        <IconButton icon="diff" label="Compare with… another run of this thread, an open run or a recording" tabIndex={0} pressed={!!store.compare} onClick={() => store.compareWith()} />
         <IconButton icon="keyboard" label="Keyboard shortcuts (?)" tabIndex={0} onClick={onHelp} />
       </div>
       </div>

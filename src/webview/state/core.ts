@@ -4,7 +4,7 @@
 // one draw. What the person does with it (select, step, zoom, pan, fold rows) is the Store on top
 // of it (../store.ts).
 import { RunModel } from '../../shared/runModel';
-import type { FromWebview, SessionInfo, SessionStatus, ToWebview } from '../../shared/protocol';
+import type { ComparisonShown, FromWebview, SessionInfo, SessionStatus, ToWebview } from '../../shared/protocol';
 import type { SessionGraph } from '../../shared/assistantGraph';
 import { isFinalPhase, isLivePhase } from '../../shared/protocol';
 import type { RunEvent } from '../../shared/events';
@@ -44,6 +44,8 @@ export class StoreCore {
   ui: UiState = { ...DEFAULT_UI };
   /** The assistant's graph, as the host last sent it (`session/graph`). */
   graph: { sessionId: string; graph: SessionGraph } | null = null;
+  /** Two runs compared (`compare/show`), shown over the timeline of the session it was made for. */
+  compare: { sessionId: string; shown: ComparisonShown } | null = null;
   /** Node breakpoints set in the editor (`breakpoints`), by node id. */
   breakpoints: ReadonlySet<string> = new Set();
   filter: Matcher | null = null;
@@ -129,6 +131,8 @@ export class StoreCore {
     switch (m.type) {
       case 'session/snapshot': {
         const same = this.session?.id === m.session.id;
+        // Another session in the panel: a comparison of the one before goes with it.
+        if (this.compare && this.compare.sessionId !== m.session.id) this.closeCompare();
         // The same session with its events replaced (a thread's older runs came in): keep the
         // view, but a selection by index may now name another execution.
         const previous = same ? (this.session?.revision === m.session.revision ? this.ui : { ...this.ui, selected: null }) : null;
@@ -173,12 +177,24 @@ export class StoreCore {
         this.uiDirty = true;
         this.changed();
         return;
+      case 'compare/show':
+        if (!this.session) return;
+        this.compare = { sessionId: this.session.id, shown: m.compare };
+        this.uiDirty = true;
+        this.changed();
+        return;
+      case 'compare/close':
+        this.compare = null;
+        this.uiDirty = true;
+        this.changed();
+        return;
       case 'breakpoints':
         this.breakpoints = new Set(m.nodes);
         this.uiDirty = true;
         this.changed();
         return;
       case 'session/none':
+        this.closeCompare();
         this.session = null;
         this.eventCount = 0;
         this.reset(new RunModel());
@@ -192,6 +208,21 @@ export class StoreCore {
     }
     if (m.type !== 'session/events') this.uiDirty = true;
     this.changed();
+  }
+
+  /** Close the comparison and tell the host to stop redoing it. */
+  closeCompare(): void {
+    if (!this.compare) return;
+    this.compare = null;
+    this.api.postMessage({ type: 'compareClosed' });
+    this.uiDirty = true;
+    this.changed();
+  }
+
+  /** Ask the host to compare the run of the selected execution (or the last run) with another. */
+  compareWith(): void {
+    const ex = this.ui.selected !== null ? this.model.executions[this.ui.selected] : undefined;
+    this.api.postMessage({ type: 'compare', runId: ex?.runId ?? null });
   }
 
   /** A message about the session shown (a late one about an earlier session is ignored). */
