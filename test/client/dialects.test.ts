@@ -7,20 +7,14 @@ import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import {
-  LangGraphClient, LangGraphError, compareEventIds, fetchRunExtras, interruptOf, isCancelEvent, isRecord, readHistory, runErrorOf,
-  type RunEvent, type RunParams, type StreamMode,
+  LangGraphClient, LangGraphError, interruptOf, isCancelEvent, readHistory, runErrorOf, type RunEvent, type StreamMode,
 } from '../../src/client';
 import { RunModel } from '../../src/shared/runModel';
 import { useExampleServer } from '../support/server';
 import { startPythonServer, type PythonServer } from '../support/pythonServer';
 import { startFaultProxy, type Fault } from '../support/faultProxy';
 import { HANG_GUARD, collect, wire } from '../support/runs';
-
-interface Dialect {
-  name: 'js' | 'python';
-  url: string;
-  client: LangGraphClient;
-}
+import { assertOrderedIds, modelOf, nodesOf, of, rec, run, type Dialect } from '../support/dialectRuns';
 
 const js = { name: 'js' } as Dialect;
 const py = { name: 'python' } as Dialect;
@@ -35,33 +29,6 @@ after(async () => {
   await py.client?.close();
   await pyServer?.close();
 });
-
-const of = (events: RunEvent[], mode: string) => events.filter((e) => e.event === mode);
-const rec = (v: unknown): Record<string, unknown> => (isRecord(v) ? v : assert.fail(`not an object: ${JSON.stringify(v)}`));
-const nodesOf = (events: RunEvent[], ns = 0) => of(events, 'updates').filter((e) => e.ns.length === ns).flatMap((e) => Object.keys(rec(e.data)));
-
-async function run(d: Dialect, params: RunParams, threadId?: string) {
-  const thread = threadId ?? (await d.client.createThread()).thread_id;
-  const stream = d.client.streamRun(thread, params);
-  const events = await collect(stream);
-  return { events, threadId: thread, runId: stream.runId! };
-}
-
-/** The run model as the panel builds it: the stream, then the thread's history and final state. */
-async function modelOf(d: Dialect, threadId: string, events: RunEvent[]): Promise<RunModel> {
-  const m = RunModel.from(events);
-  m.end();
-  m.attachExtras({ ...(await fetchRunExtras(d.client, threadId)) });
-  return m;
-}
-
-/** Ids present, each after the one before: `0,1,2…` (JS) or `<ms>-<seq>` (Python). */
-function assertOrderedIds(d: Dialect, events: RunEvent[]): void {
-  const ids = events.map((e) => e.id);
-  assert.ok(ids.every((id) => id !== null), 'every event of a resumable run has an id');
-  for (const id of ids) assert.match(id!, d.name === 'python' ? /^\d+-\d+$/ : /^\d+$/);
-  for (let i = 1; i < ids.length; i++) assert.ok(compareEventIds(ids[i - 1]!, ids[i]!)! < 0, `id ${ids[i]} after ${ids[i - 1]}`);
-}
 
 for (const d of [js, py]) {
   const name = (s: string) => `[${d.name}] ${s}`;
@@ -236,108 +203,3 @@ for (const d of [js, py]) {
     }
   });
 }
-
-// ---- Python only: heartbeats (the JS server sends none) --------------------------------------
-
-test('[python] heartbeats feed the idle watchdog: slow nodes with a short idle limit, one connection', HANG_GUARD, async () => {
-  const thread = await py.client.createThread();
-  const states: string[] = [];
-  const events = await collect(py.client.streamRun(thread.thread_id, { assistantId: 'slow', input: { delay_ms: 700 }, streamMode: ['updates'] }, {
-    idleTimeoutMs: 400, onConnection: (s) => states.push(s.state),
-  }));
-  assert.deepEqual(nodesOf(events), ['warm_up', 'crunch', 'refine', 'polish', 'publish']);
-  assert.deepEqual(states, ['connected', 'ended'], 'never reconnected');
-
-  // The same against a server without heartbeats: the watchdog does refresh the quiet connection.
-  const quiet = await startPythonServer({ heartbeatMs: 0 });
-  const c = new LangGraphClient({ url: quiet.url });
-  try {
-    const t = await c.createThread();
-    const s2: string[] = [];
-    await collect(c.streamRun(t.thread_id, { assistantId: 'slow', input: { delay_ms: 700 }, streamMode: ['updates'] }, { idleTimeoutMs: 400, onConnection: (s) => s2.push(s.state) }));
-    assert.ok(s2.includes('resumed'), `no heartbeats: the connection was refreshed (${s2.join(',')})`);
-  } finally {
-    await c.close();
-    await quiet.close();
-  }
-});
-
-test('[python] when the heartbeats stop (a black-holed link), the watchdog fires long before its idle limit and the run is read whole', HANG_GUARD, async () => {
-  // Stall after the first events; the idle limit (60 s) is longer than the whole run (~5 s), so
-  // only the heartbeats' own rhythm can notice the dead link while the run still goes.
-  const proxy = await startFaultProxy({ target: pyServer.url, plan: [{ at: 900, how: 'stall' }] });
-  const client = new LangGraphClient({ url: proxy.url });
-  try {
-    const thread = await py.client.createThread();
-    let statusAtResume: Promise<string> | undefined;
-    const stream = client.streamRun(thread.thread_id, { assistantId: 'slow', input: { delay_ms: 1000 }, streamMode: ['updates', 'custom'] }, {
-      idleTimeoutMs: 60_000, backoffMs: 5,
-      onConnection: (s) => {
-        if (s.state === 'resumed') statusAtResume ??= py.client.getRun(thread.thread_id, stream.runId!).then((r) => r.status);
-      },
-    });
-    const events = await collect(stream);
-    assert.ok(proxy.requests[0]?.applied, 'the link stalled');
-    assert.ok(statusAtResume, 'the stream was resumed');
-    assert.equal(await statusAtResume, 'running', 'resumed while the run was still going');
-    const ref = await collect(py.client.joinRun(thread.thread_id, stream.runId!, { lastEventId: '-1' }));
-    assert.deepEqual(wire(events), wire(ref));
-  } finally {
-    await client.close();
-    await proxy.close();
-  }
-});
-
-test('[python] legacy interrupts ({value, resumable, ns, when}, no id): one interrupt, its node, and a resume', HANG_GUARD, async () => {
-  const legacy = await startPythonServer({ interruptShape: 'legacy', heartbeatMs: 0 });
-  const d: Dialect = { name: 'python', url: legacy.url, client: new LangGraphClient({ url: legacy.url }) };
-  try {
-    for (const modes of [['updates'], ['values'], ['values', 'updates', 'debug']] as StreamMode[][]) {
-      const first = await run(d, { assistantId: 'interrupt', input: {}, streamMode: modes });
-      const it = first.events.map(interruptOf).find((i) => i)!;
-      assert.equal(it.interrupts[0].id, undefined, 'no id on the wire');
-      const m = await modelOf(d, first.threadId, first.events);
-      assert.equal(m.summary.interrupts.length, 1, `one interrupt (${modes})`);
-      assert.equal(m.summary.interrupts[0].node, 'human_review', `its node (${modes})`);
-      const second = await run(d, { assistantId: 'interrupt', command: { resume: { decision: 'reject' } }, streamMode: modes }, first.threadId);
-      const both = await modelOf(d, first.threadId, [...first.events, ...second.events]);
-      assert.equal(both.summary.phase, 'success');
-      assert.equal(rec((await d.client.getThreadState(first.threadId)).values).outcome, 'rejected');
-    }
-  } finally {
-    await d.client.close();
-    await legacy.close();
-  }
-});
-
-test('[python] a failing node: `event: error` is the run failing, named by the model', HANG_GUARD, async () => {
-  const { events, threadId } = await run(py, { assistantId: 'failing', input: {}, streamMode: ['updates', 'tasks'] });
-  const err = runErrorOf(of(events, 'error')[0]);
-  assert.equal(err?.errorName, 'ValueError');
-  const m = await modelOf(py, threadId, events);
-  assert.equal(m.summary.phase, 'error');
-  assert.equal(m.summary.error?.node, 'call_tool');
-});
-
-test('[python] the wire is Python\'s: CRLF, heartbeats, Location, ids only when resumable, {"detail"} errors', HANG_GUARD, async () => {
-  const thread = await py.client.createThread();
-  const res = await fetch(`${pyServer.url}/threads/${thread.thread_id}/runs/stream`, {
-    method: 'POST', headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ assistant_id: 'slow', input: { delay_ms: 250 }, stream_mode: ['updates'] }),
-  });
-  const text = await res.text();
-  assert.match(res.headers.get('location') ?? '', /^\/threads\/[^/]+\/runs\/[^/]+\/stream$/);
-  assert.match(res.headers.get('content-location') ?? '', /^\/threads\/[^/]+\/runs\/[^/]+$/);
-  assert.match(text, /^event: metadata\r\ndata: /);
-  assert.ok(text.includes(': heartbeat\r\n\r\n'));
-  assert.ok(!/\nid: /.test(text), 'no ids on a run that is not resumable');
-  const bad = await fetch(`${pyServer.url}/assistants/simple`);
-  assert.equal(bad.status, 422);
-  assert.ok(isRecord(await bad.json()) && true);
-  await assert.rejects(py.client.createRun(thread.thread_id, { assistantId: 'simple', checkpointId: 'step-3' }), (e: unknown) => {
-    assert.ok(e instanceof LangGraphError);
-    assert.equal(e.kind, 'bad-request');
-    assert.equal(e.message, `Create run on thread ${thread.thread_id}: the server could not process the request (HTTP 422) — invalid request: checkpoint_id: Input should be a valid UUID`);
-    return true;
-  });
-});

@@ -17,6 +17,8 @@ export interface PythonServerOptions {
   /** The server's clock minus the client's, for `debug` timestamps and `created_at`. */
   clockOffsetMs?: number;
   interruptShape?: 'modern' | 'legacy';
+  /** Appended to the `Location` header (so a test can see the client follow it). */
+  locationSuffix?: string;
 }
 
 export interface PythonServer {
@@ -222,7 +224,7 @@ export async function startPythonServer(opts: PythonServerOptions = {}): Promise
     }],
     ['POST', /^\/threads\/([^/]+)\/runs\/stream$/, (m, _q, b, req, res) => {
       const run = createRun(m[1], b);
-      res.setHeader('location', `/threads/${run.thread_id}/runs/${run.run_id}/stream`);
+      res.setHeader('location', `/threads/${run.thread_id}/runs/${run.run_id}/stream${opts.locationSuffix ?? ''}`);
       res.setHeader('content-location', `/threads/${run.thread_id}/runs/${run.run_id}`);
       return runStream(req, res, run, { heartbeatMs, lastEventId: null, modes: null, cancelOnDisconnect: b.on_disconnect !== 'continue', cancel: () => cancel(run, 'interrupt') });
     }],
@@ -249,11 +251,12 @@ export async function startPythonServer(opts: PythonServerOptions = {}): Promise
       watchers.set(m[1], set);
       const sub = (ev: SseEv) => w.send(ev);
       set.add(sub);
-      req.on('close', () => {
+      // Never ends on its own: until the client goes (the request's own 'close' comes too early).
+      return new Promise<void>((resolve) => res.on('close', () => {
         set.delete(sub);
         w.end();
-      });
-      return new Promise<void>((resolve) => res.on('close', resolve));
+        resolve();
+      }));
     }],
   ];
 
