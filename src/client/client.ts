@@ -10,7 +10,7 @@ import {
 } from './types';
 import { isRecord } from '../shared/events';
 
-export { parseContentLocation, checkStream, toRunEvent, decodeEvent, runErrorOf, interruptOf, compareEventIds, type InterruptInfo } from './decode';
+export { parseContentLocation, checkStream, toRunEvent, decodeEvent, runErrorOf, isCancelEvent, isRunNotFound, interruptOf, compareEventIds, type InterruptInfo } from './decode';
 export { STREAM_KEY, type ConnectionState, type StreamControl, type RunStream } from './runStream';
 
 export interface RunParams {
@@ -35,6 +35,7 @@ export interface RunParams {
 export type ClientOptions = TransportOptions;
 
 const enc = encodeURIComponent;
+const UUID = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
 
 export class LangGraphClient implements RunApi {
   readonly http: HttpTransport;
@@ -67,17 +68,32 @@ export class LangGraphClient implements RunApi {
     return r.filter(isAssistant);
   }
   getAssistant(id: string, signal?: AbortSignal): Promise<Assistant> {
-    return this.http.json('GET', `/assistants/${enc(id)}`, `Assistant ${id}`, { signal });
+    return this.byAssistant(id, signal, (a) => this.http.json('GET', `/assistants/${enc(a)}`, `Assistant ${id}`, { signal }));
   }
   getAssistantGraph(id: string, opts: { xray?: boolean | number } = {}, signal?: AbortSignal): Promise<AssistantGraph> {
     const q = opts.xray ? `?xray=${opts.xray === true ? 'true' : opts.xray}` : '';
     return this.http.json('GET', `/assistants/${enc(id)}/graph${q}`, `Graph of assistant ${id}`, { signal });
   }
   getAssistantSchemas(id: string, signal?: AbortSignal): Promise<AssistantSchemas> {
-    return this.http.json('GET', `/assistants/${enc(id)}/schemas`, `Schemas of assistant ${id}`, { signal });
+    return this.byAssistant(id, signal, (a) => this.http.json('GET', `/assistants/${enc(a)}/schemas`, `Schemas of assistant ${id}`, { signal }));
   }
   getAssistantSubgraphs(id: string, opts: { recurse?: boolean } = {}, signal?: AbortSignal): Promise<Record<string, unknown>> {
-    return this.http.json('GET', `/assistants/${enc(id)}/subgraphs${opts.recurse ? '?recurse=true' : ''}`, `Subgraphs of assistant ${id}`, { signal });
+    return this.byAssistant(id, signal, (a) => this.http.json('GET', `/assistants/${enc(a)}/subgraphs${opts.recurse ? '?recurse=true' : ''}`, `Subgraphs of assistant ${id}`, { signal }));
+  }
+
+  /**
+   * JS takes a graph name wherever an assistant id goes; Python wants the UUID on these endpoints
+   * (a name gets 422). On that 422, ask once which assistant the graph has and try again with it.
+   */
+  private async byAssistant<T>(id: string, signal: AbortSignal | undefined, call: (assistantId: string) => Promise<T>): Promise<T> {
+    try {
+      return await call(id);
+    } catch (e) {
+      if (!(e instanceof LangGraphError) || e.status !== 422 || UUID.test(id)) throw e;
+      const found = (await this.searchAssistants({ graphId: id, limit: 1 }, signal).catch(() => []))[0];
+      if (!found) throw e;
+      return call(found.assistant_id);
+    }
   }
 
   // ---- threads ------------------------------------------------------------------------------
@@ -148,7 +164,7 @@ export class LangGraphClient implements RunApi {
   /** Start a background run (no stream). */
   async createRun(threadId: string, params: RunParams, signal?: AbortSignal): Promise<Run> {
     const res = await this.http.send('POST', `/threads/${enc(threadId)}/runs`, { json: runBody(params), signal });
-    if (res.status === 422) await this.explainConflict(threadId, res, 'Create run', signal);
+    if (res.status === 404 || res.status === 409 || res.status === 422) await this.explainConflict(threadId, res, `Create run on thread ${threadId}`, signal);
     const r = await this.http.read<unknown>(res, 'Create run', signal);
     if (!isRun(r)) throw unexpected('Create run', r);
     return r;
@@ -177,7 +193,7 @@ export class LangGraphClient implements RunApi {
       kind: 'start', threadId, resumable, streamKey, control,
       connect: async (signal) => {
         const res = await this.http.send('POST', path, { json: body, signal, headers: { accept: 'text/event-stream' } });
-        if (res.status === 422 && threadId) await this.explainConflict(threadId, res, 'Start run', signal);
+        if ((res.status === 404 || res.status === 409 || res.status === 422) && threadId) await this.explainConflict(threadId, res, `Start run on thread ${threadId}`, signal);
         return res;
       },
     });
@@ -192,15 +208,15 @@ export class LangGraphClient implements RunApi {
   }
 
   /** @internal GET the run's stream, replaying after `lastEventId`. */
-  openJoin(threadId: string, runId: string, lastEventId: string | null, signal: AbortSignal): Promise<RawResponse> {
+  openJoin(threadId: string, runId: string, lastEventId: string | null, signal: AbortSignal, location?: string): Promise<RawResponse> {
     const headers: Record<string, string> = { accept: 'text/event-stream' };
     if (lastEventId !== null) headers['last-event-id'] = lastEventId;
-    return this.http.send('GET', `/threads/${enc(threadId)}/runs/${enc(runId)}/stream`, { headers, signal });
+    return this.http.send('GET', joinPath(this.baseUrl, location) ?? `/threads/${enc(threadId)}/runs/${enc(runId)}/stream`, { headers, signal });
   }
 
   /**
-   * The dev server answers a run on an unknown thread with 422 "Thread is already running a task":
-   * tell that apart from a busy thread. Always throws.
+   * A run the server refused: the dev server answers a run on an unknown thread with 422 "Thread
+   * is already running a task", Python with 404 (and a busy thread with 409): say which. Always throws.
    */
   private async explainConflict(threadId: string, res: RawResponse, what: string, signal?: AbortSignal): Promise<never> {
     const text = await res.body.text().catch(() => '');
@@ -208,9 +224,23 @@ export class LangGraphClient implements RunApi {
       () => false,
       (e: unknown) => e instanceof LangGraphError && e.kind === 'not-found',
     );
-    if (missing) throw new LangGraphError('not-found', `${what}: thread ${threadId} not found (404).`, { url: res.url, status: 404, body: text });
+    if (missing) throw new LangGraphError('not-found', `${what.replace(/ on thread \S+$/, '')}: thread ${threadId} not found (404).`, { url: res.url, status: 404, body: text });
+    // The thread is there: the 404 is about something else the run names (its assistant).
+    if (res.status === 404) throw new LangGraphError('not-found', `${what}: not found (404)${summarizeBody(text) ? ` — ${summarizeBody(text)}` : ''}`, { url: res.url, status: 404, body: text });
     throw httpError(res.status, text, res.url, what);
   }
+}
+
+/**
+ * A `Location` header as a path under the base URL, as the official SDKs read it: a path is
+ * relative to the deployment's URL (a hosted deployment may sit under a path prefix), an absolute
+ * URL must be under the base URL. Anything else is ignored (undefined).
+ */
+export function joinPath(baseUrl: string, location: string | undefined): string | undefined {
+  if (!location) return undefined;
+  if (location.startsWith('/') && !location.startsWith('//')) return location;
+  if (location.startsWith(`${baseUrl}/`)) return location.slice(baseUrl.length);
+  return undefined;
 }
 
 function unexpected(what: string, v: unknown): LangGraphError {

@@ -57,9 +57,28 @@ export function decodeEvent(msg: SseMessage, t: number): RunEvent {
   }
 }
 
-/** The typed error carried by an `error` event (`{error, message}` or a bare string). */
+/**
+ * A cancel, as the Python server publishes it: `event: error` with `{"error": "UserInterrupt"}`
+ * (`action=interrupt`) or `"UserRollback"`. A cancellation, not a failure. (JS ends the stream
+ * silently instead.)
+ */
+export function isCancelEvent(ev: RunEvent): boolean {
+  return ev.event === 'error' && isRecord(ev.data) && (ev.data.error === 'UserInterrupt' || ev.data.error === 'UserRollback');
+}
+
+/**
+ * The server's "no such run" on a join: JS sends the bare string `"Run not found"`, Python
+ * `{"error":"HTTPException","message":"404: Run not found"}`.
+ */
+export function isRunNotFound(ev: RunEvent): boolean {
+  if (ev.event !== 'error') return false;
+  const d = ev.data;
+  return d === 'Run not found' || (isRecord(d) && d.error === 'HTTPException' && typeof d.message === 'string' && /^404\b.*run not found/i.test(d.message));
+}
+
+/** The typed error carried by an `error` event (`{error, message}` or a bare string); null for a cancel. */
 export function runErrorOf(ev: RunEvent): RunError | null {
-  if (ev.event !== 'error') return null;
+  if (ev.event !== 'error' || isCancelEvent(ev)) return null;
   const d = ev.data;
   if (typeof d === 'string') return new RunError('Error', d);
   if (isRecord(d)) return new RunError(String(d.error ?? 'Error'), String(d.message ?? ''));

@@ -134,9 +134,13 @@ export function httpError(status: number, body: string, url: string, what: strin
   if (status === 403) return new LangGraphError('forbidden', `${origin} refused access (403 Forbidden). Check that the API key is valid for this deployment.${tail}`, { url, status, body });
   if (status === 407) return new LangGraphError('forbidden', `The proxy refused the request to ${origin} (407 Proxy Authentication Required). Check the proxy setting and its credentials.`, { url, status, body });
   if (status === 404) return new LangGraphError('not-found', `${what} not found (404)${tail}`, { url, status, body });
+  // A busy thread: JS answers 422 (text), Python 409 ({"detail": …}). Python's other 422s are
+  // validation errors (a graph name where a UUID is wanted, a bad checkpoint id).
+  const busy = /already running|busy|inflight|in progress/i.test(body);
+  if (status === 422 && !busy && /^\s*\{\s*"detail"/.test(body)) {
+    return new LangGraphError('bad-request', `${what}: the server could not process the request (HTTP 422)${tail}`, { url, status, body });
+  }
   if (status === 409 || status === 422) {
-    // The Agent Server's 422 is nearly always "Thread is already running a task".
-    const busy = /already running|busy|inflight|in progress/i.test(body);
     return new LangGraphError(
       'conflict',
       busy ? `${what}: the thread is busy (HTTP ${status})${tail}` : `${what}: the server refused (HTTP ${status})${tail}. A run may already be active on this thread.`,
@@ -156,7 +160,7 @@ export function summarizeBody(body: string, max = 200): string {
     const j: unknown = JSON.parse(trimmed);
     if (j && typeof j === 'object') {
       const o = j as Record<string, unknown>;
-      const issues = isIssueList(o.error) ?? isIssueList(o);
+      const issues = isIssueList(o.error) ?? isIssueList(o) ?? isDetailList(o.detail);
       if (issues) return clip(issues, max);
       const m = o.detail ?? o.message ?? o.error;
       if (typeof m === 'string') return clip(m, max);
@@ -183,6 +187,16 @@ function isIssueList(v: unknown): string | null {
     return `${path}${String(i.message ?? 'invalid')}${got}`;
   });
   return parts.length ? `invalid request: ${parts.join('; ')}` : null;
+}
+
+/** FastAPI/pydantic's 422 body (`{"detail":[{loc, msg}]}`, the Python server's): its first issues. */
+function isDetailList(v: unknown): string | null {
+  if (!Array.isArray(v) || !v.length || !v.every((i) => i && typeof i === 'object' && 'msg' in i)) return null;
+  const parts = (v as Array<{ loc?: unknown; msg?: unknown }>).slice(0, 3).map((i) => {
+    const loc = Array.isArray(i.loc) ? i.loc.filter((p) => p !== 'body') : [];
+    return `${loc.length ? `${loc.join('.')}: ` : ''}${String(i.msg)}`;
+  });
+  return `invalid request: ${parts.join('; ')}`;
 }
 
 function clip(s: string, max: number): string {

@@ -5,7 +5,7 @@
 // falls back to the run's status and the thread's state and says what was lost (`lgt/gap`).
 import { LangGraphError, isAbortError, networkError, safeOrigin } from './errors';
 import { header, type RawResponse } from './http';
-import { checkStream, compareEventIds, decodeEvent, parseContentLocation } from './decode';
+import { checkStream, compareEventIds, decodeEvent, isRunNotFound, parseContentLocation } from './decode';
 import { parseSseBatches } from './sse';
 import { Watchdog } from './watchdog';
 import { isTerminalStatus, type Run, type ThreadState } from './types';
@@ -41,7 +41,8 @@ export interface RunApi {
   getRun(threadId: string, runId: string, signal?: AbortSignal): Promise<Run>;
   listRuns(threadId: string, opts: { limit?: number }, signal?: AbortSignal): Promise<Run[]>;
   getThreadState(threadId: string, opts: { subgraphs?: boolean }, signal?: AbortSignal): Promise<ThreadState>;
-  openJoin(threadId: string, runId: string, lastEventId: string | null, signal: AbortSignal): Promise<RawResponse>;
+  /** `location`: the path the server named for rejoining (Python's `Location` header). */
+  openJoin(threadId: string, runId: string, lastEventId: string | null, signal: AbortSignal, location?: string): Promise<RawResponse>;
 }
 
 export interface StreamSetup {
@@ -79,6 +80,8 @@ export class RunStreamImpl implements RunStream {
   private seen: string | null;
   private seenNum: number | null;
   private resumable: boolean | null;
+  /** Where to rejoin, when the server said (`Location`). */
+  private location: string | undefined;
   private failures = 0;
   /** Events read in all (ids or not). */
   private read = 0;
@@ -170,19 +173,23 @@ export class RunStreamImpl implements RunStream {
     let sawError = false;
     let delivered = 0;
     try {
-      const res = first ? await this.s.connect(conn.signal) : await this.api.openJoin(this.threadId!, this.runId!, this.seen ?? '-1', conn.signal);
-      await checkStream(res, first ? (this.s.kind === 'start' ? 'Start run' : 'Join run') : 'Rejoin run');
+      const res = first ? await this.s.connect(conn.signal) : await this.api.openJoin(this.threadId!, this.runId!, this.seen ?? '-1', conn.signal, this.location);
+      await checkStream(res, first ? (this.s.kind === 'start' ? `Start run on thread ${this.threadId ?? '(stateless)'}` : `Join run ${this.runId} on thread ${this.threadId}`) : `Rejoin run ${this.runId} on thread ${this.threadId}`);
       gotHeaders = true;
       if (first) {
-        const ids = parseContentLocation(header(res.headers, 'content-location'));
+        // Python also sends `Location: /threads/{t}/runs/{r}/stream`, where its stream is rejoined
+        // (the official SDKs reconnect only when it is there); JS sends Content-Location alone.
+        const location = header(res.headers, 'location');
+        const ids = parseContentLocation(header(res.headers, 'content-location') ?? location);
         this.threadId = ids.threadId ?? this.threadId;
         this.runId = ids.runId ?? this.runId;
+        this.location = location && this.runId && location.includes(`/runs/${encodeURIComponent(this.runId)}/stream`) ? location : undefined;
         control.onConnection?.({ state: 'connected', threadId: this.threadId, runId: this.runId });
       } else {
         control.onConnection?.({ state: 'resumed', lastEventId: this.seen });
       }
       dog.start();
-      for await (const batch of parseSseBatches(res.body, { maxEventBytes: control.maxEventBytes, url: res.url, onBytes: dog.onBytes })) {
+      for await (const batch of parseSseBatches(res.body, { maxEventBytes: control.maxEventBytes, url: res.url, onBytes: dog.onBytes, onComment: dog.onComment })) {
         const t = Date.now();
         const out: RunEvent[] = [];
         for (const msg of batch) {
@@ -192,8 +199,8 @@ export class RunStreamImpl implements RunStream {
           if (msg.id !== null) this.see(msg.id);
           if (ev.event === 'metadata' && isRecord(ev.data) && typeof ev.data.run_id === 'string') this.runId ??= ev.data.run_id;
           if (ev.event === 'error') {
-            // A join of a run the server does not know: HTTP 200 and this bare string.
-            if (delivered === 0 && ev.data === 'Run not found' && this.runId) {
+            // A join of a run the server does not know: HTTP 200 and an error event saying so.
+            if (delivered === 0 && this.runId && isRunNotFound(ev)) {
               throw new LangGraphError('not-found', `Run ${this.runId} not found on thread ${this.threadId} (the server no longer knows it).`, { url: res.url });
             }
             sawError = true;
@@ -287,7 +294,8 @@ export class RunStreamImpl implements RunStream {
   }
 
   private stalledError(dog: Watchdog): LangGraphError {
-    const secs = dog.idleMs >= 1000 ? `${(dog.idleMs / 1000).toFixed(dog.idleMs % 1000 ? 1 : 0)} s` : `${dog.idleMs} ms`;
+    const ms = dog.limitMs;
+    const secs = ms >= 1000 ? `${(ms / 1000).toFixed(ms % 1000 ? 1 : 0)} s` : `${ms} ms`;
     return new LangGraphError('stalled', `The stream from ${safeOrigin(this.api.baseUrl)} stalled: no data for ${secs}${dog.verdict === 'ended' ? ' after the run had ended' : ''}.`, { url: this.api.baseUrl });
   }
 

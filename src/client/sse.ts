@@ -15,6 +15,8 @@ export interface SseOptions {
   url?: string;
   /** Called with every chunk's size; used by the idle watchdog. */
   onBytes?: (n: number) => void;
+  /** Called with each `:` comment line (Python's `: heartbeat`). */
+  onComment?: (text: string) => void;
 }
 
 export const DEFAULT_MAX_EVENT_BYTES = 64 * 1024 * 1024;
@@ -37,6 +39,7 @@ export async function* parseSseBatches(body: AsyncIterable<Uint8Array | string>,
     onError(err: ParseError) {
       if (err.type === 'max-buffer-size-exceeded') tooLarge = true;
     },
+    onComment: opts.onComment,
     maxBufferSize: max,
   });
   const decoder = new TextDecoder('utf-8');

@@ -1,5 +1,7 @@
-// The idle watchdog of a run stream. The dev server sends no heartbeats, so a quiet connection
-// may be a slow node or a dead link (a proxy that black-holes bytes, a laptop that slept).
+// The idle watchdog of a run stream. The JS dev server sends no heartbeats, so a quiet connection
+// may be a slow node or a dead link (a proxy that black-holes bytes, a laptop that slept). The
+// Python server sends `: heartbeat` every ~5 s while idle: once two have come, silence for three
+// of their intervals means the link is gone, however slow the node.
 import { isTerminalStatus, type Run } from './types';
 import { isRecord } from '../shared/events';
 
@@ -15,6 +17,9 @@ export class Watchdog {
   private seq = 0;
   private stopped = false;
   private resumable = true;
+  private lastBeat = 0;
+  /** The server's heartbeat interval, once seen (two heartbeats in a row). */
+  private beatMs: number | null = null;
 
   constructor(
     readonly idleMs: number,
@@ -25,7 +30,7 @@ export class Watchdog {
   start(): void {
     if (this.idleMs <= 0) return;
     this.last = Date.now();
-    this.timer = setTimeout(this.fire, this.idleMs);
+    this.timer = setTimeout(this.fire, this.limitMs);
   }
 
   /** Per chunk: cheap (no timer churn); the timer checks the time of the last byte when it fires. */
@@ -33,6 +38,27 @@ export class Watchdog {
     this.last = Date.now();
     this.seq++;
   };
+
+  /** Per `:` comment: a heartbeat. Their interval arms a tighter limit than idleMs. */
+  readonly onComment = (): void => {
+    const now = Date.now();
+    if (this.lastBeat) {
+      const gap = now - this.lastBeat;
+      const before = this.limitMs;
+      this.beatMs = this.beatMs === null ? gap : Math.max(this.beatMs, gap);
+      // The timer was set for the longer limit: bring it in.
+      if (this.limitMs < before && this.timer !== undefined && !this.stopped && this.verdict === null) {
+        clearTimeout(this.timer);
+        this.timer = setTimeout(this.fire, this.limitMs);
+      }
+    }
+    this.lastBeat = now;
+  };
+
+  /** How long silence may last: idleMs, or three heartbeat intervals (at least 1 s) once known. */
+  get limitMs(): number {
+    return this.beatMs === null ? this.idleMs : Math.min(this.idleMs, Math.max(1000, 3 * this.beatMs));
+  }
 
   stop(): void {
     this.stopped = true;
@@ -46,8 +72,8 @@ export class Watchdog {
   private readonly fire = async (): Promise<void> => {
     if (this.stopped) return;
     const quiet = Date.now() - this.last;
-    if (quiet < this.idleMs) {
-      this.timer = setTimeout(this.fire, this.idleMs - quiet);
+    if (quiet < this.limitMs) {
+      this.timer = setTimeout(this.fire, this.limitMs - quiet);
       return;
     }
     const seq = this.seq;

@@ -2,7 +2,7 @@
 // a fork, a re-run chained into it; a thread opened from the tree, its finished runs told from its
 // history), or a recording read in slices. The events and notifications live in SessionStore.
 import * as vscode from 'vscode';
-import { LangGraphClient, LangGraphError, fetchRunExtras, fetchSessionGraph, historyCovers, readHistory, runEnded, runErrorOf, type ConnectionState, type RunParams, type RunStream, type StreamMode } from '../client';
+import { LangGraphClient, LangGraphError, fetchRunExtras, fetchSessionGraph, historyCovers, isCancelEvent, readHistory, runEnded, runErrorOf, type ConnectionState, type RunParams, type RunStream, type StreamMode } from '../client';
 import { isRecord, runStartOf, type RunEvent, type RunStart } from '../shared/events';
 import { runEventsFromHistory } from '../shared/historyRuns';
 import type { SessionInfo } from '../shared/protocol';
@@ -411,7 +411,7 @@ export class RunSession extends SessionStore {
       for await (const ev of stream) {
         this.append([ev]);
         // Python publishes a cancel as an error event: a cancellation, not a failure.
-        if (ev.event === 'error' && isRecord(ev.data) && (ev.data.error === 'UserInterrupt' || ev.data.error === 'UserRollback')) cancelled = true;
+        if (isCancelEvent(ev)) cancelled = true;
         else {
           const re = runErrorOf(ev);
           if (re) failed = re.message;

@@ -90,7 +90,7 @@ test('404s name what was not found: thread, run, assistant', HANG_GUARD, async (
   await assert.rejects(client.getAssistant('no-such-graph'), isErr('not-found', /^Assistant no-such-graph not found \(404\)/));
   await assert.rejects(
     collect(client.streamRun(thread.thread_id, { assistantId: 'no-such-graph' })),
-    isErr('not-found', /^Start run not found \(404\) — No assistant found for "no-such-graph"/),
+    isErr('not-found', /^Start run on thread \S+: not found \(404\) — No assistant found for "no-such-graph"/),
   );
   // The dev server answers a run on an unknown thread with 422 "already running": the client checks.
   await assert.rejects(
@@ -105,7 +105,7 @@ test('422: a second run on a busy thread is a conflict that says so', HANG_GUARD
   try {
     await assert.rejects(
       collect(client.streamRun(thread.thread_id, { assistantId: 'simple', input: {} })),
-      isErr('conflict', /^Start run: the thread is busy \(HTTP 422\) — Thread is already running a task\./),
+      isErr('conflict', new RegExp(`^Start run on thread ${thread.thread_id}: the thread is busy \\(HTTP 422\\) — Thread is already running a task\\.`)),
     );
   } finally {
     await client.cancelRun(thread.thread_id, busy.run_id, { action: 'interrupt' });
@@ -116,7 +116,7 @@ test('400: an invalid request says which field is wrong', HANG_GUARD, async () =
   const thread = await client.createThread();
   await assert.rejects(
     collect(client.streamRun(thread.thread_id, { assistantId: 'simple', streamMode: ['bogus' as 'updates'] })),
-    isErr('bad-request', /^Start run: bad request \(HTTP 400\) — invalid request: stream_mode/),
+    isErr('bad-request', /^Start run on thread \S+: bad request \(HTTP 400\) — invalid request: stream_mode/),
   );
 });
 

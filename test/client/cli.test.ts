@@ -139,7 +139,7 @@ test('failures exit non-zero with one clear line', HANG_GUARD, async () => {
 
   const unknown = await cli(['record', '--url', url, '--assistant', 'no-such-graph']);
   assert.equal(unknown.code, 1);
-  assert.match(unknown.stderr, /^langgraph-timeline: Start run not found \(404\) — No assistant found for "no-such-graph"\. .*\n$/);
+  assert.match(unknown.stderr, /^langgraph-timeline: Start run on thread \S+: not found \(404\) — No assistant found for "no-such-graph"\. .*\n$/);
   assert.equal(unknown.stderr.split('\n').length, 2, 'one line');
 
   const usage = await cli(['record', '--url', url, '--assistant', 'simple', '--stream-mode', 'updates,nonsense']);

@@ -67,7 +67,7 @@ test('an HTML page with 200 instead of an event stream (wrong URL, captive porta
   }, async (fake, client) => {
     await assert.rejects(
       collect(client.streamRun('t1', { assistantId: 'a' })),
-      isErr('not-sse', `Start run: expected an event stream from ${fake.url}/threads/t1/runs/stream but got text/html; charset=utf-8 (an HTML page). Is this URL a LangGraph deployment?`),
+      isErr('not-sse', `Start run on thread t1: expected an event stream from ${fake.url}/threads/t1/runs/stream but got text/html; charset=utf-8 (an HTML page). Is this URL a LangGraph deployment?`),
     );
     await assert.rejects(client.searchThreads(), isErr('not-sse', `Thread search: expected JSON from ${fake.url}/threads/search but got an HTML page. Is this URL a LangGraph deployment?`));
   });

@@ -117,3 +117,29 @@ test('run bodies: the stream key goes into metadata beside the caller\'s', () =>
   assert.equal(runBody({ assistantId: 'a', input: null }).input, null, 'input: null (resume a breakpoint) is sent');
   assert.equal(runBody({ assistantId: 'a', onDisconnect: 'cancel' }).on_disconnect, 'cancel');
 });
+
+test('the Python dialect: 409 and 422 {"detail"} bodies, cancel and run-not-found events, Location paths', async () => {
+  const { isCancelEvent, isRunNotFound } = await import('../../src/client/decode');
+  const { joinPath } = await import('../../src/client/client');
+  const u = 'http://h:1/threads/t/runs/stream';
+  const busy = httpError(409, '{"detail":"Thread is already running a task. Wait for it to finish or choose a different multitask strategy."}', u, 'Start run on thread t');
+  assert.equal(busy.kind, 'conflict');
+  assert.match(busy.message, /^Start run on thread t: the thread is busy \(HTTP 409\) — Thread is already running a task\./);
+  const invalid = httpError(422, '{"detail":"Invalid assistant ID: must be a UUID"}', u, 'Assistant simple');
+  assert.equal(invalid.kind, 'bad-request');
+  assert.equal(invalid.message, 'Assistant simple: the server could not process the request (HTTP 422) — Invalid assistant ID: must be a UUID');
+  assert.equal(summarizeBody('{"detail":[{"type":"uuid_parsing","loc":["body","checkpoint_id"],"msg":"Input should be a valid UUID"}]}'), 'invalid request: checkpoint_id: Input should be a valid UUID');
+  const ev = (data: unknown) => ({ id: null, event: 'error', ns: [], data, t: 0 });
+  assert.ok(isCancelEvent(ev({ error: 'UserInterrupt', message: '' })));
+  assert.ok(isCancelEvent(ev({ error: 'UserRollback' })));
+  assert.equal(runErrorOf(ev({ error: 'UserInterrupt' })), null, 'a cancel is not a failure');
+  assert.equal(runErrorOf(ev({ error: 'ValueError', message: 'boom' }))?.errorName, 'ValueError');
+  assert.ok(isRunNotFound(ev('Run not found')));
+  assert.ok(isRunNotFound(ev({ error: 'HTTPException', message: '404: Run not found' })));
+  assert.ok(!isRunNotFound(ev({ error: 'ValueError', message: 'Run not found in the cache' })));
+  assert.equal(joinPath('https://h/api', '/threads/t/runs/r/stream'), '/threads/t/runs/r/stream');
+  assert.equal(joinPath('https://h/api', 'https://h/api/threads/t/runs/r/stream'), '/threads/t/runs/r/stream');
+  assert.equal(joinPath('https://h/api', 'https://evil.example/threads/t/runs/r/stream'), undefined, 'never another host');
+  assert.equal(joinPath('https://h/api', '//evil.example/x'), undefined);
+  assert.ok((compareEventIds('1718000000000-9', '1718000000001-0') ?? 0) < 0);
+});

@@ -233,6 +233,12 @@ export class StreamReader extends ModelCore {
       this.onInterrupt(ev, d.__interrupt__); // with `values` alone this is the only sign of it
       return;
     }
+    if ('__interrupt__' in d) {
+      // Python: the state with `__interrupt__` in it (then, often, the interrupt alone again).
+      this.onInterrupt(ev, d.__interrupt__);
+      this.onTruth(this.graph(ev.ns), stripInterrupt(d), undefined);
+      return;
+    }
     this.onTruth(this.graph(ev.ns), d, undefined);
   }
 
@@ -272,20 +278,31 @@ export class StreamReader extends ModelCore {
     }
     for (const it of list) {
       const id = isRecord(it) && typeof it.id === 'string' ? it.id : undefined;
-      if (id !== undefined && s.interrupts.some((x) => x.id === id && x.runId === this.currentRun)) continue;
-      const info: InterruptInfo = { value: isRecord(it) && 'value' in it ? it.value : it, id, ns: ev.ns, t: ev.t, runId: this.currentRun };
-      // The node that raised it: a running task of that namespace, else the thread's history.
-      let ex: Execution | undefined = [...this.byTask.values()].find((x) => x.ns.join('|') === ev.ns.join('|') && x.status === 'running');
+      const value = isRecord(it) && 'value' in it ? it.value : it;
+      // Older servers' interrupts have no id (`{value, resumable, ns, when}`), and Python may say
+      // the same one twice (two `values` events): the same value in this run is the same interrupt.
+      if (s.interrupts.some((x) => x.runId === this.currentRun && (id !== undefined ? x.id === id : x.id === undefined && deepEqual(x.value, value)))) continue;
+      const info: InterruptInfo = { value, id, ns: ev.ns, t: ev.t, runId: this.currentRun };
+      // The legacy shape names its task: `ns: ["human_review:<task id>"]`.
+      const legacy = isRecord(it) && Array.isArray(it.ns) && typeof it.ns[it.ns.length - 1] === 'string' ? String(it.ns[it.ns.length - 1]) : undefined;
+      const legacyTask = legacy?.includes(':') ? legacy.slice(legacy.indexOf(':') + 1) : undefined;
+      // The node that raised it: its task, a running task of that namespace, else the thread's history.
+      let ex: Execution | undefined = (legacyTask ? this.byTask.get(legacyTask) : undefined)
+        ?? [...this.byTask.values()].find((x) => x.ns.join('|') === ev.ns.join('|') && x.status === 'running');
       if (ex) {
         ex.status = 'interrupted';
         ex.interrupts = list;
         if (ex.taskId) this.interruptedTask.set(ex.taskId, ex.index);
       } else if (id !== undefined && ev.ns.length === 0) {
         ex = this.synthFromHistory((t) => t.interrupts.some((x) => isRecord(x) && x.id === id), 'interrupted', ev.t);
+      } else if (legacyTask && ev.ns.length === 0) {
+        ex = this.synthFromHistory((t) => t.id === legacyTask, 'interrupted', ev.t);
       }
       if (ex) {
         info.node = ex.node;
         info.execution = ex.index;
+      } else if (legacy) {
+        info.node = legacy.split(':')[0];
       }
       s.interrupts.push(info);
     }
