@@ -14,6 +14,7 @@ const OPENED = 'llm\u0000';
 
 export class LlmReader extends StreamReader {
   readonly llm = new LlmLedger();
+  private readonly opened = new WeakSet<Execution>();
 
   protected override dispatch(ev: RunEvent): void {
     switch (ev.event) {
@@ -62,13 +63,17 @@ export class LlmReader extends StreamReader {
       ex = this.byTask.get(OPENED + key) ?? this.awaitingWrites.get(key)?.find((x) => x.status === 'running');
     }
     if (!ex) ex = this.openFromModel(ev, node);
-    return { node, ns: ev.ns, execution: ex.index, runId: ex.runId, execStart: ex.timeSource === 'tasks' && ex.status === 'running' ? ex.start : null, untimed };
+    // A task's start is before its model began; an execution opened by the first chunk says nothing of that.
+    return { node, ns: ev.ns, execution: ex.index, runId: ex.runId, execStart: ex.timeSource === 'tasks' && ex.status === 'running' && !this.opened.has(ex) ? ex.start : null, untimed };
   }
 
   private openFromModel(ev: RunEvent, node: string): Execution {
     const g = this.graph(ev.ns);
     const { step, taskId } = this.stepForUpdate(g, node);
-    const ex = this.push(g, step, { node, ns: ev.ns, taskId, start: ev.t, end: null, timeSource: 'arrival', writes: undefined, status: 'running', eventIds: ev.id !== null ? [ev.id] : [] });
+    // Its model's first chunk is a start on the arrival clock, like a `tasks` start (a little
+    // late: the node ran before its model answered), and its update the end: a bar, not a mark.
+    const ex = this.push(g, step, { node, ns: ev.ns, taskId, start: ev.t, end: null, timeSource: 'tasks', writes: undefined, status: 'running', eventIds: ev.id !== null ? [ev.id] : [] });
+    this.opened.add(ex);
     const key = awaitKey(ev.ns, node);
     // In byTask, so an error, an interrupt or a cancel ends it like a task's execution.
     this.byTask.set(OPENED + key, ex);
@@ -85,6 +90,7 @@ export class LlmReader extends StreamReader {
       if (!ex || ex.writes === undefined) continue;
       this.byTask.delete(key);
       if (ex.status === 'running') ex.status = 'done';
+      ex.end ??= ev.t;
       this.llm.settle(ex.index);
     }
   }
