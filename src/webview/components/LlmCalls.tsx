@@ -2,7 +2,7 @@
 // node runs), and the run's totals with a per-node table sortable by each column. Run data is
 // shown as text, never as HTML.
 import { useState } from 'preact/hooks';
-import { callTimes, type LlmCall, type LlmTotals, type NodeLlmRow, type RunModel } from '../../shared/runModel';
+import { callTimes, costText, type LlmCall, type LlmTotals, type NodeLlmRow, type RunModel } from '../../shared/runModel';
 import type { Store } from '../store';
 import { formatDuration } from '../layout';
 
@@ -69,10 +69,11 @@ function CallView({ call: c, n, of }: { call: LlmCall; n: number; of: number }) 
 
 export function totalsLine(t: LlmTotals): string {
   const time = t.timed ? formatDuration(t.llmMs) : 'time unknown';
-  return `${t.calls} LLM call${t.calls === 1 ? '' : 's'} · ${t.inputTokens.toLocaleString()} in / ${t.outputTokens.toLocaleString()} out tokens · ${time}`;
+  const cost = t.cost !== null ? ` · cost ${costText(t.cost)}` : '';
+  return `${t.calls} LLM call${t.calls === 1 ? '' : 's'} · ${t.inputTokens.toLocaleString()} in / ${t.outputTokens.toLocaleString()} out tokens · ${time}${cost}`;
 }
 
-type SortKey = 'node' | 'calls' | 'inputTokens' | 'outputTokens' | 'totalTokens' | 'llmMs' | 'share';
+type SortKey = 'node' | 'calls' | 'inputTokens' | 'outputTokens' | 'totalTokens' | 'llmMs' | 'share' | 'cost';
 const COLUMNS: { key: SortKey; label: string; num: boolean }[] = [
   { key: 'node', label: 'Node', num: false },
   { key: 'calls', label: 'Calls', num: true },
@@ -91,13 +92,16 @@ export function LlmSummary({ store }: { store: Store; seq?: number }) {
   if (!model.llm.calls.length) return null;
   const runs = model.summary.runs;
   const last = runs.at(-1)?.runId ?? null;
-  const run = model.llmTotals(runs.length ? last : undefined);
-  const thread = runs.length > 1 ? model.llmTotals() : null;
-  const rows: NodeLlmRow[] = model.llmByNode();
+  const prices = store.session?.modelPrices;
+  const run = model.llmTotals(runs.length ? last : undefined, prices);
+  const thread = runs.length > 1 ? model.llmTotals(undefined, prices) : null;
+  const rows: NodeLlmRow[] = model.llmByNode(undefined, prices);
   const dir = sort.desc ? -1 : 1;
+  const priced = rows.some((r) => r.cost !== null);
+  const columns = priced ? [...COLUMNS, { key: 'cost' as const, label: 'Cost', num: true }] : COLUMNS;
   rows.sort((a, b) => {
-    const x = a[sort.key];
-    const y = b[sort.key];
+    const x = a[sort.key] ?? -1;
+    const y = b[sort.key] ?? -1;
     return (typeof x === 'string' ? x.localeCompare(String(y)) : (x as number) - (y as number)) * dir;
   });
   return (
@@ -112,7 +116,7 @@ export function LlmSummary({ store }: { store: Store; seq?: number }) {
         <table class="llm-table" id="llm-table" aria-label="LLM calls per node (thread)">
           <thead>
             <tr>
-              {COLUMNS.map((c) => (
+              {columns.map((c) => (
                 <th key={c.key} class={c.num ? 'num' : undefined} aria-sort={sort.key === c.key ? (sort.desc ? 'descending' : 'ascending') : 'none'}>
                   <button class="sort" onClick={() => setSort({ key: c.key, desc: sort.key === c.key ? !sort.desc : c.num })}>
                     {c.label}
@@ -132,6 +136,7 @@ export function LlmSummary({ store }: { store: Store; seq?: number }) {
                 <td class="num">{r.totalTokens.toLocaleString()}</td>
                 <td class="num">{r.timed ? formatDuration(r.llmMs) : '?'}</td>
                 <td class="num">{Math.round(r.share * 100)}%</td>
+                {priced && <td class="num">{r.cost !== null ? costText(r.cost) : '?'}</td>}
               </tr>
             ))}
           </tbody>
