@@ -103,6 +103,12 @@ describe('LLM calls in the panel', () => {
       return n;
     });
     assert.ok(px > 100, `LLM bands drawn (${px} px)`);
+    // The tooltip over the writer's bar: one line of what its model said.
+    const cv = (await page.locator('canvas.tl-base').boundingBox())!;
+    const label = (await page.locator('.tl-label', { hasText: 'writer' }).boundingBox())!;
+    await page.mouse.move(cv.x + cv.width * 0.8, label.y + label.height / 2);
+    await page.locator('.tip:not([hidden]) .tip-llm').waitFor();
+    assert.equal(await page.locator('.tip-llm').textContent(), 'fake-large · 120→8 tokens · “Once upon a time there was a timeline.”');
     // Text from the run is text: a call's answer is never parsed as HTML.
     await page.locator('.execlist [role="option"]').nth(1).click();
     assert.match((await page.locator('.llm-text').textContent())!, /Once upon a time there was a timeline\./);

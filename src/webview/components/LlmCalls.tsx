@@ -145,3 +145,14 @@ export function LlmSummary({ store }: { store: Store; seq?: number }) {
     </section>
   );
 }
+
+/** One line for the timeline's tooltip: the last call's model, tokens and the end of its text (or its tool calls). */
+export function llmPreview(calls: readonly LlmCall[]): string {
+  const c = calls.at(-1);
+  if (!c) return '';
+  const who = c.model ?? 'LLM';
+  const tokens = c.inputTokens !== null || c.outputTokens !== null ? ` · ${c.inputTokens ?? '?'}→${c.outputTokens ?? '?'} tokens` : '';
+  const flat = c.text.replace(/\s+/g, ' ').trim();
+  const said = flat ? ` · “${flat.length > 80 ? `…${flat.slice(-80)}` : flat}”` : c.toolCalls.length ? ` · calls ${c.toolCalls.map((t) => t.name ?? '?').join(', ')}` : '';
+  return `${calls.length > 1 ? `${calls.length} LLM calls, last: ` : ''}${who}${tokens}${said}${c.streaming ? ' ▍' : ''}`;
+}
