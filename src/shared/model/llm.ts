@@ -183,6 +183,9 @@ export class LlmLedger {
       this.usage(c, msg, false);
     } else {
       if (text) c.text += text;
+      // `+=` builds a rope: one node (~32 bytes) per chunk, kept until the text is read. Reading a
+      // character flattens it, so a call's memory follows its text, not its chunk count.
+      if ((c.chunks & 255) === 0) c.text.charCodeAt(0);
       this.toolPieces(c, msg);
       this.usage(c, msg, true);
     }
