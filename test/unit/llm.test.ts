@@ -245,6 +245,18 @@ describe('bad input: shown or ignored with a note, never a crash, never mixed', 
     assert.match(m.llm.unplaced()[0].note ?? '', /node/);
   });
 
+  test('a node whose model streamed, then failed: the next run\'s chunks open a new execution', () => {
+    const m = RunModel.from([
+      ev('metadata', { run_id: 'r1' }, 0),
+      ev('messages', [chunk('A', 'first'), meta('a')], 1),
+      ev('error', { error: 'Boom', message: 'model failed' }, 2),
+      ev('metadata', { run_id: 'r2' }, 3),
+      ev('messages', [chunk('B', 'second'), meta('a')], 4),
+    ]);
+    assert.deepEqual(m.executions.map((x) => [x.node, x.status, x.runId]), [['a', 'error', 'r1'], ['a', 'running', 'r2']]);
+    assert.deepEqual(m.llm.calls.map((c) => [c.text, c.execution]), [['first', 0], ['second', 1]]);
+  });
+
   test('a 200,000-character answer in 20,000 chunks: one call, the whole text', () => {
     const events: RunEvent[] = [ev('metadata', { run_id: 'r' }, 0)];
     for (let k = 0; k < 20_000; k++) events.push(ev('messages', [chunk('big', '0123456789'), meta('a')], k));

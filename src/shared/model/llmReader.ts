@@ -60,7 +60,11 @@ export class LlmReader extends StreamReader {
     let ex: Execution | undefined = taskId ? this.byTask.get(taskId) : undefined;
     if (!ex) {
       const key = awaitKey(ev.ns, node);
-      ex = this.byTask.get(OPENED + key) ?? this.awaitingWrites.get(key)?.find((x) => x.status === 'running');
+      const opened = this.byTask.get(OPENED + key);
+      // One that ended without its update (an error, a cancel, an earlier run) takes no more chunks.
+      if (opened && (opened.status !== 'running' || opened.runId !== this.currentRun)) this.byTask.delete(OPENED + key);
+      else ex = opened;
+      ex ??= this.awaitingWrites.get(key)?.find((x) => x.status === 'running' && x.runId === this.currentRun);
     }
     if (!ex) ex = this.openFromModel(ev, node);
     // A task's start is before its model began; an execution opened by the first chunk says nothing of that.
