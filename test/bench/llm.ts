@@ -50,7 +50,11 @@ function heapOf(events: RunEvent[]): number {
 const N = 5_000;
 const withC = run(N, true);
 const without = run(N, false);
-for (let k = 0; k < 3; k++) time(withC), time(without); // warm up
+for (let k = 0; k < 3; k++) {
+  // warm up
+  time(withC);
+  time(without);
+}
 const a = Math.min(...[0, 1, 2, 3, 4].map(() => time(withC)));
 const b = Math.min(...[0, 1, 2, 3, 4].map(() => time(without)));
 console.log(`5,000-token answer at 500 chunks/s beside 2,000 updates/s (${withC.length} events):`);
