@@ -42,6 +42,9 @@ const FIXTURES = [
   // agent taking its other branch (an answer without tools).
   { name: 'fanout4-updates-tasks', graph: 'fanout', modes: ['updates', 'tasks'], input: { topic: 'otters', delays_ms: [120, 1, 250, 5] } },
   { name: 'agent-hi-updates-values', graph: 'agent', modes: ['updates', 'values'], input: human('hi') },
+  // What the LLM did: the fake model's chunks (with usage and a model name) beside the updates.
+  { name: 'agent-llm-updates-messages', graph: 'agent', modes: ['updates', 'messages-tuple'], input: human('What is 6 * 7, and what is the capital of France?') },
+  { name: 'agent-llm-updates-tasks-messages', graph: 'agent', modes: ['updates', 'tasks', 'messages-tuple'], input: human('hi there') },
   // The model's one truly wrong assumption: `messages` merged by id, where the graph trims them.
   { name: 'trimmed-updates', graph: 'trimmed', modes: ['updates'], input: human('hi') },
   // Cancel Run while `crunch` sleeps: the run ends `cancelled`, crunch cut short.

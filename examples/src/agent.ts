@@ -1,5 +1,6 @@
 // `agent`: a tool-calling loop, agent -> tools -> agent -> END, with a scripted fake chat model
-// (deterministic, no network) and two real tools: `calculator` and `lookup`.
+// (deterministic, no network; it streams its answer with a model name and token counts, like a
+// real provider) and two real tools: `calculator` and `lookup`.
 // The model reads the last human message: an arithmetic expression ("6 * 7") makes it call
 // `calculator`, "capital of <country>" makes it call `lookup`; once tool results are in, it
 // answers with them. With nothing to look up it answers straight away (no tool call).
@@ -65,40 +66,73 @@ function plan(messages: BaseMessage[]): { text: string; calls: Call[] } {
   return { text: "", calls };
 }
 
+// What the fake model reports, like a real provider does: a model name, token counts (words in,
+// words out: deterministic, so tests can check them) and why it stopped.
+export const FAKE_MODEL = { provider: "fake", name: "scripted-fake-1" };
+
+function countTokens(text: string): number {
+  return text.split(/\s+/).filter(Boolean).length;
+}
+
+function usageFor(messages: BaseMessage[], text: string, calls: Call[]) {
+  const input_tokens = messages.reduce((n, m) => n + countTokens(typeof m.content === "string" ? m.content : JSON.stringify(m.content)), 0);
+  const output_tokens = countTokens(text) + calls.reduce((n, c) => n + countTokens(c.name + " " + Object.values(c.args).join(" ")), 0);
+  return { input_tokens, output_tokens, total_tokens: input_tokens + output_tokens };
+}
+
+function endMetadata(calls: Call[]) {
+  return { model_name: FAKE_MODEL.name, model_provider: FAKE_MODEL.provider, finish_reason: calls.length ? "tool_calls" : "stop" };
+}
+
+/** Delay before each streamed chunk (ms): long enough to watch the text arrive in `npm start`. */
+const CHUNK_MS = Number(process.env.LGT_FAKE_CHUNK_MS ?? 40);
+
 class ScriptedToolCallingModel extends BaseChatModel {
   constructor(fields: BaseChatModelParams = {}) { super(fields); }
   _llmType() { return "scripted-fake"; }
+  // LangSmith's parameters: the server passes them on as `ls_provider` / `ls_model_name` in the
+  // metadata of the `messages` stream modes.
+  getLsParams(options: this["ParsedCallOptions"]) {
+    return { ...super.getLsParams(options), ls_provider: FAKE_MODEL.provider, ls_model_name: FAKE_MODEL.name, ls_model_type: "chat" as const };
+  }
   // Tools are executed by ToolNode; the script decides which to call, so binding is a no-op.
   bindTools(_tools: unknown[]) { return this as any; }
 
   async _generate(messages: BaseMessage[]): Promise<ChatResult> {
     const { text, calls } = plan(messages);
-    const message = new AIMessage({ content: text, tool_calls: calls.map((c) => ({ ...c, type: "tool_call" as const })) });
+    const message = new AIMessage({
+      content: text,
+      tool_calls: calls.map((c) => ({ ...c, type: "tool_call" as const })),
+      usage_metadata: usageFor(messages, text, calls),
+      response_metadata: endMetadata(calls),
+    });
     return { generations: [{ text, message }] };
   }
 
-  // Streams the answer word by word (for the `messages` stream mode); tool calls in one chunk.
+  // Streams like a provider: an empty first chunk at once (the response began), then the answer
+  // word by word (or the tool calls in one chunk) after a delay each, then a last empty chunk with
+  // the token counts and the finish reason.
   async *_streamResponseChunks(messages: BaseMessage[], options: this["ParsedCallOptions"], runManager?: CallbackManagerForLLMRun): AsyncGenerator<ChatGenerationChunk> {
     const { text, calls } = plan(messages);
+    const emit = async function* (message: AIMessageChunk, token: string) {
+      const chunk = new ChatGenerationChunk({ text: token, message });
+      yield chunk;
+      await runManager?.handleLLMNewToken(token, undefined, undefined, undefined, undefined, { chunk });
+    };
+    yield* emit(new AIMessageChunk({ content: "" }), "");
     if (calls.length > 0) {
-      const chunk = new ChatGenerationChunk({
-        text: "",
-        message: new AIMessageChunk({
-          content: "",
-          tool_call_chunks: calls.map((c, index) => ({ name: c.name, args: JSON.stringify(c.args), id: c.id, index, type: "tool_call_chunk" as const })),
-        }),
-      });
-      yield chunk;
-      await runManager?.handleLLMNewToken("", undefined, undefined, undefined, undefined, { chunk });
-      return;
+      await sleep(CHUNK_MS, options.signal);
+      yield* emit(new AIMessageChunk({
+        content: "",
+        tool_call_chunks: calls.map((c, index) => ({ name: c.name, args: JSON.stringify(c.args), id: c.id, index, type: "tool_call_chunk" as const })),
+      }), "");
+    } else {
+      for (const w of text.split(/(?<= )/)) {
+        await sleep(CHUNK_MS, options.signal);
+        yield* emit(new AIMessageChunk({ content: w }), w);
+      }
     }
-    const words = text.split(/(?<= )/);
-    for (const w of words) {
-      await sleep(10, options.signal);
-      const chunk = new ChatGenerationChunk({ text: w, message: new AIMessageChunk({ content: w }) });
-      yield chunk;
-      await runManager?.handleLLMNewToken(w, undefined, undefined, undefined, undefined, { chunk });
-    }
+    yield* emit(new AIMessageChunk({ content: "", usage_metadata: usageFor(messages, text, calls), response_metadata: endMetadata(calls) }), "");
   }
 }
 

@@ -3,7 +3,7 @@
 import { createWriteStream, readFileSync, writeFileSync, type WriteStream } from 'node:fs';
 import { LangGraphClient, LangGraphError, STREAM_MODES, fetchRunExtras, fetchSessionGraph, isRecord, isStreamMode, runEnded, runErrorOf, runStartOf, type RunEvent, type RunStart, type RunExtras, type RunStream, type StreamControl, type StreamMode } from '../client';
 import { eventLine, headerLine, parseRecording, type RecordingHeader } from '../shared/recording';
-import { RunModel } from '../shared/runModel';
+import { RunModel, pricesFrom } from '../shared/runModel';
 import type { SessionGraph } from '../shared/assistantGraph';
 import { renderTimelineText, modelJson } from './show';
 import { LangGraphDebugSession } from '../debug/session';
@@ -14,7 +14,7 @@ const USAGE = `Usage:
                             [--stream-mode updates,tasks,...] [--subgraphs] [--out FILE]
                             [--join RUN_ID] [--resume JSON|@file] [--api-key KEY]
                             [--max-reconnects N] [--idle-timeout-ms MS] [--no-extras]
-  langgraph-timeline show FILE [--json]
+  langgraph-timeline show FILE [--json] [--prices JSON|@file]
   langgraph-timeline dap    (a Debug Adapter Protocol server on stdin/stdout, debug type "langgraph")
 ${DIFF_USAGE}
 
@@ -203,7 +203,10 @@ function show(positional: string[], flags: Map<string, string | true>): number {
   const command = (rec.header as { command?: unknown }).command;
   const model = RunModel.from(rec.events, { input: rec.header.input, extras, command });
   model.end();
-  process.stdout.write(flags.get('json') ? JSON.stringify(modelJson(rec, model), null, 2) + '\n' : renderTimelineText(rec, model));
+  // Prices per model (per million input/output tokens), the shape of the langgraph.modelPrices setting.
+  const p = flags.get('prices');
+  const prices = typeof p === 'string' ? pricesFrom(JSON.parse(p.startsWith('@') ? readFileSync(p.slice(1), 'utf8') : p)) : undefined;
+  process.stdout.write(flags.get('json') ? JSON.stringify(modelJson(rec, model, prices), null, 2) + '\n' : renderTimelineText(rec, model, prices));
   return 0;
 }
 

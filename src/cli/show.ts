@@ -5,6 +5,8 @@ import { formatPath, type Change } from '../shared/diff';
 import { isRecord } from '../shared/events';
 import { reducedLines } from '../shared/model/reduced';
 import { threadStory } from '../shared/model/story';
+import type { ModelPrices } from '../shared/runModel';
+import { llmJson, llmLines, tokensCell } from './showLlm';
 
 /** The model of a recording, with what the recorder fetched besides the stream (history, state). */
 export function modelFromRecording(rec: Recording): RunModel {
@@ -16,7 +18,7 @@ export function modelFromRecording(rec: Recording): RunModel {
   return model;
 }
 
-export function renderTimelineText(rec: Recording, model: RunModel): string {
+export function renderTimelineText(rec: Recording, model: RunModel, prices?: ModelPrices): string {
   const ex = model.executions;
   // The axis starts at the first thing known on it: the first event, or an execution the server's
   // clock put before it (never a negative start).
@@ -27,6 +29,7 @@ export function renderTimelineText(rec: Recording, model: RunModel): string {
   const h = rec.header;
   const runs = model.summary.runs.length > 1 ? ` in ${model.summary.runs.length} runs` : '';
   lines.push(`run ${h.runId ?? model.summary.runId ?? '?'} on ${h.assistantId ?? '?'} (${model.summary.phase}), ${model.summary.events} events, ${ex.length} node executions${runs}`);
+  const withLlm = model.llm.calls.length > 0;
   const rows = ex.map((e) => [
     e.path || '(root)',
     e.node,
@@ -34,15 +37,17 @@ export function renderTimelineText(rec: Recording, model: RunModel): string {
     `+${ms(e.start - t0)}`,
     e.end !== null && e.timeSource !== 'arrival' ? ms(e.end - e.start) : '-',
     keys(e.writes),
+    ...(withLlm ? [tokensCell(model, e.index)] : []),
     marks(e),
   ]);
-  const head = ['namespace', 'node', 'step', 'start', 'duration', 'wrote', ''];
+  const head = ['namespace', 'node', 'step', 'start', 'duration', 'wrote', ...(withLlm ? ['tokens in→out'] : []), ''];
   const widths = head.map((hd, i) => Math.max(hd.length, ...rows.map((r) => r[i].length)));
   const fmt = (r: string[]) => r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
   lines.push(fmt(head));
   for (const r of rows) lines.push(fmt(r));
   if (ex.some((e) => e.stepSource === 'estimated')) lines.push('step?: estimated from arrival order (no tasks, values, checkpoints or history)');
   lines.push(clockLine(model));
+  lines.push(...llmLines(model, prices));
   const story = threadStory(model);
   if (story.length > 1 || story.some((g) => g.kind !== 'input')) {
     for (const g of story) lines.push(`Run ${g.n} (${g.runId}): ${g.began} → ${g.outcome}${g.replay ? ' (replayed: server times)' : ''}`);
@@ -79,8 +84,9 @@ export function renderTimelineText(rec: Recording, model: RunModel): string {
   return lines.join('\n') + '\n';
 }
 
-export function modelJson(rec: Recording, model: RunModel): Record<string, unknown> {
+export function modelJson(rec: Recording, model: RunModel, prices?: ModelPrices): Record<string, unknown> {
   const { extras: _extras, ...header } = rec.header;
+  const llm = llmJson(model, prices);
   return {
     run: { ...header, phase: model.summary.phase, runId: rec.header.runId ?? model.summary.runId },
     runs: model.summary.runs,
@@ -105,7 +111,9 @@ export function modelJson(rec: Recording, model: RunModel): Record<string, unkno
       ...(e.error ? { error: e.error } : {}),
       ...(e.interrupts ? { interrupts: e.interrupts } : {}),
       ...(e.resumeOf !== undefined ? { resumeOf: e.resumeOf } : {}),
+      llm: llm.perExecution(e.index),
     })),
+    llm: llm.totals,
     finalState: model.finalState(),
     interrupts: model.summary.interrupts,
     error: model.summary.error ?? null,

@@ -184,7 +184,7 @@ export class Commands {
       return shown;
     }
     const cfg = vscode.workspace.getConfiguration('langgraph');
-    const modes = a.streamMode ?? cfg.get<string[]>('streamMode', ['updates', 'tasks']).filter(isStreamMode);
+    const modes = a.streamMode ?? withLlmOutput(cfg.get<string[]>('streamMode', ['updates', 'tasks']).filter(isStreamMode), cfg.get<boolean>('streamLlmOutput', true));
     const session = RunSession.start({
       client,
       deploymentName: d.name,
@@ -393,4 +393,9 @@ function defaultName(url: string): string {
   } catch {
     return url;
   }
+}
+
+/** The configured modes, plus `messages-tuple` (the LLM's text as it streams) unless turned off. */
+export function withLlmOutput(modes: StreamMode[], on: boolean): StreamMode[] {
+  return on && modes.length && !modes.includes('messages-tuple') ? [...modes, 'messages-tuple'] : modes;
 }

@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import type { ComparisonShown, FromWebview, ToWebview } from '../shared/protocol';
 import { isFromWebview } from '../shared/protocol';
 import { PanelFeed } from '../shared/panelFeed';
+import { pricesFrom } from '../shared/model/llm';
 import type { RunSession } from './runSession';
 import { log } from './log';
 import { followBreakpoints, nodeBreakpoints, toggleNodeBreakpoint } from './graphBreakpoints';
@@ -111,6 +112,9 @@ export class TimelinePanel implements vscode.Disposable {
     for (const s of this.sessionSubs) s.dispose();
     this.session = session;
     this.panel.title = `Timeline: ${session.info.title}`;
+    const prices = pricesFrom(vscode.workspace.getConfiguration('langgraph').get('modelPrices'));
+    if (Object.keys(prices).length) session.info.modelPrices = prices;
+    else delete session.info.modelPrices;
     this.sessionSubs = [
       session.onEvents(() => this.schedule()),
       // A status follows the events it describes: flush them first.

@@ -32,6 +32,8 @@ export interface SessionInfo {
   subgraphs?: string[];
   /** The debug session that drives this thread's runs (its name): the debugger, not the panel, moves it on. */
   debugSession?: string;
+  /** `langgraph.modelPrices` (per million input/output tokens, by model name): the only source of a cost. */
+  modelPrices?: Record<string, { input?: number; output?: number }>;
 }
 
 export interface SessionStatus {

@@ -30,19 +30,23 @@
 // history, the queries a view asks). Its parts are in ./model/: the exported types (types.ts), the
 // model's core state and moves (core.ts), reading the stream event by event (stream.ts), a graph
 // and its steps (graph.ts), replaying a step against the server's word (replay.ts), the thread's
-// history (history.ts), the clocks (clock.ts) and free functions (helpers.ts).
+// history (history.ts), the clocks (clock.ts) and free functions (helpers.ts); the LLM calls inside
+// executions are read by llmReader.ts into the ledger of llm.ts.
 import { isRecord, type RunEvent } from './events';
 import type { Change } from './diff';
 import { Reducers, fromPlain, materialize, reducersFromSchema } from './state';
 import type { Execution, ModelExtras, ModelOptions, StepSource } from './model/types';
 import { carrierStep, newStep, type Step } from './model/graph';
-import { StreamReader } from './model/stream';
+import { LlmReader } from './model/llmReader';
+import { totalsByNode, totalsOf, type LlmCall, type LlmTotals, type ModelPrices, type NodeLlmRow } from './model/llm';
 import { diffStates } from './model/helpers';
 
 export type { TimeSource, ExecStatus, StepSource, Execution, RunPhase, InterruptInfo, RunSummary, ModelExtras, ModelOptions } from './model/types';
 export { diffStates } from './model/helpers';
+export type { LlmCall, LlmTotals, ModelPrices, NodeLlmRow, LlmToolCall, LlmCallJson } from './model/llm';
+export { callJson, callTimes, costText, totalsOf, totalsByNode, pricesFrom } from './model/llm';
 
-export class RunModel extends StreamReader {
+export class RunModel extends LlmReader {
   constructor(options: ModelOptions = {}) {
     super(options);
     if (options.extras) this.attachExtras(options.extras, false);
@@ -268,6 +272,27 @@ export class RunModel extends StreamReader {
   runOrigin(runId: string): { step: number; next: string[]; runId: string | null; source: string | null } | undefined {
     const o = this.history.origin(runId);
     return o && { step: o.step, next: o.tasks.map((t) => t.name), runId: o.runId, source: o.source };
+  }
+
+  // ---- what the LLM did ----------------------------------------------------------------------
+
+  /** The LLM calls inside an execution, in the order they began. */
+  llmCalls(i: number): readonly LlmCall[] {
+    return this.llm.of(i);
+  }
+
+  /** Totals of one run's calls (or of every run of the thread, when no run is named). */
+  llmTotals(runId?: string | null, prices?: ModelPrices): LlmTotals {
+    return totalsOf(this.llmOfRun(runId), prices);
+  }
+
+  /** Totals per node, for one run (or the thread). */
+  llmByNode(runId?: string | null, prices?: ModelPrices): NodeLlmRow[] {
+    return totalsByNode(this.llmOfRun(runId), prices);
+  }
+
+  private llmOfRun(runId?: string | null): LlmCall[] {
+    return runId === undefined ? this.llm.calls : this.llm.calls.filter((c) => c.runId === runId);
   }
 
   /** Namespaces seen, root first. */

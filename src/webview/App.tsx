@@ -8,6 +8,7 @@ import { Timeline as TimelineView } from './components/Timeline';
 import { ExecList as ExecListView } from './components/ExecList';
 import { Detail as DetailView } from './components/Detail';
 import { Story as StoryView } from './components/Story';
+import { LlmSummary } from './components/LlmCalls';
 import { GraphPane as GraphPaneView } from './components/GraphPane';
 import { CompareView } from './components/Compare';
 import { pure } from './components/pure';
@@ -72,6 +73,7 @@ export function App({ store }: { store: Store }) {
         </div>
       )}
       <Story store={store} seq={store.slowSeq} />
+      <LlmSummary store={store} seq={store.slowSeq} />
       {s.gaps.map((g, n) => (
         <div class="banner warn" role="alert" key={n}>
           <span class="codicon codicon-warning" aria-hidden="true" /> {g.message}

@@ -19,6 +19,8 @@ export interface Palette {
   rowActive: string;
   match: string;
   now: string;
+  /** LLM calls inside a bar, and their first-token marks. */
+  llm: string;
   /** High contrast: outline every bar with this (else ''). */
   contrast: string;
   font: string;
@@ -43,6 +45,7 @@ const FALLBACK: Palette = {
   rowActive: 'rgba(128,128,128,0.2)',
   match: '#ea5c00',
   now: '#89d185',
+  llm: '#b180d7',
   contrast: '',
   font: '11px sans-serif',
   fontFamily: 'sans-serif',
@@ -72,6 +75,7 @@ export function readPalette(doc: Document = document): Palette {
     rowActive: v('--lgt-row-active', FALLBACK.rowActive),
     match: v('--lgt-match', FALLBACK.match),
     now: v('--lgt-now', FALLBACK.now),
+    llm: v('--lgt-llm', FALLBACK.llm),
     contrast: highContrast ? v('--vscode-contrastBorder', '#6fc3df') : '',
     font: `11px ${fontFamily}`,
     fontFamily,

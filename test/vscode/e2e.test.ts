@@ -68,8 +68,9 @@ suite('end to end, like a person', () => {
     for (const f of shots) assert.ok(statSync(f).size > 10_000, `${f} looks empty`);
     await session.done;
     assert.strictEqual(session.status.phase, 'done', session.status.message);
-    // Default stream modes: updates + tasks, so bars have real durations.
-    assert.deepStrictEqual(session.info.streamMode, ['updates', 'tasks']);
+    // Default stream modes: updates + tasks, so bars have real durations, and messages-tuple for
+    // what an LLM streams (langgraph.streamLlmOutput).
+    assert.deepStrictEqual(session.info.streamMode, ['updates', 'tasks', 'messages-tuple']);
     assert.ok(session.events.some((e) => e.event === 'tasks'), 'no tasks events');
 
     // Export Run from the palette: the save dialog offers a file named after the graph; the toast

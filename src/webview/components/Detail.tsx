@@ -12,6 +12,7 @@ import { isRecord } from '../../shared/events';
 import { reducedLines } from '../../shared/model/reduced';
 import { choicesOf, questionOf } from './Story';
 import { shortId } from '../../shared/ids';
+import { LlmCallsSection } from './LlmCalls';
 
 const TABS: { id: DetailTab; label: string; key: string }[] = [
   { id: 'wrote', label: 'Wrote', key: '1' },
@@ -99,6 +100,7 @@ function DetailBody({ store, model, ex, t0, tab, sig }: { store: Store; model: R
         )}
         {ex.interrupts && ex.interrupts.length > 0 && <InterruptNote store={store} ex={ex} />}
       </header>
+      <LlmCallsSection model={model} execution={ex.index} />
       <div class="tabs" role="tablist" aria-label="Execution details">
         {TABS.map((t) => (
           <button

@@ -11,6 +11,7 @@ import { span, xToTime } from '../viewport';
 import { readPalette, watchTheme } from '../theme';
 import { AXIS_H, TimelineRenderer } from '../draw/timelineRenderer';
 import { OVERVIEW_H, OverviewRenderer } from '../draw/overviewRenderer';
+import { llmPreview } from './LlmCalls';
 import { IconButton } from './ValueTree';
 import { RowLabel, rowId, selectInRow } from './RowLabel';
 import { drawNow, onWheel, windowValue } from './timelineFrame';
@@ -204,6 +205,13 @@ export function Timeline({ store }: { store: Store; seq?: number }) {
       line3.className = 'muted';
       line3.textContent = `wrote ${keys.join(', ')}`;
       tip.append(line3);
+    }
+    const llm = llmPreview(store.model.llmCalls(hit));
+    if (llm) {
+      const line4 = document.createElement('div');
+      line4.className = 'tip-llm';
+      line4.textContent = llm;
+      tip.append(line4);
     }
     const host = scrollRef.current!.parentElement!.getBoundingClientRect();
     tip.hidden = false;

@@ -35,6 +35,8 @@ export function drawNow(store: Store, s: { tl: TimelineRenderer | null; ov: Over
     runs: runMarks(store),
     forks: store.model.summary.runs.length > 1 ? forkLinks(store.model) : [],
     changed: store.lastChanged,
+    // Arrival times only: on a replay's server clock the calls' times are not on the axis.
+    ...(store.model.summary.clock === 'client' && store.model.llm.calls.length ? { llmSpans: (i: number) => store.model.llmCalls(i) } : {}),
   });
   ov.draw(store.index, exs, store.bounds(), view, now, performance.now());
 }

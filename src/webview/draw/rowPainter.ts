@@ -8,7 +8,7 @@
 import { KIND_CANCELLED, KIND_MARK, KIND_RUNNING, KIND_STATUS, formatDuration, rowRange, type Row } from '../layout';
 import { BAR_H, MARK_W, MIN_BAR_W, laneTop } from '../lanes';
 import type { Palette } from '../theme';
-import type { DrawInput } from './timelineRenderer';
+import type { DrawInput, LlmSpan } from './timelineRenderer';
 import { badge, badgeOf, bar, hasAir } from './shapes';
 
 /** Two bars of a lane narrower than this (px) that touch are one rectangle. */
@@ -133,6 +133,15 @@ export class RowPainter {
       }
     }
 
+    // LLM calls inside finished bars: a band along the bar's foot, the first token a tick.
+    if (d.llmSpans && hi - lo < MAX_LABELLED) {
+      for (let j = lo; j < hi; j++) {
+        if (kd[j] & KIND_MARK || (kd[j] & KIND_STATUS) === KIND_RUNNING) continue;
+        const spans = d.llmSpans(ix[j]);
+        if (spans.length) rects += llmSpans(ctx, p, spans, y + laneTop(ln[j]), X, W, d.now);
+      }
+    }
+
     // Errors, interrupts and cancels cannot be missed: a badge at the end of the bar, never merged away.
     let lastBadge = -Infinity;
     let lastLane = -1;
@@ -146,4 +155,28 @@ export class RowPainter {
     }
     return rects;
   }
+}
+
+/** Height of an LLM call's band at the foot of its bar (px). */
+const LLM_H = 4;
+
+/** Draw an execution's LLM calls in its bar (top `by`): each a band along its foot, its first token a notch. */
+export function llmSpans(ctx: CanvasRenderingContext2D, p: Palette, spans: readonly LlmSpan[], by: number, X: (t: number) => number, W: number, now: number): number {
+  let n = 0;
+  for (const s of spans) {
+    if (s.start === null) continue;
+    const x0 = X(s.start);
+    const x1 = Math.max(x0 + 2, X(s.streaming ? now : s.lastAt ?? s.start));
+    if (x1 < 0 || x0 > W) continue;
+    ctx.fillStyle = p.llm;
+    ctx.fillRect(x0, by + BAR_H - LLM_H, x1 - x0, LLM_H);
+    n++;
+    // The first token: a notch in the band, in the text colour (never over the duration label).
+    if (s.firstTokenAt !== null) {
+      ctx.fillStyle = p.fg;
+      ctx.fillRect(Math.round(X(s.firstTokenAt)) - 1, by + BAR_H - LLM_H - 1, 2, LLM_H + 1);
+      n++;
+    }
+  }
+  return n;
 }

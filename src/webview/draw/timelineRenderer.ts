@@ -18,9 +18,17 @@ import type { Palette } from '../theme';
 import { badge, badgeOf, bar } from './shapes';
 import { drawFans } from './fans';
 import { AXIS_H, drawAxis } from './axis';
-import { RowPainter } from './rowPainter';
+import { RowPainter, llmSpans } from './rowPainter';
 
 export { AXIS_H };
+
+/** An LLM call inside a bar, on the axis's clock (arrival times; null: not known). */
+export interface LlmSpan {
+  start: number | null;
+  firstTokenAt: number | null;
+  lastAt: number | null;
+  streaming: boolean;
+}
 
 export interface DrawInput {
   index: TimelineIndex;
@@ -46,6 +54,8 @@ export interface DrawInput {
   runs: readonly { t: number; label: string }[];
   /** Forks as branches: from the origin's execution that wrote the checkpoint to the fork's first. */
   forks: readonly { from: number; to: number }[];
+  /** The LLM calls of an execution (sub-spans of its bar); absent: none drawn. */
+  llmSpans?: (i: number) => readonly LlmSpan[];
   /** Executions added or changed since the previous draw (TimelineIndex.update). */
   changed: readonly number[];
 }
@@ -355,6 +365,7 @@ export class TimelineRenderer {
         ctx.globalAlpha = 1;
         ctx.clearRect(x1 - 2, by + 3, 1, BAR_H - 6);
         this.lastRects++;
+        if (d.llmSpans) this.lastRects += llmSpans(ctx, p, d.llmSpans(i), by, X, W, d.now);
       }
     }
     // Now, while live.
