@@ -1,5 +1,7 @@
-// Text and JSON rendering of a recorded run, for terminals and CI logs.
-import type { Recording } from '../shared/recording';
+// `langgraph-timeline show`: text and JSON rendering of a recorded run, for terminals and CI logs.
+import { readFileSync } from 'node:fs';
+import { parseRecording, type Recording } from '../shared/recording';
+import { UsageError } from './args';
 import { RunModel, type Execution } from '../shared/runModel';
 import { formatPath, type Change } from '../shared/diff';
 import { isRecord } from '../shared/events';
@@ -14,6 +16,17 @@ export function modelFromRecording(rec: Recording): RunModel {
   const model = RunModel.from(rec.events, { input: rec.header.input, extras, command });
   model.end();
   return model;
+}
+
+/** `show FILE [--json]`. */
+export function showCommand(positional: string[], flags: Map<string, string | true>): number {
+  const file = positional[0];
+  if (!file) throw new UsageError('show needs a FILE');
+  const rec = parseRecording(readFileSync(file, 'utf8'));
+  // The recorder's extras (thread history, final state, schema) make the model exact offline.
+  const model = modelFromRecording(rec);
+  process.stdout.write(flags.get('json') ? JSON.stringify(modelJson(rec, model), null, 2) + '\n' : renderTimelineText(rec, model));
+  return 0;
 }
 
 export function renderTimelineText(rec: Recording, model: RunModel): string {
