@@ -27,7 +27,10 @@ const node = {
 
 const builds = [
   { ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], minify: production },
+  // The CLI: `record` (the hot path) and the client in the bin; the other commands in a bundle
+  // of their own that the bin loads only for them (src/cli/commands.ts).
   { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  { ...node, entryPoints: ['src/cli/commands.ts'], outfile: 'dist/cli-commands.js' },
   {
     platform: 'browser',
     target: 'es2022',
@@ -53,7 +56,7 @@ const builds = [
   { ...node, entryPoints: ['test/vscode/index.ts'], outfile: 'dist/test/vscode/index.js', external: ['vscode', 'mocha'] },
   // Runs inside a clean VS Code where the packaged .vsix was installed.
   { ...node, entryPoints: ['test/vsix/index.ts'], outfile: 'dist/test/vsix/index.js', external: ['vscode'] },
-  { ...node, entryPoints: ['test/bench/client.ts', 'test/bench/model.ts', 'test/bench/webview.ts', 'test/bench/thread.ts', 'test/bench/debug.ts', 'test/bench/diff.ts', 'test/bench/graph.ts', 'test/bench/llm.ts'].filter((f) => existsSync(join(root, f))), outdir: 'dist/test/bench', external: ['@langchain/langgraph-sdk', 'playwright-core'] },
+  { ...node, entryPoints: ['test/bench/client.ts', 'test/bench/bareRecorder.ts', 'test/bench/sdkRecorder.ts', 'test/bench/model.ts', 'test/bench/webview.ts', 'test/bench/thread.ts', 'test/bench/debug.ts', 'test/bench/diff.ts', 'test/bench/graph.ts', 'test/bench/llm.ts'].filter((f) => existsSync(join(root, f))), outdir: 'dist/test/bench', external: ['@langchain/langgraph-sdk', 'playwright-core'] },
 ].filter((b) => {
   // Skip bundles whose entry files do not exist (yet): an empty test folder is not an error.
   const entries = Array.isArray(b.entryPoints) ? b.entryPoints : Object.values(b.entryPoints);

@@ -167,7 +167,8 @@ async function main() {
   }
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lgt-fixtures-'));
   CLI = path.join(tmp, 'cli.js');
-  fs.copyFileSync(BUILT_CLI, CLI);
+  // The bin and the bundle of its other commands (dist/cli-commands.js), which it loads beside it.
+  for (const f of ['cli.js', 'cli-commands.js']) fs.copyFileSync(path.join(path.dirname(BUILT_CLI), f), path.join(tmp, f));
   if (!url) {
     await ensureExampleDeps({ log: (m) => console.error(m) });
     server = await startExampleServer({ log: (m) => console.error(m) });

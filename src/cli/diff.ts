@@ -8,8 +8,8 @@ import { isRecord } from '../shared/events';
 import { IgnorePatternError, compareDigests, contextFor, digestRun, type CompareOptions, type RunDigest } from '../shared/compare';
 import type { CompareContext } from '../shared/compare';
 import { renderComparisonText } from './diffText';
+import { DIFF_USAGE } from './args';
 
-export const DIFF_USAGE = `  langgraph-timeline diff A.jsonl B.jsonl [--json] [--ignore PATHS]... [--no-default-ignores] [--all]`;
 
 const HELP = `Usage:
 ${DIFF_USAGE}

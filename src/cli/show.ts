@@ -1,11 +1,13 @@
-// Text and JSON rendering of a recorded run, for terminals and CI logs.
-import type { Recording } from '../shared/recording';
+// `langgraph-timeline show`: text and JSON rendering of a recorded run, for terminals and CI logs.
+import { readFileSync } from 'node:fs';
+import { parseRecording, type Recording } from '../shared/recording';
+import { UsageError } from './args';
 import { RunModel, type Execution } from '../shared/runModel';
 import { formatPath, type Change } from '../shared/diff';
 import { isRecord } from '../shared/events';
 import { reducedLines } from '../shared/model/reduced';
 import { threadStory } from '../shared/model/story';
-import type { ModelPrices } from '../shared/runModel';
+import { pricesFrom, type ModelPrices } from '../shared/runModel';
 import { llmJson, llmLines, tokensCell } from './showLlm';
 
 /** The model of a recording, with what the recorder fetched besides the stream (history, state). */
@@ -16,6 +18,36 @@ export function modelFromRecording(rec: Recording): RunModel {
   const model = RunModel.from(rec.events, { input: rec.header.input, extras, command });
   model.end();
   return model;
+}
+
+/** `show FILE [--json] [--prices JSON|@file]`. */
+export function showCommand(positional: string[], flags: Map<string, string | true>): number {
+  const file = positional[0];
+  if (!file) throw new UsageError('show needs a FILE');
+  const rec = parseRecording(readFileSync(file, 'utf8'));
+  // The recorder's extras (thread history, final state, schema) make the model exact offline.
+  const model = modelFromRecording(rec);
+  // Prices per model (per million input/output tokens), the shape of the langgraph.modelPrices setting.
+  const p = flags.get('prices');
+  const prices = typeof p === 'string' ? pricesFrom(parsePrices(p)) : undefined;
+  process.stdout.write(flags.get('json') ? JSON.stringify(modelJson(rec, model, prices), null, 2) + '\n' : renderTimelineText(rec, model, prices));
+  return 0;
+}
+
+function parsePrices(v: string): unknown {
+  let text = v;
+  if (v.startsWith('@')) {
+    try {
+      text = readFileSync(v.slice(1), 'utf8');
+    } catch (e) {
+      throw new UsageError(`--prices ${v}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    }
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new UsageError(`--prices is not valid JSON: ${(e as Error).message}`);
+  }
 }
 
 export function renderTimelineText(rec: Recording, model: RunModel, prices?: ModelPrices): string {

@@ -10,7 +10,7 @@ import {
 } from './types';
 import { isRecord } from '../shared/events';
 
-export { parseContentLocation, checkStream, toRunEvent, decodeEvent, runErrorOf, isCancelEvent, isRunNotFound, interruptOf, compareEventIds, type InterruptInfo } from './decode';
+export { parseContentLocation, checkStream, toRunEvent, decodeEvent, runErrorOf, isCancelEvent, isRunNotFound, interruptOf, compareEventIds, type InterruptInfo, type WireEvent } from './decode';
 export { STREAM_KEY, type ConnectionState, type StreamControl, type RunStream } from './runStream';
 
 export interface RunParams {

@@ -41,16 +41,27 @@ export function toRunEvent(msg: SseMessage, url?: string, t = Date.now()): RunEv
 const MALFORMED = 'lgt/malformed';
 
 /**
- * One SSE message as a RunEvent, never throwing: data that is not JSON becomes an `lgt/malformed`
- * event that says so (a stream keeps going past one bad payload).
+ * A RunEvent that also carries its data as the server sent it (`StreamControl.keepRaw`): the JSON
+ * text `data` was parsed from, so a recorder writes it as it came instead of stringifying `data`
+ * again. Absent on events the client made (`lgt/malformed`, `lgt/gap`).
  */
-export function decodeEvent(msg: SseMessage, t: number): RunEvent {
+export interface WireEvent extends RunEvent {
+  raw?: string;
+}
+
+/**
+ * One SSE message as a RunEvent, never throwing: data that is not JSON becomes an `lgt/malformed`
+ * event that says so (a stream keeps going past one bad payload). With `keepRaw`, the event also
+ * holds the data's text (WireEvent).
+ */
+export function decodeEvent(msg: SseMessage, t: number, keepRaw = false): WireEvent {
   const name = msg.event;
   let mode = name;
   let ns: string[] = [];
   if (name.indexOf('|') >= 0) ({ mode, ns } = splitEventName(name));
   try {
-    return { id: msg.id, event: mode, ns, data: msg.data === '' ? null : JSON.parse(msg.data), t };
+    const data: unknown = msg.data === '' ? null : JSON.parse(msg.data);
+    return keepRaw ? { id: msg.id, event: mode, ns, data, t, raw: msg.data } : { id: msg.id, event: mode, ns, data, t };
   } catch (e) {
     const message = `The server sent a malformed \`${name}\` event (id ${msg.id ?? 'none'}): its data is not JSON (${(e as Error).message}).`;
     return { id: msg.id, event: MALFORMED, ns, data: { event: mode, message, raw: msg.data.length > 500 ? `${msg.data.slice(0, 499)}…` : msg.data }, t };

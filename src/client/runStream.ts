@@ -26,6 +26,8 @@ export interface StreamControl {
   /** No bytes for this long → ask the server whether the run is still going (default 30 s). */
   idleTimeoutMs?: number;
   maxEventBytes?: number;
+  /** Events keep the JSON text of their data as it came (`WireEvent.raw`), for a recorder. */
+  keepRaw?: boolean;
   onConnection?: (s: ConnectionState) => void;
 }
 
@@ -189,13 +191,14 @@ export class RunStreamImpl implements RunStream {
         control.onConnection?.({ state: 'resumed', lastEventId: this.seen });
       }
       dog.start();
+      const keepRaw = control.keepRaw === true;
       for await (const batch of parseSseBatches(res.body, { maxEventBytes: control.maxEventBytes, url: res.url, onBytes: dog.onBytes, onComment: dog.onComment })) {
         const t = Date.now();
         const out: RunEvent[] = [];
         for (const msg of batch) {
           // A rejoin replays from Last-Event-ID + 1; anything at or before it was delivered already.
           if (msg.id !== null && this.seen !== null && !this.isNew(msg.id)) continue;
-          const ev = decodeEvent(msg, t);
+          const ev = decodeEvent(msg, t, keepRaw);
           if (msg.id !== null) this.see(msg.id);
           if (ev.event === 'metadata' && isRecord(ev.data) && typeof ev.data.run_id === 'string') this.runId ??= ev.data.run_id;
           if (ev.event === 'error') {

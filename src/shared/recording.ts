@@ -34,8 +34,16 @@ export interface Recording {
   events: RunEvent[];
 }
 
-export function eventLine(ev: RunEvent): string {
-  return JSON.stringify({ id: ev.id, event: ev.event, ns: ev.ns, data: ev.data, t: ev.t });
+/**
+ * One event's line. `raw`, when given, is the JSON text `ev.data` was parsed from (the client's
+ * `WireEvent.raw`): written as it came rather than stringified again — the same line to every
+ * reader, at a fraction of the cost on a big stream. Text that spans lines (an SSE event of several
+ * `data:` lines) cannot sit in one line of JSON Lines and is stringified from `data` instead.
+ */
+export function eventLine(ev: RunEvent & { raw?: string }): string {
+  const raw = ev.raw;
+  if (raw === undefined || raw === '' || raw.indexOf('\n') >= 0) return JSON.stringify({ id: ev.id, event: ev.event, ns: ev.ns, data: ev.data, t: ev.t });
+  return `{"id":${ev.id === null ? 'null' : JSON.stringify(ev.id)},"event":${JSON.stringify(ev.event)},"ns":${ev.ns.length ? JSON.stringify(ev.ns) : '[]'},"data":${raw},"t":${JSON.stringify(ev.t)}}`;
 }
 
 export function headerLine(h: Omit<RecordingHeader, 'type' | 'version'>): string {

@@ -6,13 +6,18 @@
 // Each reader runs in its own child process (so peak memory is its own), several rounds in a
 // rotating order; the server stays in this process on the other core. A benchmark, not a test:
 // it prints figures and says whether the targets were met; it never fails a build.
+// Then the same stream recorded by whole processes (processes.ts): the `record` CLI, a bare
+// process and an SDK process. BENCH_PART=inprocess or BENCH_PART=process runs one half only.
 import { fork } from 'node:child_process';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EVENTS, chunkSizes, makeBody, serve } from './syntheticRun';
+import { BARE_REQUEST, EVENTS, chunkSizes, makeBody, serve } from './syntheticRun';
+import { compareProcesses } from './processes';
 
 const ROUNDS = 4;
+const PROCESS_ROUNDS = Number(process.env.BENCH_PROCESS_ROUNDS) || 7;
+const PART = process.env.BENCH_PART;
 const RUNS_PER_CHILD = 6;
 /** Runs per process not measured: the JIT and the heap settle over the first few 30 MB runs. */
 const WARMUP = 3;
@@ -83,12 +88,7 @@ async function makeReader(contender: Contender, url: string): Promise<Reader> {
         checksum += stepOf(JSON.parse(ev.data));
       },
     });
-    const res = await request(`${url}/threads/bench-thread/runs/stream`, {
-      method: 'POST',
-      dispatcher,
-      headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
-      body: JSON.stringify({ assistant_id: 'bench', input: {}, stream_mode: ['updates'] }),
-    });
+    const res = await request(`${url}${BARE_REQUEST.path}`, { ...BARE_REQUEST.init, dispatcher });
     const decoder = new TextDecoder();
     for await (const chunk of res.body) parser.feed(decoder.decode(chunk as Uint8Array, { stream: true }));
     return { events, checksum };
@@ -156,15 +156,21 @@ async function main(): Promise<void> {
   const MB = body.length / 1024 / 1024;
   const server = await serve(body, sizes);
   console.log(`synthetic updates-mode run: ${num(EVENTS + 1)} events (${num(EVENTS)} updates), ${num(MB, 1)} MB, ${num(sizes.length)} chunks of 1 B–64 KB (mean ${num(body.length / sizes.length / 1024, 1)} KB)`);
-  console.log(`${ROUNDS} rounds × ${RUNS_PER_CHILD} runs per reader (the first ${WARMUP} of each round warm up and are not counted), each reader in its own process; Node ${process.version}\n`);
-  const results: Record<Contender, ChildResult[]> = { client: [], sdk: [], bare: [] };
+  console.log(`Node ${process.version}`);
   try {
-    for (let round = 0; round < ROUNDS; round++) {
-      const order = CONTENDERS.map((_, i) => CONTENDERS[(i + round) % CONTENDERS.length]);
-      for (const c of order) results[c].push(await runChild(c, server.url));
-    }
+    if (PART !== 'process') await inProcess(server.url, MB);
+    if (PART !== 'inprocess') await compareProcesses(server.url, { rounds: PROCESS_ROUNDS, events: EVENTS });
   } finally {
     await server.close();
+  }
+}
+
+async function inProcess(url: string, MB: number): Promise<void> {
+  console.log(`\nin process: ${ROUNDS} rounds × ${RUNS_PER_CHILD} runs per reader (the first ${WARMUP} of each round warm up and are not counted), each reader in its own process`);
+  const results: Record<Contender, ChildResult[]> = { client: [], sdk: [], bare: [] };
+  for (let round = 0; round < ROUNDS; round++) {
+    const order = CONTENDERS.map((_, i) => CONTENDERS[(i + round) % CONTENDERS.length]);
+    for (const c of order) results[c].push(await runChild(c, url));
   }
   const summary = CONTENDERS.map((c) => {
     const rs = results[c];

@@ -7,6 +7,16 @@ import type { AddressInfo } from 'node:net';
 import { rng } from '../support/random';
 
 export const EVENTS = 20_000;
+
+/** The request a bare reader sends for the run (undici's request(), with its own dispatcher). */
+export const BARE_REQUEST = {
+  path: '/threads/bench-thread/runs/stream',
+  init: {
+    method: 'POST' as const,
+    headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+    body: JSON.stringify({ assistant_id: 'bench', input: {}, stream_mode: ['updates'] }),
+  },
+};
 const TARGET_BYTES = 30 * 1024 * 1024;
 
 const WORDS = 'the otter river stone déjà vu 世界 🦜 graph node state update research draft review plan tool call result message token stream'.split(' ');

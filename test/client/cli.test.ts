@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LangGraphClient, isRecord, fromServer } from '../../src/client';
@@ -11,9 +11,10 @@ import { parseRecording } from '../../src/shared/recording';
 import { repoRoot, useExampleServer } from '../support/server';
 import { startFaultProxy } from '../support/faultProxy';
 import { HANG_GUARD, assertConsecutiveIds, collect, freePort, wire } from '../support/runs';
+import { copyBuiltCli } from '../support/cli';
 
 
-let CLI = join(repoRoot, 'dist', 'cli.js');
+let CLI = '';
 let url = '';
 let client: LangGraphClient;
 let dir = '';
@@ -25,9 +26,7 @@ useExampleServer((s) => {
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'lgt-cli-'));
   // A private copy of the built bin: a build elsewhere in this checkout empties dist/ meanwhile.
-  for (let i = 0; !existsSync(CLI) && i < 600; i++) await new Promise((r) => setTimeout(r, 100));
-  copyFileSync(CLI, join(dir, 'cli.js'));
-  CLI = join(dir, 'cli.js');
+  CLI = await copyBuiltCli(dir);
 });
 after(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });

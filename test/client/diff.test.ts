@@ -4,13 +4,14 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot, useExampleServer } from '../support/server';
 import { HANG_GUARD } from '../support/runs';
+import { copyBuiltCli } from '../support/cli';
 
-let CLI = join(repoRoot, 'dist', 'cli.js');
+let CLI = '';
 let url = '';
 let dir = '';
 useExampleServer((s) => {
@@ -20,9 +21,7 @@ useExampleServer((s) => {
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'lgt-diff-'));
   // A private copy of the built bin: a build elsewhere in this checkout empties dist/ meanwhile.
-  for (let i = 0; !existsSync(CLI) && i < 600; i++) await new Promise((r) => setTimeout(r, 100));
-  copyFileSync(CLI, join(dir, 'cli.js'));
-  CLI = join(dir, 'cli.js');
+  CLI = await copyBuiltCli(dir);
 });
 after(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });

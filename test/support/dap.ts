@@ -1,24 +1,19 @@
 // The standalone debug adapter (`langgraph-timeline dap`, dist/cli.js) driven over stdio by
 // @vscode/debugadapter-testsupport's DebugClient, as Neovim or Emacs would drive it.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { repoRoot } from './server';
+import { copyBuiltCli } from './cli';
 
 let cliCopy: string | undefined;
 
 /** A private copy of the built bin (a build elsewhere in this checkout empties dist/ meanwhile). */
 async function cli(): Promise<string> {
-  if (cliCopy) return cliCopy;
-  const built = join(repoRoot, 'dist', 'cli.js');
-  for (let i = 0; !existsSync(built) && i < 600; i++) await new Promise((r) => setTimeout(r, 100));
-  const dir = mkdtempSync(join(tmpdir(), 'lgt-dap-'));
-  cliCopy = join(dir, 'cli.js');
-  copyFileSync(built, cliCopy);
-  copyFileSync(`${built}.map`, `${cliCopy}.map`);
+  cliCopy ??= await copyBuiltCli(mkdtempSync(join(tmpdir(), 'lgt-dap-')));
   return cliCopy;
 }
 
