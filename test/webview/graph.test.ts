@@ -344,6 +344,24 @@ describe('without the server’s graph, and with hostile ones', () => {
     await page.context().close();
   });
 
+  test('a cancelled run: the node the cancel cut is marked cancelled, drawn and named so', async () => {
+    // Recorded from the real server: `slow` cancelled while crunch ran (warm_up had finished).
+    const page = await open('test/fixtures/recordings/slow-cancelled.jsonl');
+    await waitRendered(page, 2);
+    await page.waitForSelector('.graph-svg .g-node[data-id="crunch"]');
+    await settle(page);
+    const crunch = node(page, 'crunch');
+    assert.equal(await crunch.getAttribute('data-status'), 'cancelled');
+    assert.match((await crunch.getAttribute('class'))!, /\bcancelled\b/);
+    assert.match((await crunch.getAttribute('aria-label'))!, /^crunch, ran 1 time, cancelled/);
+    assert.equal(await crunch.locator('text.g-badge').textContent(), '⊘');
+    // The node before it finished: not marked.
+    assert.doesNotMatch((await node(page, 'warm_up').getAttribute('class'))!, /\bcancelled\b/);
+    await page.locator('.graph-pane').screenshot({ path: join(screenshotDir, 'graph-cancelled.png') });
+    assert.deepEqual(pageErrors(page), []);
+    await page.context().close();
+  });
+
   test('300 nodes, markup and RTL/astral names, cycles, a lone node: drawn as text; an empty graph explained', async () => {
     const { nodes } = hostileGraph();
     const page = await open(made.hostile);

@@ -174,6 +174,8 @@ export class GraphView {
       cls.toggle('ran', !!r && r.runs > 0);
       cls.toggle('error', !!r && r.errors > 0);
       cls.toggle('interrupted', !!r && r.interrupts > 0);
+      // Its last execution was cut by a cancel: not done, not failed.
+      cls.toggle('cancelled', status === 'cancelled');
       cls.toggle('selected', lit.selected === id);
       cls.toggle('on-path', lit.pathElements.has(id));
       n.g.setAttribute('data-status', status);
@@ -185,7 +187,7 @@ export class GraphView {
       else n.g.removeAttribute('aria-current');
       const text = n.kind === 'start' || n.kind === 'end' ? '' : statsText(r);
       if (n.stats.textContent !== text) n.stats.textContent = text;
-      const badge = r?.errors ? '⚠' : r?.interrupts ? '⏸' : '';
+      const badge = r?.errors ? '⚠' : r?.interrupts ? '⏸' : status === 'cancelled' ? '⊘' : '';
       if (n.badge.textContent !== badge) n.badge.textContent = badge;
       if (n.kind === 'cluster') n.stats.setAttribute('dx', badge ? '-14' : '0');
     }
