@@ -131,6 +131,10 @@ export class CompareRuns implements vscode.Disposable {
         side: async () => ({ kind: 'session', session, runId: s.runId, label: labelOf(session, s, segs.length) }),
       });
     }
+    // A recording next: a golden run is what a person keeps comparing with, and the list of open
+    // runs below can be long.
+    items.push({ label: '', kind: vscode.QuickPickItemKind.Separator });
+    items.push({ label: '$(file) Open a Recording…', description: 'a .jsonl from record --out or Export Run (a golden run)', side: () => this.pickFile() });
     const others = this.host.sessions().filter((x) => x !== session && x.events.length);
     if (others.length) items.push({ label: 'Other open runs', kind: vscode.QuickPickItemKind.Separator });
     for (const o of others.slice().reverse()) {
@@ -143,8 +147,6 @@ export class CompareRuns implements vscode.Disposable {
         });
       }
     }
-    items.push({ label: '', kind: vscode.QuickPickItemKind.Separator });
-    items.push({ label: '$(file) Open a Recording…', description: 'a .jsonl from record --out or Export Run (a golden run)', side: () => this.pickFile() });
     const picked = await vscode.window.showQuickPick(items, { title: `Compare ${labelOf(session, segA, segs.length)} with…`, placeHolder: 'Another run of this thread, an open run, or a recording', matchOnDescription: true });
     return picked?.side?.();
   }
@@ -198,7 +200,10 @@ function modelOf(s: Side): RunModel | undefined {
 /** `research · run 2 of 3 (fork from step 3 before review)`; a single run: `research (run 1a2b3c4d)`. */
 function labelOf(session: RunSession, seg: RunSegment, of: number): string {
   const id = seg.runId ? ` ${shortId(seg.runId)}` : '';
-  return of > 1 ? `${session.info.title} · run ${seg.index + 1} of ${of} (${segmentHow(seg)})${id}` : `${session.info.title} (run${id || ' in progress'})`;
+  // The graph's name (a joined run's title already names its run).
+  const name = session.info.graphId ? `${session.info.graphId}${session.status.phase === 'recorded' ? ' (recorded)' : ''}` : session.info.title;
+  if (of > 1) return `${name} · run ${seg.index + 1} of ${of} (${segmentHow(seg)})${id}`;
+  return id ? `${name} (run${id})` : session.active ? `${name} (run starting)` : name;
 }
 
 function statusOf(session: RunSession, seg: RunSegment, segs: RunSegment[]): string {
