@@ -1,7 +1,7 @@
 // langgraph-timeline: record a run to JSON Lines, or show a recording as a text timeline.
 // Uses the same client as the extension. Exit non-zero with one clear line on failure.
 import { createWriteStream, readFileSync, writeFileSync, type WriteStream } from 'node:fs';
-import { LangGraphClient, LangGraphError, STREAM_MODES, fetchRunExtras, fetchSessionGraph, isRecord, isStreamMode, runEnded, runErrorOf, runStartOf, type RunEvent, type RunStart, type RunExtras, type RunStream, type StreamControl, type StreamMode } from '../client';
+import { LangGraphClient, LangGraphError, STREAM_MODES, fetchRunExtras, fetchSessionGraph, isRecord, isStreamMode, lostRunOf, runEnded, runErrorOf, runStartOf, type RunEvent, type RunStart, type RunExtras, type RunStream, type StreamControl, type StreamMode } from '../client';
 import { eventLine, headerLine, parseRecording, type RecordingHeader } from '../shared/recording';
 import { RunModel } from '../shared/runModel';
 import type { SessionGraph } from '../shared/assistantGraph';
@@ -13,14 +13,15 @@ const USAGE = `Usage:
   langgraph-timeline record --url URL --assistant ID [--thread ID] [--input JSON|@file]
                             [--stream-mode updates,tasks,...] [--subgraphs] [--out FILE]
                             [--join RUN_ID] [--resume JSON|@file] [--api-key KEY]
-                            [--max-reconnects N] [--idle-timeout-ms MS] [--no-extras]
+                            [--max-reconnects N] [--idle-timeout-ms MS] [--restart-wait-ms MS] [--no-extras]
   langgraph-timeline show FILE [--json]
   langgraph-timeline dap    (a Debug Adapter Protocol server on stdin/stdout, debug type "langgraph")
 ${DIFF_USAGE}
 
 record writes JSON Lines: a first line describing the run, then one line per event
 ({id, event, ns, data, t}). Exit 0 when the run ended (or stopped at an interrupt),
-3 when it ended with an error event, 1 on any other failure, 2 on bad arguments,
+3 when it ended with an error event, 4 when the server restarted or went away and the run
+was lost (--restart-wait-ms: how long to wait for it, default 60000), 1 on any other failure, 2 on bad arguments,
 130 when interrupted (Ctrl-C). With --out, the first line also gets the thread's final
 state and history and the assistant's graph (unless --no-extras). The API key may also come from LANGGRAPH_API_KEY;
 a proxy from HTTPS_PROXY / HTTP_PROXY (NO_PROXY honoured).`;
@@ -99,6 +100,7 @@ async function record(flags: Map<string, string | true>): Promise<number> {
   const joinId = str(flags, 'join');
   const maxReconnects = intFlag(flags, 'max-reconnects');
   const idleTimeoutMs = intFlag(flags, 'idle-timeout-ms');
+  const restartWaitMs = intFlag(flags, 'restart-wait-ms');
   let threadId = str(flags, 'thread');
   if (joinId && !threadId) throw new UsageError('--join needs --thread');
   if (resume !== undefined && !threadId) throw new UsageError('--resume needs --thread (the interrupted thread)');
@@ -116,6 +118,7 @@ async function record(flags: Map<string, string | true>): Promise<number> {
       signal: ac.signal,
       maxReconnects,
       idleTimeoutMs,
+      restartWaitMs,
       onConnection: (c) => {
         if (c.state === 'reconnecting') process.stderr.write(`reconnecting (attempt ${c.attempt}) after event ${c.lastEventId ?? '(none)'}: ${c.reason}\n`);
       },
@@ -150,6 +153,7 @@ async function record(flags: Map<string, string | true>): Promise<number> {
     };
     let n = 0;
     let failed: string | undefined;
+    let lost: string | undefined;
     for await (const ev of stream) {
       if (!described) await describe();
       await write(eventLine(ev));
@@ -157,7 +161,8 @@ async function record(flags: Map<string, string | true>): Promise<number> {
       const err = runErrorOf(ev);
       if (err) failed = err.message;
       const note = notice(ev);
-      if (note) process.stderr.write(`warning: ${note}\n`);
+      if (note && lostRunOf(ev)) lost = note;
+      else if (note) process.stderr.write(`warning: ${note}\n`);
     }
     if (!described) await describe();
     if (out) {
@@ -168,6 +173,11 @@ async function record(flags: Map<string, string | true>): Promise<number> {
       if (flags.get('no-extras') !== true && stream.threadId) await embedExtras(out, header(), client, stream.threadId, ac.signal);
     }
     process.stderr.write(`recorded ${n} events (thread ${stream.threadId}, run ${stream.runId})${out ? ` to ${out}` : ''}\n`);
+    if (lost) {
+      // Said last, after the count: the line a person (or a CI log) reads first.
+      process.stderr.write(`lost: ${lost}\n`);
+      return 4;
+    }
     if (failed) {
       process.stderr.write(`${failed}\n`);
       return 3;
