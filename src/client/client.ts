@@ -130,6 +130,10 @@ export class LangGraphClient implements RunApi {
       signal,
     });
   }
+  /** A new thread with the thread's checkpoints (same ids), idle: a run the old one is stuck with does not come along. */
+  copyThread(threadId: string, signal?: AbortSignal): Promise<Thread> {
+    return this.http.json('POST', `/threads/${enc(threadId)}/copy`, `Copy thread ${threadId}`, { json: {}, signal });
+  }
   deleteThread(threadId: string, signal?: AbortSignal): Promise<void> {
     return this.http.json('DELETE', `/threads/${enc(threadId)}`, `Thread ${threadId}`, { signal });
   }

@@ -8,6 +8,7 @@ import { isFromWebview } from '../shared/protocol';
 import { PanelFeed } from '../shared/panelFeed';
 import type { RunSession } from './runSession';
 import { log } from './log';
+import { rerunLost } from './rerun';
 import { followBreakpoints, nodeBreakpoints, toggleNodeBreakpoint } from './graphBreakpoints';
 
 export const VIEW_TYPE = 'langgraph.timeline';
@@ -142,6 +143,9 @@ export class TimelinePanel implements vscode.Disposable {
         void vscode.commands.executeCommand('langgraph.startRun', { url: i.url, threadId: i.threadId, assistantId: i.assistantId, graphId: i.graphId, input: null, how: 'continue' });
         break;
       }
+      case 'rerun':
+        if (this.session) void rerunLost(this.session, m);
+        break;
       case 'selected':
         this.selected = m.node === null ? undefined : { node: m.node, ns: m.ns };
         break;
