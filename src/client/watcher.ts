@@ -22,7 +22,7 @@ export interface WatchOptions {
   /** Failed polls in a row before the watch stops (default 3). */
   maxErrors?: number;
   /** Runs already shown elsewhere (the extension started them): never reported. */
-  known?: (runId: string) => boolean;
+  known?: (run: Run) => boolean;
   onRun: (run: Run) => void;
   /** The watch stopped on its own (errors): why, in words. */
   onStop?: (reason: string) => void;
@@ -81,7 +81,7 @@ export class DeploymentWatcher {
       for (const r of runs.slice().reverse()) {
         if (this.seen.has(r.run_id)) continue;
         this.seen.add(r.run_id);
-        if (!(ms(r.created_at) > this.baseline) || this.o.known?.(r.run_id)) continue;
+        if (!(ms(r.created_at) > this.baseline) || this.o.known?.(r)) continue;
         this.found.push(r);
         this.o.onRun(r);
       }

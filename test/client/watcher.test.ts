@@ -16,7 +16,7 @@ test('three runs started behind the watcher\'s back: each reported once, while i
   await client.waitRun(old.thread_id, oldRun.run_id);
   const found: Run[] = [];
   const known = new Set<string>();
-  const w = new DeploymentWatcher(client, { intervalMs: 200, maxIntervalMs: 1000, known: (id) => known.has(id), onRun: (r) => found.push(r) });
+  const w = new DeploymentWatcher(client, { intervalMs: 200, maxIntervalMs: 1000, known: (r) => known.has(r.run_id), onRun: (r) => found.push(r) });
   w.start();
   try {
     await until('the first poll', () => w.polls >= 1);
