@@ -61,6 +61,7 @@ export function run(): Promise<void> {
         require('./resilience.test');
         require('./thread.test');
         require('./debug.test');
+        require('./lifecycle.test');
       }
       require('./reload.test'); // last: phase 1 ends this host by reloading the window
       // ---------------------------------------------------------------------------------------
