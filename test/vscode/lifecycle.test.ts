@@ -113,10 +113,14 @@ suite('server restarts and runs started elsewhere', () => {
           const first = updates(s.events)[0];
           assert.ok(first && first.t < Date.parse(run.updated_at!), `run ${s.info.runId}: first update at ${first?.t}, run ended at ${run.updated_at}`);
         }
-        // More polls: still nothing twice.
+        // A run the extension starts itself is shown by its own session, not opened again by the watch.
+        const own = await vscode.commands.executeCommand<RunSession>('langgraph.startRun', { url: serverUrl(), assistantId: 'slow', graphId: 'slow', input: { delay_ms: 300 }, streamMode: ['updates'] });
+        await own.done;
+        // More polls: still nothing twice, and not the extension's own run.
         const p = watch.polls;
         await until('more polls', () => watch.polls >= p + 2, 60_000);
         assert.strictEqual(watch.opened.length, 3);
+        assert.ok(!watch.opened.some((s) => s.info.runId === own.info.runId), 'the extension\'s own run was opened by the watch');
       } finally {
         await script.close();
       }
