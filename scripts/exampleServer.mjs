@@ -138,13 +138,24 @@ async function installDeps(log, t0) {
   return { installed: true, ms };
 }
 
-/** A langgraph.json in `dir` whose graph paths point (relatively) at examples/src. */
-function writeConfig(dir) {
+/**
+ * A langgraph.json in `dir` whose graph paths point (relatively) at examples/src, or with
+ * `copySources` at a copy of it in `dir/src` (its own files to save, so a test can make this
+ * server's watcher reload without touching the repo's).
+ */
+function writeConfig(dir, copySources = false) {
   const cfg = JSON.parse(fs.readFileSync(path.join(EXAMPLES_DIR, 'langgraph.json'), 'utf8'));
+  const srcRoot = copySources ? dir : EXAMPLES_DIR;
+  if (copySources) {
+    fs.cpSync(path.join(EXAMPLES_DIR, 'src'), path.join(dir, 'src'), { recursive: true });
+    for (const f of ['package.json', 'tsconfig.json']) fs.copyFileSync(path.join(EXAMPLES_DIR, f), path.join(dir, f));
+    // The copied graphs import @langchain/* from here.
+    fs.symlinkSync(NODE_MODULES, path.join(dir, 'node_modules'), 'dir');
+  }
   for (const [id, spec] of Object.entries(cfg.graphs)) {
     const [file, exp] = String(spec).split(':');
     // Relative, not absolute: langgraph-api's preload joins (not resolves) cwd + graph path.
-    let rel = path.relative(dir, path.resolve(EXAMPLES_DIR, file)).split(path.sep).join('/');
+    let rel = path.relative(dir, path.resolve(srcRoot, file)).split(path.sep).join('/');
     if (!rel.startsWith('.')) rel = `./${rel}`;
     cfg.graphs[id] = exp ? `${rel}:${exp}` : rel;
   }
@@ -183,26 +194,30 @@ const FATAL = /EADDRINUSE|^Node\.js v\d+|ERR_MODULE_NOT_FOUND|Failed to launch s
 
 /**
  * Start `langgraphjs dev` serving the example graphs on 127.0.0.1.
- * @param {{port?: number, fresh?: boolean, log?: (msg: string) => void, timeoutMs?: number, env?: Record<string,string>}} [opts]
+ * @param {{port?: number, fresh?: boolean, dir?: string, copySources?: boolean, reload?: boolean, log?: (msg: string) => void, timeoutMs?: number, env?: Record<string,string>}} [opts]
  *   port: default a free one. fresh (default true): a new temp working dir, so no leftover
  *   threads/runs and no sharing with other servers; fresh=false serves from examples/ itself and
  *   keeps state in examples/.langgraph_api across restarts (one such server at a time).
- * @returns {Promise<{url: string, port: number, pid: number, dir: string, logFile: string, stop: () => Promise<void>}>}
+ *   dir: serve from this working dir of an earlier start (its .langgraph_api, so a restart keeps
+ *   what the server persisted); it is then left in place on stop (the caller removes it).
+ *   copySources: the working dir gets its own copy of examples/src (with `reload`, saving a file
+ *   there reloads only this server). reload (default false): the CLI's file watcher on.
+ * @returns {Promise<{url: string, port: number, pid: number, dir: string, logFile: string, stop: () => Promise<void>, crash: () => Promise<void>}>}
  */
-export async function startExampleServer({ port, fresh = true, log = () => {}, timeoutMs = READY_TIMEOUT_MS, env: extraEnv } = {}) {
+export async function startExampleServer({ port, fresh = true, dir: reuseDir, copySources = false, reload = false, log = () => {}, timeoutMs = READY_TIMEOUT_MS, env: extraEnv } = {}) {
   if (!fs.existsSync(cliBin())) {
     throw new Error(`example deps are not installed (${cliBin()} missing): call ensureExampleDeps() first`);
   }
   if (port == null) port = await freePort();
   else if (!(await isPortFree(port))) throw new Error(`port ${port} on 127.0.0.1 is already in use`);
 
-  const dir = fresh ? makeWorkDir() : EXAMPLES_DIR;
-  if (fresh) writeConfig(dir);
-  const logFile = fresh
+  const dir = reuseDir ?? (fresh ? makeWorkDir() : EXAMPLES_DIR);
+  if (fresh && !reuseDir) writeConfig(dir, copySources);
+  const logFile = fresh || reuseDir
     ? path.join(dir, 'server.log')
     : path.join(EXAMPLES_DIR, '.langgraph_api', `server-${port}.log`);
   fs.mkdirSync(path.dirname(logFile), { recursive: true });
-  const fd = fs.openSync(logFile, 'w');
+  const fd = fs.openSync(logFile, reuseDir ? 'a' : 'w');
 
   const env = { ...process.env, ...extraEnv };
   delete env.PORT;
@@ -220,7 +235,7 @@ export async function startExampleServer({ port, fresh = true, log = () => {}, t
   const t0 = Date.now();
   const child = spawn(
     process.execPath,
-    [cliBin(), 'dev', '--port', String(port), '--host', '127.0.0.1', '--no-browser', '--no-reload',
+    [cliBin(), 'dev', '--port', String(port), '--host', '127.0.0.1', '--no-browser', ...(reload ? [] : ['--no-reload']),
       '--config', path.join(dir, 'langgraph.json')],
     { cwd: dir, env, stdio: ['ignore', fd, fd] },
   );
@@ -244,10 +259,26 @@ export async function startExampleServer({ port, fresh = true, log = () => {}, t
     stopped = true;
     process.removeListener('exit', onExit);
     if (child.pid) await killTree(child.pid);
-    if (fresh) {
+    if (fresh && !reuseDir) {
       // give the server a moment to flush, then drop the working copy
       try { fs.rmSync(dir, { recursive: true, force: true, maxRetries: 3, retryDelay: 200 }); } catch { /* best effort */ }
     }
+  };
+
+  /** SIGKILL the whole tree at once, as a crash or an OOM kill would: no flush, no cleanup; the dir stays. */
+  const crash = async () => {
+    if (stopped) return;
+    stopped = true;
+    process.removeListener('exit', onExit);
+    if (!child.pid) return;
+    const pids = [...descendants(child.pid), child.pid];
+    for (const p of pids) {
+      try { process.kill(p, 'SIGKILL'); } catch { /* gone */ }
+    }
+    if (!exited) await new Promise((r) => child.once('exit', r));
+    // The listening socket belongs to a grandchild: wait for every pid, so the port is free.
+    const alive = (p) => { try { process.kill(p, 0); return true; } catch { return false; } };
+    for (let i = 0; i < 100 && pids.some(alive); i++) await new Promise((r) => setTimeout(r, 50));
   };
 
   const fail = async (why) => {
@@ -271,7 +302,7 @@ export async function startExampleServer({ port, fresh = true, log = () => {}, t
     await new Promise((r) => setTimeout(r, 200));
   }
   log(`[examples] ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-  return { url, port, pid: child.pid, dir, logFile, readyMs: Date.now() - t0, stop };
+  return { url, port, pid: child.pid, dir, logFile, readyMs: Date.now() - t0, stop, crash };
 }
 
 // ---- CLI -----------------------------------------------------------------------------------

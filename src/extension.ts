@@ -8,6 +8,7 @@ import { TimelinePanel, VIEW_TYPE } from './host/timelinePanel';
 import { initLog, recentLog } from './host/log';
 import { SessionCommands } from './host/sessionCommands';
 import { RunStatusBar } from './host/statusBar';
+import { DeploymentWatch } from './host/watch';
 import { registerDebugger, timelineOf } from './host/debug';
 import type { RunSession } from './host/runSession';
 
@@ -19,6 +20,7 @@ export interface ExtensionApi {
   tree: DeploymentsTree;
   timeline: typeof TimelinePanel;
   statusBar: RunStatusBar;
+  watch: DeploymentWatch;
   recentLog: readonly string[];
   /** The timeline session a debug session's runs are shown in. */
   debugTimeline(debugSessionId: string): RunSession | undefined;
@@ -42,6 +44,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     current: () => TimelinePanel.active?.currentSession,
     show: (c) => TimelinePanel.active?.showComparison(c) ?? false,
   });
+  const watch = new DeploymentWatch(context.extensionUri, commands, deployments);
   const view = vscode.window.createTreeView('langgraph.deployments', { treeDataProvider: tree, showCollapseAll: true });
 
   const reg = (id: string, fn: Parameters<typeof vscode.commands.registerCommand>[1]) => vscode.commands.registerCommand(id, fn);
@@ -69,10 +72,13 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     reg('langgraph.forkFromHere', (a) => more.forkFromHere(a)),
     reg('langgraph.deleteThread', (n, o) => more.deleteThread(n, o)),
     reg('langgraph.goToNodeSource', (a) => more.goToNodeSource(a)),
+    reg('langgraph.watchDeployment', (n) => watch.watch(n)),
+    reg('langgraph.stopWatching', () => watch.stop()),
     statusBar,
     compare,
     TimelinePanel.onCompareClosed(() => compare.stop()),
     reg('langgraph.compareWith', (a) => compare.command(a)),
+    watch,
     vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, {
       async deserializeWebviewPanel(panel: vscode.WebviewPanel) {
         const p = TimelinePanel.revive(panel, context.extensionUri);
@@ -84,7 +90,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     { dispose: () => TimelinePanel.active?.dispose() },
     ...registerDebugger({ extensionUri: context.extensionUri, deployments, commands }),
   );
-  return { commands, sessionCommands: more, deployments, tree, timeline: TimelinePanel, statusBar, recentLog, debugTimeline: timelineOf };
+  return { commands, sessionCommands: more, deployments, tree, timeline: TimelinePanel, statusBar, watch, recentLog, debugTimeline: timelineOf };
 }
 
 export function deactivate(): void {}

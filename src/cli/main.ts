@@ -15,14 +15,15 @@ const USAGE = `Usage:
   langgraph-timeline record --url URL --assistant ID [--thread ID] [--input JSON|@file]
                             [--stream-mode updates,tasks,...] [--subgraphs] [--out FILE]
                             [--join RUN_ID] [--resume JSON|@file] [--api-key KEY]
-                            [--max-reconnects N] [--idle-timeout-ms MS] [--no-extras]
+                            [--max-reconnects N] [--idle-timeout-ms MS] [--restart-wait-ms MS] [--no-extras]
   langgraph-timeline show FILE [--json] [--prices JSON|@file]
   langgraph-timeline dap    (a Debug Adapter Protocol server on stdin/stdout, debug type "langgraph")
 ${DIFF_USAGE}
 
 record writes JSON Lines: a first line describing the run, then one line per event
 ({id, event, ns, data, t}). Exit 0 when the run ended (or stopped at an interrupt),
-3 when it ended with an error event, 1 on any other failure, 2 on bad arguments,
+3 when it ended with an error event, 4 when the server restarted or went away and the run
+was lost (--restart-wait-ms: how long to wait for it, default 60000), 1 on any other failure, 2 on bad arguments,
 130 when interrupted (Ctrl-C). With --out, the first line also gets the thread's final
 state and history and the assistant's graph (unless --no-extras). The API key may also come from LANGGRAPH_API_KEY;
 a proxy from HTTPS_PROXY / HTTP_PROXY (NO_PROXY honoured).`;

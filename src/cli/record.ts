@@ -3,7 +3,7 @@
 // lines go out in buffered bursts (LineSink), and this module loads only the client and the
 // recording format (main.ts loads the rest of the CLI only for the other commands).
 import { createWriteStream, readFileSync, writeFileSync, type WriteStream } from 'node:fs';
-import { LangGraphClient, STREAM_MODES, fetchRunExtras, fetchSessionGraph, isRecord, isStreamMode, runEnded, runErrorOf, runStartOf, type RunEvent, type RunStart, type RunExtras, type RunStream, type StreamControl, type StreamMode } from '../client';
+import { LangGraphClient, STREAM_MODES, fetchRunExtras, fetchSessionGraph, isRecord, isStreamMode, lostRunOf, runEnded, runErrorOf, runStartOf, type RunEvent, type RunStart, type RunExtras, type RunStream, type StreamControl, type StreamMode } from '../client';
 import { eventLine, headerLine, type RecordingHeader } from '../shared/recording';
 import type { SessionGraph } from '../shared/assistantGraph';
 import { UsageError, intFlag, parseJsonArg, str } from './args';
@@ -33,6 +33,7 @@ export async function record(flags: Map<string, string | true>): Promise<number>
   const joinId = str(flags, 'join');
   const maxReconnects = intFlag(flags, 'max-reconnects');
   const idleTimeoutMs = intFlag(flags, 'idle-timeout-ms');
+  const restartWaitMs = intFlag(flags, 'restart-wait-ms');
   let threadId = str(flags, 'thread');
   if (joinId && !threadId) throw new UsageError('--join needs --thread');
   if (resume !== undefined && !threadId) throw new UsageError('--resume needs --thread (the interrupted thread)');
@@ -50,6 +51,7 @@ export async function record(flags: Map<string, string | true>): Promise<number>
       signal: ac.signal,
       maxReconnects,
       idleTimeoutMs,
+      restartWaitMs,
       keepRaw: true,
       onConnection: (c) => {
         if (c.state === 'reconnecting') process.stderr.write(`reconnecting (attempt ${c.attempt}) after event ${c.lastEventId ?? '(none)'}: ${c.reason}\n`);
@@ -85,15 +87,20 @@ export async function record(flags: Map<string, string | true>): Promise<number>
     };
     let n = 0;
     let failed: string | undefined;
+    let lost: string | undefined;
     for await (const ev of stream) {
       if (!described) await describe();
       const full = lines.line(eventLine(ev));
       if (full) await full;
       n++;
-      if (ev.event === 'error') failed = runErrorOf(ev)!.message;
-      else if (ev.event.startsWith('lgt/')) {
+      if (ev.event === 'error') {
+        // A cancel (Python's UserInterrupt) is an error event too, and not a failure.
+        const err = runErrorOf(ev);
+        if (err) failed = err.message;
+      } else if (ev.event.startsWith('lgt/')) {
         const note = notice(ev);
-        if (note) process.stderr.write(`warning: ${note}\n`);
+        if (note && lostRunOf(ev)) lost = note;
+        else if (note) process.stderr.write(`warning: ${note}\n`);
       }
     }
     if (!described) await describe();
@@ -105,6 +112,11 @@ export async function record(flags: Map<string, string | true>): Promise<number>
       if (flags.get('no-extras') !== true && stream.threadId) await embedExtras(out, header(), client, stream.threadId, ac.signal);
     }
     process.stderr.write(`recorded ${n} events (thread ${stream.threadId}, run ${stream.runId})${out ? ` to ${out}` : ''}\n`);
+    if (lost) {
+      // Said last, after the count: the line a person (or a CI log) reads first.
+      process.stderr.write(`lost: ${lost}\n`);
+      return 4;
+    }
     if (failed) {
       process.stderr.write(`${failed}\n`);
       return 3;

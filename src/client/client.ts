@@ -100,9 +100,9 @@ export class LangGraphClient implements RunApi {
   createThread(body: { metadata?: Record<string, unknown>; threadId?: string } = {}, signal?: AbortSignal): Promise<Thread> {
     return this.http.json('POST', '/threads', 'Create thread', { json: { metadata: body.metadata, thread_id: body.threadId }, signal });
   }
-  async searchThreads(q: { metadata?: Record<string, unknown>; status?: string; limit?: number; offset?: number } = {}, signal?: AbortSignal): Promise<Thread[]> {
+  async searchThreads(q: { metadata?: Record<string, unknown>; status?: string; limit?: number; offset?: number; sortBy?: 'updated_at' | 'created_at'; sortOrder?: 'asc' | 'desc' } = {}, signal?: AbortSignal): Promise<Thread[]> {
     const r = await this.http.json<unknown>('POST', '/threads/search', 'Thread search', {
-      json: { metadata: q.metadata, status: q.status, limit: q.limit ?? 50, offset: q.offset ?? 0 },
+      json: { metadata: q.metadata, status: q.status, limit: q.limit ?? 50, offset: q.offset ?? 0, ...(q.sortBy ? { sort_by: q.sortBy, sort_order: q.sortOrder ?? 'desc' } : {}) },
       signal,
     });
     if (!Array.isArray(r)) throw unexpected('Thread search', r);
@@ -145,6 +145,10 @@ export class LangGraphClient implements RunApi {
       json: { values: body.values, ...(body.checkpointId ? { checkpoint_id: body.checkpointId } : {}), ...(body.asNode ? { as_node: body.asNode } : {}) },
       signal,
     });
+  }
+  /** A new thread with the thread's checkpoints (same ids), idle: a run the old one is stuck with does not come along. */
+  copyThread(threadId: string, signal?: AbortSignal): Promise<Thread> {
+    return this.http.json('POST', `/threads/${enc(threadId)}/copy`, `Copy thread ${threadId}`, { json: {}, signal });
   }
   deleteThread(threadId: string, signal?: AbortSignal): Promise<void> {
     return this.http.json('DELETE', `/threads/${enc(threadId)}`, `Thread ${threadId}`, { signal });

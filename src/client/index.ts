@@ -7,3 +7,5 @@ export * from '../shared/events';
 export { fetchRunExtras, trimCheckpoint, type RunExtras } from './extras';
 export { readHistory, historyCovers } from './threadHistory';
 export { fetchSessionGraph } from './graph';
+export { lostRunOf, isLostRun, type LostRun, type LostReason } from './restart';
+export { DeploymentWatcher, type WatchOptions, type WatchApi } from './watcher';

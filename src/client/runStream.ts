@@ -9,6 +9,7 @@ import { checkStream, compareEventIds, decodeEvent, isRunNotFound, parseContentL
 import { parseSseBatches } from './sse';
 import { Watchdog } from './watchdog';
 import { isTerminalStatus, type Run, type ThreadState } from './types';
+import { lostRunEvent, stateAfterRestart, type LostReason } from './restart';
 import { isRecord, type RunEvent } from '../shared/events';
 
 export type ConnectionState =
@@ -28,6 +29,14 @@ export interface StreamControl {
   maxEventBytes?: number;
   /** Events keep the JSON text of their data as it came (`WireEvent.raw`), for a recorder. */
   keepRaw?: boolean;
+  /**
+   * The server stopped answering mid-run (refused, 5xx: a restart, a reload on save, a deploy):
+   * wait this long for it to come back before the run is reported lost (default 60 s). Attempts
+   * while it is down do not count against maxReconnects.
+   */
+  restartWaitMs?: number;
+  /** Back after a restart, the run still listed as going: how long without an event before it is reported lost (default 15 s). */
+  restartGraceMs?: number;
   onConnection?: (s: ConnectionState) => void;
 }
 
@@ -69,7 +78,9 @@ type Outcome =
   | { type: 'lost'; error: LangGraphError }
   /** The stream was quiet but the run is alive: reconnect at once, not counted as a failure. */
   | { type: 'refresh' }
-  | { type: 'gap'; error: LangGraphError };
+  | { type: 'gap'; error: LangGraphError }
+  /** The server restarted (or never came back) and the run did not survive it. */
+  | { type: 'restart'; reason: LostReason };
 
 const cancelled = (cause?: unknown) => new LangGraphError('aborted', 'Cancelled.', { cause });
 
@@ -87,6 +98,12 @@ export class RunStreamImpl implements RunStream {
   private failures = 0;
   /** Events read in all (ids or not). */
   private read = 0;
+  /** When the server stopped answering (null: it answers), and for how long it did, once back. */
+  private downSince: number | null = null;
+  private downMs: number | null = null;
+  private downAttempts = 0;
+  /** The server was seen down during this stream: a rejoin asks after the run first. */
+  private restarted = false;
 
   constructor(private readonly api: RunApi, private readonly s: StreamSetup) {
     this.threadId = s.threadId;
@@ -151,12 +168,28 @@ export class RunStreamImpl implements RunStream {
         yield [await this.gap(outcome.error)];
         break;
       }
+      if (outcome.type === 'restart') {
+        yield [await this.lost(outcome.reason)];
+        break;
+      }
       if (outcome.type === 'refresh') continue;
       const err = outcome.error;
-      if (++this.failures > maxReconnects) throw this.exhausted(err, maxReconnects);
+      if (SERVER_DOWN.has(err.kind)) {
+        this.downSince ??= Date.now();
+        this.restarted = true;
+      }
+      let n: number;
+      if (this.downSince !== null) {
+        // Down is not a flaky link: time, not attempts, bounds the wait for it to come back.
+        if (Date.now() - this.downSince > (control.restartWaitMs ?? 60_000)) {
+          yield [await this.lost('down')];
+          break;
+        }
+        n = ++this.downAttempts;
+      } else if ((n = ++this.failures) > maxReconnects) throw this.exhausted(err, maxReconnects);
       const base = control.backoffMs ?? 250;
-      const delayMs = Math.round(Math.min(5000, base * 2 ** (this.failures - 1)) * (0.5 + Math.random() * 0.5));
-      control.onConnection?.({ state: 'reconnecting', attempt: this.failures, delayMs, lastEventId: this.seen, reason: err.message });
+      const delayMs = Math.round(Math.min(this.downSince !== null ? 2000 : 5000, base * 2 ** (n - 1)) * (0.5 + Math.random() * 0.5));
+      control.onConnection?.({ state: 'reconnecting', attempt: n, delayMs, lastEventId: this.seen, reason: this.downSince !== null ? `${err.message} (the server is not answering: restarting?)` : err.message });
       await sleep(delayMs, control.signal);
     }
     control.onConnection?.({ state: 'ended' });
@@ -174,7 +207,25 @@ export class RunStreamImpl implements RunStream {
     let gotHeaders = false;
     let sawError = false;
     let delivered = 0;
+    let stale: ReturnType<typeof setTimeout> | undefined;
+    let wentStale = false;
     try {
+      if (!first && this.restarted) {
+        // Back after a restart? Ask after the run before waiting on a stream that may never move.
+        const run = await this.api.getRun(this.threadId!, this.runId!, conn.signal).catch((e: unknown) => {
+          if (e instanceof LangGraphError && e.kind === 'not-found') return null;
+          throw e;
+        });
+        this.serverBack();
+        if (!run) return { type: 'restart', reason: 'vanished' };
+        if (!isTerminalStatus(run.status)) {
+          this.lostStatus = run.status;
+          stale = setTimeout(() => {
+            wentStale = true;
+            conn.abort();
+          }, control.restartGraceMs ?? 15_000);
+        }
+      }
       const res = first ? await this.s.connect(conn.signal) : await this.api.openJoin(this.threadId!, this.runId!, this.seen ?? '-1', conn.signal, this.location);
       await checkStream(res, first ? (this.s.kind === 'start' ? `Start run on thread ${this.threadId ?? '(stateless)'}` : `Join run ${this.runId} on thread ${this.threadId}`) : `Rejoin run ${this.runId} on thread ${this.threadId}`);
       gotHeaders = true;
@@ -204,6 +255,11 @@ export class RunStreamImpl implements RunStream {
           if (ev.event === 'error') {
             // A join of a run the server does not know: HTTP 200 and an error event saying so.
             if (delivered === 0 && this.runId && isRunNotFound(ev)) {
+              // It streamed before: the server lost it (a restart that kept nothing, a deleted thread).
+              if (!first) {
+                this.serverBack();
+                return { type: 'restart', reason: 'vanished' };
+              }
               throw new LangGraphError('not-found', `Run ${this.runId} not found on thread ${this.threadId} (the server no longer knows it).`, { url: res.url });
             }
             sawError = true;
@@ -214,6 +270,8 @@ export class RunStreamImpl implements RunStream {
         }
         if (out.length) {
           this.failures = 0;
+          // Events again after a restart: the server resumed the run (the Python server can).
+          clearTimeout(stale);
           yield out;
         }
       }
@@ -229,6 +287,7 @@ export class RunStreamImpl implements RunStream {
       return (await this.canRejoin(run)) ? { type: 'lost', error } : { type: 'gap', error };
     } catch (e) {
       if (user?.aborted) throw cancelled(e);
+      if (wentStale) return { type: 'restart', reason: 'stale' };
       if (dog.verdict === 'refresh') return { type: 'refresh' };
       const err = dog.verdict ? this.stalledError(dog) : e instanceof LangGraphError ? e : networkError(e, this.api.baseUrl);
       if (dog.verdict === 'ended') return { type: 'gap', error: err };
@@ -240,10 +299,36 @@ export class RunStreamImpl implements RunStream {
       }
       return (await this.canRejoin(null)) ? { type: 'lost', error: err } : { type: 'gap', error: err };
     } finally {
+      clearTimeout(stale);
       dog.stop();
       user?.removeEventListener('abort', onUserAbort);
       conn.abort();
     }
+  }
+
+  /** The run's status as the server gave it after a restart (for the message). */
+  private lostStatus: string | undefined;
+
+  /** The server answered again after being down. */
+  private serverBack(): void {
+    if (this.downSince !== null) {
+      this.downMs = Date.now() - this.downSince;
+      this.downSince = null;
+    }
+  }
+
+  /** The event that ends a stream lost to a restart: what happened, what was kept, where a re-run can start. */
+  private async lost(reason: LostReason): Promise<RunEvent> {
+    const { threadId, runId } = this;
+    const signal = this.s.control.signal;
+    const waited = this.downSince !== null ? Date.now() - this.downSince : 0;
+    const state = reason === 'down' || !threadId ? null : await stateAfterRestart(() => this.api.getThreadState(threadId, {}, signal));
+    if (signal?.aborted) throw cancelled();
+    return lostRunEvent({
+      reason, threadId, runId, downMs: reason === 'down' ? waited : this.downMs, afterEventId: this.seen, received: this.read,
+      graceMs: this.s.control.restartGraceMs ?? 15_000, waitedMs: waited, origin: safeOrigin(this.api.baseUrl),
+      runStatus: reason === 'stale' ? this.lostStatus : undefined, state,
+    });
   }
 
   /** Ask the server about the run (for the watchdog): null when it cannot be asked or did not answer. */
@@ -323,7 +408,10 @@ export class RunStreamImpl implements RunStream {
     if (threadId && runId) {
       try {
         let run = await this.api.getRun(threadId, runId, signal);
+        // A run that never ends (a restart left it `running`) must not hold the stream for ever.
+        const until = Date.now() + (this.s.control.restartGraceMs ?? 15_000) * 4;
         for (let wait = 250; !isTerminalStatus(run.status); wait = Math.min(wait * 2, 2000)) {
+          if (Date.now() > until) return this.lost('stale');
           await sleep(wait, signal);
           run = await this.api.getRun(threadId, runId, signal);
         }
@@ -332,6 +420,7 @@ export class RunStreamImpl implements RunStream {
         message += ` The run ended as "${run.status}"; its final state is shown instead.`;
       } catch (e) {
         if (signal?.aborted) throw cancelled(e);
+        if (e instanceof LangGraphError && e.kind === 'not-found') return this.lost('vanished');
         message += ` Its outcome could not be read either: ${(e as Error).message}`;
       }
     } else {
@@ -344,6 +433,11 @@ export class RunStreamImpl implements RunStream {
 
 /** Errors a rejoin may cure (the rest — 4xx, protocol faults — would only repeat). */
 const TRANSIENT = new Set(['network', 'timeout', 'stalled', 'connection-refused', 'dns', 'server']);
+/**
+ * Errors that say the server itself is not answering (restarting), rather than a link in between.
+ * Not 5xx: a proxy's 503 may be one flaky hop, and attempts bound those.
+ */
+const SERVER_DOWN = new Set(['connection-refused']);
 
 /** `"42"` → 42; anything else (Redis-style `"1718…-0"`, text) → null. */
 function intId(id: string | null): number | null {

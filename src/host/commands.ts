@@ -333,7 +333,7 @@ export class Commands {
     }
   }
 
-  private async pickDeployment(title: string): Promise<Deployment | undefined> {
+  async pickDeployment(title: string): Promise<Deployment | undefined> {
     const list = this.deployments.list();
     if (!list.length) {
       const add = await vscode.window.showInformationMessage('No LangGraph deployments yet.', 'Add Deployment');

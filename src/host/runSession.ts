@@ -2,7 +2,7 @@
 // a fork, a re-run chained into it; a thread opened from the tree, its finished runs told from its
 // history), or a recording read in slices. The events and notifications live in SessionStore.
 import * as vscode from 'vscode';
-import { LangGraphClient, LangGraphError, fetchRunExtras, fetchSessionGraph, historyCovers, isCancelEvent, readHistory, runEnded, runErrorOf, type ConnectionState, type RunParams, type RunStream, type StreamMode } from '../client';
+import { LangGraphClient, LangGraphError, fetchRunExtras, lostRunOf, fetchSessionGraph, historyCovers, isCancelEvent, readHistory, runEnded, runErrorOf, type ConnectionState, type RunParams, type RunStream, type StreamMode } from '../client';
 import { isRecord, runStartOf, type RunEvent, type RunStart } from '../shared/events';
 import { runEventsFromHistory } from '../shared/historyRuns';
 import type { SessionInfo } from '../shared/protocol';
@@ -253,6 +253,11 @@ export class RunSession extends SessionStore {
     }));
   }
 
+  /** The deployment's client (none for a recording). */
+  get api(): LangGraphClient | undefined {
+    return this.client;
+  }
+
   /** It can start the thread's next run (a live session on a thread, not a recording). */
   get canChain(): boolean {
     return !!this.client && !!this.info.threadId && !!this.info.assistantId;
@@ -363,7 +368,7 @@ export class RunSession extends SessionStore {
           if (c.runId) this.readServerClock(c.runId);
         } else if (c.state === 'reconnecting') {
           log.warn(`run ${this.info.runId}: connection lost (${c.reason}); reconnecting, attempt ${c.attempt} in ${c.delayMs} ms after event ${c.lastEventId}`);
-          this.setStatus({ phase: 'reconnecting', message: `Reconnecting (attempt ${c.attempt})…` });
+          this.setStatus({ phase: 'reconnecting', message: /not answering/.test(c.reason) ? `The server is not answering (restarting?); reconnecting (attempt ${c.attempt})…` : `Reconnecting (attempt ${c.attempt})…` });
         } else if (c.state === 'resumed') {
           log.info(`run ${this.info.runId}: rejoined after event ${c.lastEventId}`);
           this.setStatus({ phase: 'streaming' });
@@ -408,10 +413,12 @@ export class RunSession extends SessionStore {
       let interrupted = false;
       let atBreakpoint = false;
       let cancelled = false;
+      let lost: string | undefined;
       for await (const ev of stream) {
         this.append([ev]);
         // Python publishes a cancel as an error event: a cancellation, not a failure.
         if (isCancelEvent(ev)) cancelled = true;
+        else if (lostRunOf(ev)) lost = (ev.data as { message: string }).message;
         else {
           const re = runErrorOf(ev);
           if (re) failed = re.message;
@@ -425,6 +432,13 @@ export class RunSession extends SessionStore {
       this.info.runId ??= stream.runId;
       // A cancel (`action=interrupt`) ends the stream silently, like a run that finished: ask the
       // server, unless we cancelled it ourselves. JS says `interrupted` with nothing pending.
+      if (lost) {
+        // The server restarted (or went away) under the run: not the run's failure, and no cancel to ask about.
+        this.setStatus({ phase: 'error', message: lost });
+        log.warn(`run ${this.info.runId}: lost: ${lost}`);
+        await this.fetchExtras();
+        return;
+      }
       if (!failed && !interrupted && !cancelled && !this.cancelling) cancelled = await this.wasCancelled(knownStatus);
       if (this.cancelling || cancelled) this.endCancelled();
       else if (failed) this.setStatus({ phase: 'error', message: failed });

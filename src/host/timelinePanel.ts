@@ -9,6 +9,7 @@ import { PanelFeed } from '../shared/panelFeed';
 import { pricesFrom } from '../shared/model/llm';
 import type { RunSession } from './runSession';
 import { log } from './log';
+import { rerunLost } from './rerun';
 import { followBreakpoints, nodeBreakpoints, toggleNodeBreakpoint } from './graphBreakpoints';
 
 export const VIEW_TYPE = 'langgraph.timeline';
@@ -171,6 +172,9 @@ export class TimelinePanel implements vscode.Disposable {
         break;
       case 'compareClosed':
         this.dropComparison();
+        break;
+      case 'rerun':
+        if (this.session) void rerunLost(this.session, m);
         break;
       case 'selected':
         this.selected = m.node === null ? undefined : { node: m.node, ns: m.ns };

@@ -109,6 +109,8 @@ export type FromWebview =
   | { type: 'compare'; runId: string | null }
   /** The person closed the comparison: stop redoing it. */
   | { type: 'compareClosed' }
+  /** Run the thread again after its run was lost to a server restart: from this checkpoint (none: from the start). */
+  | { type: 'rerun'; checkpointId?: string; threadGone?: boolean }
   /** The person selected an execution (null: cleared): commands from the palette act on its node. */
   | { type: 'selected'; node: string | null; ns: string[] }
   /** Open the extension's setting that the panel names. */

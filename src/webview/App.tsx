@@ -3,6 +3,7 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { Store } from './store';
 import { setCopyAnnouncer } from './copy';
+import { post } from './vscodeApi';
 import { Toolbar as ToolbarView } from './components/Toolbar';
 import { Timeline as TimelineView } from './components/Timeline';
 import { ExecList as ExecListView } from './components/ExecList';
@@ -75,8 +76,15 @@ export function App({ store }: { store: Store }) {
       <Story store={store} seq={store.slowSeq} />
       <LlmSummary store={store} seq={store.slowSeq} />
       {s.gaps.map((g, n) => (
-        <div class="banner warn" role="alert" key={n}>
+        <div class={`banner warn${g.rerun ? ' lost' : ''}`} role="alert" key={n}>
           <span class="codicon codicon-warning" aria-hidden="true" /> {g.message}
+          {g.rerun && n === s.gaps.length - 1 && !store.live && store.status.phase !== 'recorded' && (
+            <span class="answers">
+              <button class="btn" onClick={() => post({ type: 'rerun', checkpointId: g.rerun!.checkpointId, threadGone: g.rerun!.threadGone })}>
+                {g.rerun.checkpointId ? `Re-run from step ${g.rerun.step ?? '?'} (the last checkpoint kept)` : g.rerun.threadGone ? 'Run again on a new thread' : 'Run again from the start'}
+              </button>
+            </span>
+          )}
         </div>
       ))}
       {store.compare && store.compare.sessionId === session.id && <CompareView store={store} shown={store.compare.shown} key={`${store.compare.shown.a.label}|${store.compare.shown.b.label}`} />}

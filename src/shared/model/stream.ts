@@ -45,7 +45,7 @@ export class StreamReader extends ModelCore {
         if (isRecord(ev.data) && typeof ev.data.server === 'number') this.readClock(ev.t, ev.data.server);
         return;
       case 'lgt/gap':
-        s.gaps.push({ message: isRecord(ev.data) && typeof ev.data.message === 'string' ? ev.data.message : 'events were lost', t: ev.t });
+        s.gaps.push({ message: isRecord(ev.data) && typeof ev.data.message === 'string' ? ev.data.message : 'events were lost', t: ev.t, ...rerunOf(ev.data) });
         if (isRecord(ev.data) && typeof ev.data.status === 'string') this.finishWith(ev.data.status, ev.t);
         return;
       default:
@@ -363,4 +363,17 @@ export class StreamReader extends ModelCore {
 /** A task started by a `Send` (its trigger is the push channel), so one of several of its node. */
 function isPush(d: Record<string, unknown>): boolean {
   return Array.isArray(d.triggers) && d.triggers.some((t) => typeof t === 'string' && t.startsWith('__pregel_push'));
+}
+
+/** A gap that ends a run lost to a restart: where it can be run again from (see client/restart.ts). */
+function rerunOf(d: unknown): { rerun?: { checkpointId?: string; step?: number; threadGone?: boolean } } {
+  const lost = isRecord(d) && isRecord(d.lost) ? d.lost : null;
+  if (!lost) return {};
+  return {
+    rerun: {
+      ...(typeof lost.checkpointId === 'string' ? { checkpointId: lost.checkpointId } : {}),
+      ...(typeof lost.step === 'number' ? { step: lost.step } : {}),
+      ...(lost.threadGone === true ? { threadGone: true } : {}),
+    },
+  };
 }

@@ -101,7 +101,11 @@ export interface RunSummary {
   startedAt: number | null;
   lastEventAt: number | null;
   events: number;
-  gaps: { message: string; t: number }[];
+  /**
+   * Events lost. `rerun`: the run itself was lost to a server restart; the thread can be run
+   * again from `checkpointId` (the last checkpoint the server kept; none: from the start).
+   */
+  gaps: { message: string; t: number; rerun?: { checkpointId?: string; step?: number; threadGone?: boolean } }[];
   /** Runs seen in this stream (a resume continues the thread with a new run). */
   runs: RunInfo[];
   /**
