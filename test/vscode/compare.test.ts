@@ -8,6 +8,7 @@ import { read, screenshot, serverUrl, ui, until } from './harness';
 import type { RunSession } from '../../src/host/runSession';
 import type { ComparisonShown } from '../../src/shared/protocol';
 import { runSegments } from '../../src/shared/compare';
+import { shortId } from '../../src/shared/ids';
 
 const wv = { frame: 'webview' as const };
 
@@ -22,13 +23,17 @@ suite('compare two runs in the panel', () => {
     const again = await start({ threadId: s.info.threadId, input: { topic: 'hedgehogs' } });
     assert.strictEqual(again, s, 'the second run went on in the thread’s session');
     await s.done;
-    assert.strictEqual(runSegments(s.events).length, 2);
+    const segs = runSegments(s.events);
+    assert.strictEqual(segs.length, 2);
+    // Other suites leave open runs of their own, also "run 1 of 2": pick this one by its id.
+    const first = shortId(segs[0].runId!);
 
     await ui({ action: 'click', ...wv, selector: '.icon-btn[aria-label^="Compare with"]', timeoutMs: 30_000 });
-    await ui({ action: 'waitFor', selector: '.quick-input-widget .monaco-list-row[aria-label*="run 1 of 2"]', timeoutMs: 30_000 });
+    await ui({ action: 'waitFor', selector: `.quick-input-widget .monaco-list-row[aria-label*="run 1 of 2 (input) ${first}"]`, timeoutMs: 30_000 });
     const offered = await read('.quick-input-widget .monaco-list-row', { attr: 'aria-label' });
     assert.ok(offered.some((l) => /Open a Recording/.test(l)), `offered: ${offered.join(' | ')}`);
-    await ui({ action: 'type', text: 'run 1 of 2' });
+    await ui({ action: 'type', text: first });
+    await ui({ action: 'waitFor', selector: `.quick-input-widget .monaco-list-row.focused[aria-label*="${first}"]`, timeoutMs: 30_000 });
     await ui({ action: 'press', key: 'Enter' });
 
     await ui({ action: 'waitFor', ...wv, selector: '.compare .cmp-row', timeoutMs: 30_000 });

@@ -65,10 +65,10 @@ suite('server restarts and runs started elsewhere', () => {
       const lost = session.events.at(-1)!;
       const checkpointId = isRecord(lost.data) && isRecord(lost.data.lost) ? lost.data.lost.checkpointId : undefined;
       assert.ok(typeof checkpointId === 'string', 'the kept checkpoint is named');
-      const before = api.commands.sessions.length;
+      const before = new Set(api.commands.sessions); // (the list is capped at 20: count by identity)
       await ui({ action: 'click', frame: 'webview', selector: '.banner.lost button:has-text("Re-run from step")' });
       // The dead run still holds the thread (busy): the re-run goes on a copy, from the same checkpoint.
-      const rerun = await until('the re-run session', () => api.commands.sessions.slice(before).find((s) => s !== session), 60_000);
+      const rerun = await until('the re-run session', () => api.commands.sessions.find((s) => !before.has(s) && s !== session), 60_000);
       await rerun.done;
       assert.strictEqual(rerun.status.phase, 'done', rerun.status.message);
       const nodes = updates(rerun.events).map((e) => Object.keys(e.data as object)[0]);

@@ -134,12 +134,12 @@ suite('the Deployments tree tells the thread\'s state', () => {
     }
 
     // The inline Resume, clicked: the resume box, a value, Enter; the thread goes on.
-    const before = api.commands.sessions.length;
+    const before = new Set(api.commands.sessions); // (the list is capped at 20: count by identity)
     await ui({ action: 'click', selector: resumeButton });
     await ui({ action: 'waitFor', selector: '.quick-input-widget .quick-input-title:has-text("Resume thread")', timeoutMs: 30_000 });
     await ui({ action: 'type', text: '"approve"' });
     await ui({ action: 'press', key: 'Enter' });
-    const resumed = await until('the resume run', () => api.commands.sessions.length > before && api.commands.sessions[api.commands.sessions.length - 1], 30_000) as RunSession;
+    const resumed = await until('the resume run', () => api.commands.sessions.find((s) => !before.has(s)), 30_000) as RunSession;
     await resumed.done;
     assert.strictEqual(resumed.info.threadId, thread.thread_id);
     api.tree.refresh();
