@@ -9,6 +9,8 @@ import {
   type Assistant, type AssistantGraph, type AssistantSchemas, type Run, type StreamMode, type Thread, type ThreadState,
 } from './types';
 import { isRecord } from '../shared/events';
+import { checkStream, decodeEvent } from './decode';
+import { parseSseBatches } from './sse';
 
 export { parseContentLocation, checkStream, toRunEvent, decodeEvent, runErrorOf, isCancelEvent, isRunNotFound, interruptOf, compareEventIds, type InterruptInfo, type WireEvent } from './decode';
 export { STREAM_KEY, type ConnectionState, type StreamControl, type RunStream } from './runStream';
@@ -209,6 +211,22 @@ export class LangGraphClient implements RunApi {
       kind: 'join', threadId, runId, resumable: control.resumable ?? null, control, lastEventId: control.lastEventId ?? null,
       connect: (signal) => this.openJoin(threadId, runId, control.lastEventId ?? null, signal),
     });
+  }
+
+  /**
+   * Every run of a thread as it happens: the Python server's `GET /threads/{t}/stream` (a stream
+   * that never ends on its own; each run's events, then `metadata {status: "run_done"}`). The JS
+   * dev server has no such endpoint and answers 404 (a LangGraphError of kind `not-found`). Ends
+   * when `signal` aborts.
+   */
+  async *watchThread(threadId: string, signal: AbortSignal, onOpen?: () => void): AsyncGenerator<{ event: string; data: unknown }> {
+    const what = `Watch thread ${threadId}`;
+    const res = await this.http.send('GET', `/threads/${enc(threadId)}/stream`, { headers: { accept: 'text/event-stream' }, signal });
+    await checkStream(res, what);
+    onOpen?.();
+    for await (const batch of parseSseBatches(res.body, { url: res.url })) {
+      for (const m of batch) yield decodeEvent(m, Date.now());
+    }
   }
 
   /** @internal GET the run's stream, replaying after `lastEventId`. */

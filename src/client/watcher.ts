@@ -10,6 +10,9 @@ import { isAbortError } from './errors';
 export interface WatchApi {
   searchThreads(q: { limit?: number; sortBy?: 'updated_at'; sortOrder?: 'desc' }, signal?: AbortSignal): Promise<Thread[]>;
   listRuns(threadId: string, opts: { limit?: number }, signal?: AbortSignal): Promise<Run[]>;
+  getRun?(threadId: string, runId: string, signal?: AbortSignal): Promise<Run>;
+  /** Python's `GET /threads/{t}/stream` (JS: 404, and the watch polls only). */
+  watchThread?(threadId: string, signal: AbortSignal, onOpen?: () => void): AsyncIterable<{ event: string; data: unknown }>;
 }
 
 export interface WatchOptions {
@@ -19,6 +22,12 @@ export interface WatchOptions {
   maxIntervalMs?: number;
   /** Threads looked at per poll (default 20). */
   threads?: number;
+  /**
+   * Threads followed through the server's thread stream, where it has one (Python): a new run on
+   * one of them is reported as it starts, not at the next poll (default 5, the most recently
+   * changed; 0: poll only).
+   */
+  threadStreams?: number;
   /** Failed polls in a row before the watch stops (default 3). */
   maxErrors?: number;
   /** Runs already shown elsewhere (the extension started them): never reported. */
@@ -45,6 +54,10 @@ export class DeploymentWatcher {
   stopped = false;
   /** Runs reported, in order. */
   readonly found: Run[] = [];
+  /** Thread streams open, oldest first; null once the server has shown it has none. */
+  private streams: Map<string, AbortController> | null = new Map();
+  /** How runs were found (tests, the log). */
+  readonly via = { poll: 0, threadStream: 0 };
 
   constructor(private readonly api: WatchApi, private readonly o: WatchOptions) {
     this.interval = o.intervalMs ?? 1000;
@@ -60,6 +73,67 @@ export class DeploymentWatcher {
     this.stopped = true;
     clearTimeout(this.timer);
     this.abort.abort();
+    for (const ac of this.streams?.values() ?? []) ac.abort();
+  }
+
+  /** Whether thread streams are in use: null until the server has answered one. */
+  get threadStreamsWork(): boolean | null {
+    return this.streams === null ? false : this.streamsAnswered ? true : null;
+  }
+  private streamsAnswered = false;
+
+  /** A new run, reported once, if it is new and not the extension's own. */
+  private report(r: Run, via: 'poll' | 'threadStream'): void {
+    if (this.seen.has(r.run_id)) return;
+    this.seen.add(r.run_id);
+    if (!(ms(r.created_at) > this.baseline!) || this.o.known?.(r)) return;
+    this.via[via]++;
+    this.found.push(r);
+    this.o.onRun(r);
+  }
+
+  /** Follow a thread through its stream (Python): runs on it are reported as they begin. Bounded. */
+  private follow(threadId: string): void {
+    const api = this.api;
+    const max = this.o.threadStreams ?? 5;
+    if (!this.streams || !api.watchThread || !api.getRun || max <= 0 || this.stopped) return;
+    const open = this.streams;
+    if (open.has(threadId)) {
+      // Most recently changed last: it is the last to be let go.
+      const ac = open.get(threadId)!;
+      open.delete(threadId);
+      open.set(threadId, ac);
+      return;
+    }
+    const ac = new AbortController();
+    open.set(threadId, ac);
+    while (open.size > max) {
+      const [oldest, oac] = open.entries().next().value as [string, AbortController];
+      open.delete(oldest);
+      oac.abort();
+    }
+    void (async () => {
+      try {
+        for await (const ev of api.watchThread!(threadId, ac.signal, () => (this.streamsAnswered = true))) {
+          if (ev.event !== 'metadata' || typeof ev.data !== 'object' || ev.data === null) continue;
+          const runId = (ev.data as { run_id?: unknown }).run_id;
+          // A run's own `metadata` as it begins (or, missed that, its `run_done` at the end).
+          if (typeof runId !== 'string' || this.seen.has(runId)) continue;
+          const run = await api.getRun!(threadId, runId, ac.signal);
+          if (!this.stopped) this.report(run, 'threadStream');
+        }
+      } catch (e) {
+        if (ac.signal.aborted || isAbortError(e)) return;
+        // No such endpoint (the JS dev server): poll only, from now on.
+        if ((e as { kind?: string }).kind === 'not-found' && !this.streamsAnswered) {
+          for (const x of open.values()) x.abort();
+          this.streams = null;
+          return;
+        }
+      } finally {
+        if (this.streams?.get(threadId) === ac) this.streams.delete(threadId);
+      }
+    })();
   }
 
   /** One poll: threads changed since the last, their new runs reported. Returns how many threads changed. */
@@ -78,13 +152,8 @@ export class DeploymentWatcher {
     for (const t of changed) {
       const runs = await this.api.listRuns(t.thread_id, { limit: 10 }, signal);
       // Oldest first, so two runs of one thread open in the order they started.
-      for (const r of runs.slice().reverse()) {
-        if (this.seen.has(r.run_id)) continue;
-        this.seen.add(r.run_id);
-        if (!(ms(r.created_at) > this.baseline) || this.o.known?.(r)) continue;
-        this.found.push(r);
-        this.o.onRun(r);
-      }
+      for (const r of runs.slice().reverse()) this.report(r, 'poll');
+      this.follow(t.thread_id);
     }
     if (Number.isFinite(newest)) this.since = Math.max(since, newest);
     return changed.length;

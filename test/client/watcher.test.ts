@@ -35,6 +35,9 @@ test('three runs started behind the watcher\'s back: each reported once, while i
     await until('more polls', () => w.polls >= p + 3, 30_000);
     assert.deepEqual(found.map((r) => r.run_id).sort(), started.map((r) => r.run_id).sort(), 'exactly the three, each once');
     assert.ok(!found.some((r) => r.run_id === oldRun.run_id || r.run_id === own.run_id));
+    // The JS dev server has no thread stream (404): the watch found that out and polls only.
+    await until('the thread stream tried', () => w.threadStreamsWork === false, 30_000);
+    assert.equal(w.via.threadStream, 0);
     // Found as they started: at least one was still going when reported (each runs ~3 s).
     assert.ok(found.some((r) => r.status === 'pending' || r.status === 'running'), found.map((r) => r.status).join(','));
   } finally {
