@@ -13,7 +13,7 @@ export type FromPage =
   | { type: 'init'; params: Record<string, string>; replayStart: number | null }
   | { type: 'webview'; m: FromWebview }
   | { type: 'file'; name: string; file: Blob }
-  | { type: 'stream'; rate: number; seconds: number; batchMs: number };
+  | { type: 'stream'; rate: number; seconds: number; batchMs: number; llmRate?: number };
 
 export type ToPage =
   | { type: 'toWebview'; m: ToWebview }
@@ -24,7 +24,7 @@ export type ToPage =
   | { type: 'replayStart'; at: number }
   | { type: 'error'; message: string }
   /** Benchmark stream: a batch was posted; its events were "created" at these times. */
-  | { type: 'batch'; end: number; created: number[]; sent: number }
+  | { type: 'batch'; end: number; created: number[]; sent: number; llmCreated?: number[] }
   | { type: 'streamDone'; sent: number };
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -77,7 +77,7 @@ self.onmessage = (e: MessageEvent<FromPage>) => {
       );
       return;
     case 'stream':
-      void benchStream(m.rate, m.seconds, m.batchMs);
+      void benchStream(m.rate, m.seconds, m.batchMs, m.llmRate ?? 0);
       return;
   }
 };
@@ -317,30 +317,65 @@ const NODES = ['plan', 'retrieve', 'rerank', 'draft', 'critique', 'tool_call', '
 
 /**
  * `rate` events per second for `seconds`, posted every `batchMs` like the host's batching:
- * tasks starts, then their updates and results, a few nodes open at a time.
+ * tasks starts, then their updates and results, a few nodes open at a time. `llmRate`: besides
+ * them, one node's LLM answer streamed as `messages-tuple` chunks at that many per second (one
+ * word each), its update at the end.
  */
-async function benchStream(rate: number, seconds: number, batchMs: number): Promise<void> {
+async function benchStream(rate: number, seconds: number, batchMs: number, llmRate: number): Promise<void> {
   if (!session) return;
   const id = session.id;
   let task = 1_000_000;
   const open: { id: string; name: string; ns: string[] }[] = [];
   const t0 = performance.now();
   let made = 0;
+  let chunks = 0;
+  const LLM_TASK = 'bench-llm-task';
+  if (llmRate > 0) {
+    const ev: RunEvent = { id: String(events.length), event: 'tasks', ns: [], data: { id: LLM_TASK, name: 'draft_answer', input: {} }, t: Date.now() };
+    const from = sent;
+    events.push(ev);
+    send({ type: 'session/events', sessionId: id, from, events: [ev] });
+    setSent(from + 1);
+  }
   await new Promise<void>((resolve) => {
     const tick = setInterval(() => {
       const now = performance.now();
       if (now - t0 >= seconds * 1000) {
         clearInterval(tick);
+        if (llmRate > 0) {
+          // The node ends: its update carries the whole answer, as a model's node returns it.
+          const answer = { type: 'ai', id: 'bench-llm-answer', content: `${chunks} words`, usage_metadata: { input_tokens: 10, output_tokens: chunks, total_tokens: 10 + chunks } };
+          const evs: RunEvent[] = [
+            { id: String(events.length), event: 'updates', ns: [], data: { draft_answer: { messages: [answer] } }, t: Date.now() },
+            { id: String(events.length + 1), event: 'tasks', ns: [], data: { id: LLM_TASK, name: 'draft_answer', result: { messages: [answer] }, error: null, interrupts: [] }, t: Date.now() },
+          ];
+          const from = sent;
+          for (const ev of evs) events.push(ev);
+          send({ type: 'session/events', sessionId: id, from, events: evs });
+          setSent(from + evs.length);
+        }
         resolve();
         return;
       }
       // Catch up with the clock, so the rate holds even when a timer fires late.
       const n = Math.round(((now - t0) / 1000) * rate) - made;
-      if (n <= 0) return;
+      const c = llmRate > 0 ? Math.round(((now - t0) / 1000) * llmRate) - chunks : 0;
+      if (n <= 0 && c <= 0) return;
       const batch: RunEvent[] = [];
       const created: number[] = [];
+      const llmCreated: number[] = [];
       const wall = Date.now();
       const base = abs();
+      for (let k = 0; k < c; k++) {
+        const at = base - batchMs * (1 - k / c);
+        created.push(at);
+        llmCreated.push(at);
+        batch.push({
+          id: String(events.length + batch.length), event: 'messages', ns: [], t: wall,
+          data: [{ type: 'AIMessageChunk', id: 'bench-llm-answer', content: `word${chunks + k} ` }, { langgraph_node: 'draft_answer', langgraph_checkpoint_ns: `draft_answer:${LLM_TASK}`, ls_model_name: 'bench-model', ls_provider: 'bench' }],
+        });
+      }
+      chunks += Math.max(0, c);
       for (let k = 0; k < n; k++) {
         // Events reach the host spread over the batch window; the host sends them together.
         created.push(base - batchMs * (1 - k / n));
@@ -360,10 +395,10 @@ async function benchStream(rate: number, seconds: number, batchMs: number): Prom
           k++;
         }
       }
-      made += batch.length;
+      made += batch.length - Math.max(0, c);
       const from = sent;
       for (const ev of batch) events.push(ev);
-      toPage({ type: 'batch', end: from + batch.length, created, sent: abs() });
+      toPage({ type: 'batch', end: from + batch.length, created, sent: abs(), ...(llmCreated.length ? { llmCreated } : {}) });
       if (streaming && feed) {
         // A recording read in slices: the feed sends, as the extension's panel does for a live run.
         feed.flush();

@@ -31,6 +31,8 @@ interface Batch {
   /** performance.now() times (this page's clock). */
   created: number[];
   sent: number;
+  /** Of those, the LLM chunks' (a stream with `llmRate`). */
+  llmCreated?: number[];
 }
 
 interface PreviewApi {
@@ -45,7 +47,7 @@ interface PreviewApi {
   /** Deliver a host message to the panel directly (tests). */
   send(m: ToWebview): void;
   /** Have the host stream synthetic events (benchmark); resolves when done. */
-  stream(o: { rate: number; seconds: number; batchMs: number }): Promise<number>;
+  stream(o: { rate: number; seconds: number; batchMs: number; llmRate?: number }): Promise<number>;
   sessionId: string | null;
   /** Events the host has sent in total. */
   sent: number;
@@ -127,7 +129,7 @@ worker.onmessage = (e: MessageEvent<ToPage>) => {
       preview.error = m.message;
       return;
     case 'batch':
-      preview.onBatch?.({ end: m.end, created: m.created.map(local), sent: local(m.sent) });
+      preview.onBatch?.({ end: m.end, created: m.created.map(local), sent: local(m.sent), ...(m.llmCreated ? { llmCreated: m.llmCreated.map(local) } : {}) });
       return;
     case 'streamDone':
       streamDone?.(m.sent);
