@@ -98,6 +98,9 @@ export function nodeSpans(text: string, lang: SourceLang): NodeSpan[] {
   return out;
 }
 
+/** What the tree, the panel and their accessible names say of a run whose nodes' code changed since. */
+export const CODE_CHANGED = 'code changed since this run';
+
 /** Node → a short hash of its code; what two saves of a file are compared by. */
 export type NodeFingerprints = Record<string, string>;
 

@@ -72,6 +72,8 @@ export type ToWebview =
   /** Two runs compared (Compare with…): shown over the timeline; sent again as a live side streams. */
   | { type: 'compare/show'; compare: ComparisonShown }
   | { type: 'compare/close' }
+  /** The nodes whose code changed (and was saved) since the session's runs `runs` ran; [] when none. */
+  | { type: 'session/code'; sessionId: string; changed: string[]; runs: string[] }
   | { type: 'session/none' };
 
 /** One side of a comparison, as the panel names it. */
@@ -107,6 +109,8 @@ export type FromWebview =
   | { type: 'compare'; runId: string | null }
   /** The person closed the comparison: stop redoing it. */
   | { type: 'compareClosed' }
+  /** Re-run the run (null: the last) from before its first node whose code changed, on a fork, and compare. */
+  | { type: 'rerunChanged'; runId: string | null }
   /** The person selected an execution (null: cleared): commands from the palette act on its node. */
   | { type: 'selected'; node: string | null; ns: string[] }
   /** Open the extension's setting that the panel names. */

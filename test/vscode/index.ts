@@ -49,6 +49,7 @@ async function loadSuites(resumed: boolean): Promise<void> {
     await import('./thread.test');
     await import('./debug.test');
     await import('./compare.test');
+    await import('./codeChange.test');
   }
   await import('./reload.test'); // last: phase 1 ends this host by reloading the window
 }

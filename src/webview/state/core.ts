@@ -32,6 +32,9 @@ const APPLY_BUDGET_MS = 10;
 /** The DOM's refresh interval while a run streams (the timeline canvas keeps every frame). */
 const SLOW_MS = 120;
 
+const EMPTY: ReadonlySet<string> = new Set();
+type ExecutionLike = RunModel['executions'][number];
+
 export class StoreCore {
   session: SessionInfo | null = null;
   status: SessionStatus = { phase: 'connecting' };
@@ -46,6 +49,8 @@ export class StoreCore {
   graph: { sessionId: string; graph: SessionGraph } | null = null;
   /** Two runs compared (`compare/show`), shown over the timeline of the session it was made for. */
   compare: { sessionId: string; shown: ComparisonShown } | null = null;
+  /** Runs vs code (`session/code`): the session's nodes whose code changed since its runs. */
+  codeChanged: { sessionId: string; nodes: ReadonlySet<string>; runs: ReadonlySet<string> } | null = null;
   /** Node breakpoints set in the editor (`breakpoints`), by node id. */
   breakpoints: ReadonlySet<string> = new Set();
   filter: Matcher | null = null;
@@ -188,6 +193,11 @@ export class StoreCore {
         this.uiDirty = true;
         this.changed();
         return;
+      case 'session/code':
+        this.codeChanged = m.changed.length ? { sessionId: m.sessionId, nodes: new Set(m.changed), runs: new Set(m.runs) } : null;
+        this.uiDirty = true;
+        this.changed();
+        return;
       case 'breakpoints':
         this.breakpoints = new Set(m.nodes);
         this.uiDirty = true;
@@ -223,6 +233,28 @@ export class StoreCore {
   compareWith(): void {
     const ex = this.ui.selected !== null ? this.model.executions[this.ui.selected] : undefined;
     this.api.postMessage({ type: 'compare', runId: ex?.runId ?? null });
+  }
+
+  /** The nodes of the session in view whose code changed since it ran (empty: none). */
+  changedCode(): ReadonlySet<string> {
+    return this.codeChanged && this.session && this.codeChanged.sessionId === this.session.id ? this.codeChanged.nodes : EMPTY;
+  }
+
+  /** The execution (root graph) ran code that has changed since: its node's, in a run made before the save. */
+  isStale(ex: { node: string; ns: readonly string[]; runId?: string | null }): boolean {
+    const c = this.codeChanged;
+    if (!c || !this.session || c.sessionId !== this.session.id || ex.ns.length !== 0 || !c.nodes.has(ex.node)) return false;
+    return !ex.runId || c.runs.has(ex.runId);
+  }
+
+  /** The first execution that ran changed code (what Re-run starts before), if any. */
+  firstStale(): ExecutionLike | undefined {
+    return this.model.executions.find((e) => this.isStale(e));
+  }
+
+  /** Re-run that execution's run from before its first changed node on a fork, and compare (the host does it). */
+  rerunChanged(): void {
+    this.api.postMessage({ type: 'rerunChanged', runId: this.firstStale()?.runId ?? null });
   }
 
   /** A message about the session shown (a late one about an earlier session is ignored). */
