@@ -227,9 +227,9 @@ export function globalKey(e: KeyboardEvent, store: Store, toggleHelp: () => void
 
 /** Runs vs code: the run's nodes whose code was changed and saved since it ran, and the re-run. */
 function CodeBanner({ store }: { store: Store }) {
-  const changed = store.changedCode();
-  if (!changed.size) return null;
-  const ran = store.firstStale();
+  const code = store.code;
+  const changed = code.nodes;
+  const ran = code.firstStale();
   if (!ran) return null; // only runs made after the save: their code is the code
   return (
     <div class="banner code" role="status" aria-label={`${CODE_CHANGED}: ${[...changed].join(', ')}`}>

@@ -81,12 +81,15 @@ suite('runs vs code', () => {
 
     // Edit research's function in the editor and save, like a person.
     const doc = await vscode.workspace.openTextDocument(file);
-    const editor = await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One, preview: false });
+    await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One, preview: false });
     const at = doc.getText().indexOf(OLD);
     assert.ok(at >= 0, 'the example changed: its research line is not there');
-    await editor.edit((e) => e.replace(new vscode.Range(doc.positionAt(at), doc.positionAt(at + OLD.length)), NEW));
+    const edit = new vscode.WorkspaceEdit();
+    edit.replace(file, new vscode.Range(doc.positionAt(at), doc.positionAt(at + OLD.length)), NEW);
+    assert.ok(await vscode.workspace.applyEdit(edit), 'the edit was not applied');
+    assert.ok(doc.isDirty && doc.getText().includes(NEW), 'the document does not hold the edit');
     const before = started();
-    assert.ok(await doc.save(), 'the save failed');
+    assert.ok(await doc.save(), `the save failed (dirty: ${doc.isDirty})`);
     await until('research marked changed', () => api.codeWatch.changed(s.info.id).includes('research'), 20_000);
     assert.deepStrictEqual(api.codeWatch.changed(s.info.id), ['research'], 'only the edited node changed');
     const first = s.info.runId!;

@@ -115,14 +115,14 @@ export function ExecList({ store }: { store: Store; seq?: number }) {
   const first = Math.max(0, Math.floor(top / ITEM_H) - OVERSCAN);
   const last = Math.min(n, Math.ceil((top + height) / ITEM_H) + OVERSCAN);
   const items = [];
-  const changed = store.changedCode();
+  const code = store.code;
   for (let k = first; k < last; k++) {
     const i = store.listAt(k);
     const ex = exs[i];
     if (!ex) continue;
     const sel = ui.selected === i;
     const match = store.search ? store.search.has(i) : false;
-    const stale = changed.size > 0 && store.isStale(ex);
+    const stale = code.isStale(ex);
     const dur = ex.timeSource === 'arrival' ? '' : ex.end !== null ? formatDuration(ex.end - ex.start) : ex.status === 'running' ? `${formatDuration(now - ex.start)}…` : '';
     items.push(
       <div

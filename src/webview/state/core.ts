@@ -13,6 +13,7 @@ import { Matcher, filterPredicate, searchPredicate } from '../filter';
 import { fit, followView, type View } from '../viewport';
 import type { WebviewApi } from '../vscodeApi';
 import { DEFAULT_UI, UiPersister, readPersisted, type Persisted, type UiState } from './ui';
+import { codeMarks, type CodeChanged, type CodeMarks } from './code';
 
 export interface StoreDeps {
   api: WebviewApi;
@@ -32,9 +33,6 @@ const APPLY_BUDGET_MS = 10;
 /** The DOM's refresh interval while a run streams (the timeline canvas keeps every frame). */
 const SLOW_MS = 120;
 
-const EMPTY: ReadonlySet<string> = new Set();
-type ExecutionLike = RunModel['executions'][number];
-
 export class StoreCore {
   session: SessionInfo | null = null;
   status: SessionStatus = { phase: 'connecting' };
@@ -50,7 +48,7 @@ export class StoreCore {
   /** Two runs compared (`compare/show`), shown over the timeline of the session it was made for. */
   compare: { sessionId: string; shown: ComparisonShown } | null = null;
   /** Runs vs code (`session/code`): the session's nodes whose code changed since its runs. */
-  codeChanged: { sessionId: string; nodes: ReadonlySet<string>; runs: ReadonlySet<string> } | null = null;
+  codeChanged: CodeChanged | null = null;
   /** Node breakpoints set in the editor (`breakpoints`), by node id. */
   breakpoints: ReadonlySet<string> = new Set();
   filter: Matcher | null = null;
@@ -235,26 +233,14 @@ export class StoreCore {
     this.api.postMessage({ type: 'compare', runId: ex?.runId ?? null });
   }
 
-  /** The nodes of the session in view whose code changed since it ran (empty: none). */
-  changedCode(): ReadonlySet<string> {
-    return this.codeChanged && this.session && this.codeChanged.sessionId === this.session.id ? this.codeChanged.nodes : EMPTY;
+  /** Runs vs code: what changed for the session in view (see code.ts). */
+  get code(): CodeMarks {
+    return codeMarks(this.codeChanged, this.session?.id, this.model.executions);
   }
 
-  /** The execution (root graph) ran code that has changed since: its node's, in a run made before the save. */
-  isStale(ex: { node: string; ns: readonly string[]; runId?: string | null }): boolean {
-    const c = this.codeChanged;
-    if (!c || !this.session || c.sessionId !== this.session.id || ex.ns.length !== 0 || !c.nodes.has(ex.node)) return false;
-    return !ex.runId || c.runs.has(ex.runId);
-  }
-
-  /** The first execution that ran changed code (what Re-run starts before), if any. */
-  firstStale(): ExecutionLike | undefined {
-    return this.model.executions.find((e) => this.isStale(e));
-  }
-
-  /** Re-run that execution's run from before its first changed node on a fork, and compare (the host does it). */
+  /** Re-run the first stale execution's run from before its changed node on a fork, and compare (the host does it). */
   rerunChanged(): void {
-    this.api.postMessage({ type: 'rerunChanged', runId: this.firstStale()?.runId ?? null });
+    this.api.postMessage({ type: 'rerunChanged', runId: this.code.firstStale()?.runId ?? null });
   }
 
   /** A message about the session shown (a late one about an earlier session is ignored). */
