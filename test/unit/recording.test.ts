@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { RecordingParseError, RecordingReader, parseRecording } from '../../src/shared/recording';
+import { RecordingParseError, RecordingReader, parseRecording, serializeRecording } from '../../src/shared/recording';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
 const text = readFileSync(join(ROOT, 'test', 'fixtures', 'webview', 'agent.jsonl'), 'utf8');
@@ -47,4 +47,12 @@ test('a bad line is named by its number, in the first slice or later', () => {
   assert.throws(() => new RecordingReader('\n\n'), /the file is empty/);
   assert.throws(() => parseRecording(`${lines[0]}\n[1,2]\n`), /Line 2: expected a JSON object/);
   assert.throws(() => parseRecording(`${lines[0]}\n{"data":1}\n`), /Line 2: an event line needs a string "event"/);
+});
+
+test('the code a run was made with (node fingerprints) comes back from the header', () => {
+  const code = { plan: '0a1b2c3d', research: 'ffee0011' };
+  const text = serializeRecording({ header: { type: 'run', version: 1, startedAt: 1, code }, events: [{ id: null, event: 'metadata', ns: [], data: { run_id: 'r' }, t: 2 }] });
+  const r = new RecordingReader(text);
+  assert.deepEqual(r.header.code, code);
+  assert.equal(r.read(10).length, 1);
 });
