@@ -94,6 +94,20 @@ suite('runs vs code', () => {
     assert.deepStrictEqual(api.codeWatch.changed(s.info.id), ['research'], 'only the edited node changed');
     const first = s.info.runId!;
     assert.deepStrictEqual(api.codeWatch.staleRun(first), ['research'], 'the tree marks the run stale');
+    // The tree's run item, as the tree makes it: deployment → assistant → thread → run.
+    const runItem = async (runId: string) => {
+      await vscode.commands.executeCommand('langgraph.refresh'); // children read before now are stale
+      const dep = (await api.tree.getChildren()).find((n) => n.kind === 'deployment' && n.deployment.url === url);
+      assert.ok(dep, 'the deployment is not in the tree');
+      const assistant = (await api.tree.getChildren(dep)).find((n) => n.kind === 'assistant' && n.assistant.graph_id === 'simple');
+      assert.ok(assistant, 'the assistant is not in the tree');
+      const threads = await api.tree.getChildren(assistant);
+      const thread = threads.find((n) => n.kind === 'thread' && n.thread.thread_id === s.info.threadId);
+      assert.ok(thread, `thread ${s.info.threadId} is not in the tree: ${threads.map((n) => n.kind).join(', ')}`);
+      const run = (await api.tree.getChildren(thread)).find((n) => n.kind === 'run' && n.run.run_id === runId);
+      assert.ok(run, `run ${runId} is not in the tree`);
+      return api.tree.getTreeItem(run);
+    };
 
     // The panel: the banner names it; research's execution is flagged, and says so to a screen reader.
     await vscode.commands.executeCommand('langgraph.openTimeline');
@@ -108,6 +122,11 @@ suite('runs vs code', () => {
 
     // The server reloads the saved file; then re-run from before research, from the banner.
     await until('the dev server reloaded the saved graph', () => started() > before, 120_000);
+    // The tree (it asks the server, which is back now): the run says its code changed.
+    let item: vscode.TreeItem | undefined;
+    await until('the run item in the tree', async () => (item = await runItem(first).catch(() => undefined)), 30_000);
+    assert.match(String(item!.description), /code changed since this run$/);
+    assert.match((item!.tooltip as vscode.MarkdownString).value.replace(/&nbsp;/g, ' '), /Code changed since this run: research/);
     await ui({ action: 'click', ...wv, selector: '.banner.code .rerun', timeoutMs: 30_000 });
     // The fork runs to its end; then the comparison opens: the old run (A, in view) → the re-run (B).
     await until('the comparison of the old run with the re-run', async () => {
@@ -132,6 +151,7 @@ suite('runs vs code', () => {
     const rerun = runSegments(s.events).at(-1)!.runId!;
     assert.notStrictEqual(rerun, first);
     assert.strictEqual(api.codeWatch.staleRun(rerun), undefined);
+    assert.doesNotMatch(String((await runItem(rerun)).description), /code changed/);
     await screenshot('code-changed-rerun-compare', 'webview');
     await ui({ action: 'press', key: 'Escape' });
   });
