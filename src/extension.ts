@@ -4,6 +4,7 @@ import { Deployments } from './host/deployments';
 import { DeploymentsTree } from './host/deploymentsTree';
 import { Commands } from './host/commands';
 import { CompareRuns } from './host/compareRuns';
+import { CodeWatch } from './host/codeWatch';
 import { TimelinePanel, VIEW_TYPE } from './host/timelinePanel';
 import { initLog, recentLog } from './host/log';
 import { SessionCommands } from './host/sessionCommands';
@@ -24,6 +25,8 @@ export interface ExtensionApi {
   recentLog: readonly string[];
   /** The timeline session a debug session's runs are shown in. */
   debugTimeline(debugSessionId: string): RunSession | undefined;
+  /** Runs vs code: which nodes' code changed since a session's runs. */
+  codeWatch: CodeWatch;
 }
 
 export function activate(context: vscode.ExtensionContext): ExtensionApi {
@@ -38,13 +41,27 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     return p?.selected && p.selected.ns.length === 0 ? { node: p.selected.node, graphId: p.currentSession?.info.graphId } : undefined;
   };
   const statusBar = new RunStatusBar();
-  commands.onTrack = (s) => statusBar.track(s);
   const compare = new CompareRuns({
     sessions: () => commands.sessions,
     current: () => TimelinePanel.active?.currentSession,
     show: (c) => TimelinePanel.active?.showComparison(c) ?? false,
   });
   const watch = new DeploymentWatch(context.extensionUri, commands, deployments);
+  const code = new CodeWatch({
+    sessions: () => commands.sessions,
+    fork: (a) => more.forkFromHere(a),
+    compare: (a, b, fromStep) => compare.compareWith(a, b, { fromStep }),
+    changed: (sessionId, nodes, runs) => {
+      tree.refresh();
+      TimelinePanel.active?.postCode(sessionId, nodes, runs);
+    },
+  });
+  TimelinePanel.codeChanged = (id) => ({ changed: code.changed(id), runs: code.staleRuns(id) });
+  tree.staleRun = (runId) => code.staleRun(runId);
+  commands.onTrack = (s) => {
+    statusBar.track(s);
+    void code.track(s, more.recordedCode(s));
+  };
   const view = vscode.window.createTreeView('langgraph.deployments', { treeDataProvider: tree, showCollapseAll: true });
 
   const reg = (id: string, fn: Parameters<typeof vscode.commands.registerCommand>[1]) => vscode.commands.registerCommand(id, fn);
@@ -79,6 +96,8 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     TimelinePanel.onCompareClosed(() => compare.stop()),
     reg('langgraph.compareWith', (a) => compare.command(a)),
     watch,
+    code,
+    reg('langgraph.rerunChangedCode', (a?: { runId?: string | null }) => code.rerun(TimelinePanel.active?.currentSession, a?.runId)),
     vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, {
       async deserializeWebviewPanel(panel: vscode.WebviewPanel) {
         const p = TimelinePanel.revive(panel, context.extensionUri);
@@ -90,7 +109,8 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     { dispose: () => TimelinePanel.active?.dispose() },
     ...registerDebugger({ extensionUri: context.extensionUri, deployments, commands }),
   );
-  return { commands, sessionCommands: more, deployments, tree, timeline: TimelinePanel, statusBar, watch, recentLog, debugTimeline: timelineOf };
+  more.codeOf = (s) => code.fingerprintsOf(s.info.id);
+  return { commands, sessionCommands: more, deployments, tree, timeline: TimelinePanel, statusBar, watch, recentLog, debugTimeline: timelineOf, codeWatch: code };
 }
 
 export function deactivate(): void {}

@@ -1,98 +1,12 @@
 // Nodes ↔ lines of the graph's source, for source breakpoints and stack frames. Reads the text
 // with the same parser as Go to Node Source (src/shared/nodeSourceParse.ts); no `vscode`.
-// A line belongs to a node when it is in the node's `addNode(…)` / `add_node(…)` call or in the
-// body of the function that call names (defined in the same file).
+// A line belongs to a node when it is in one of its spans (src/shared/nodeSpans.ts).
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { definitionOffset, graphFiles, langOf, lineCol, locateNode, maskCode, nodeCalls, type SourceLang } from '../shared/nodeSourceParse';
+import { graphFiles, langOf, lineCol, locateNode, type SourceLang } from '../shared/nodeSourceParse';
+import { nodeSpans, type NodeSpan } from '../shared/nodeSpans';
 
-export interface NodeSpan {
-  node: string;
-  /** Zero-based, inclusive. */
-  fromLine: number;
-  toLine: number;
-  /** 'call': the addNode line(s); 'body': the function's body. */
-  kind: 'call' | 'body';
-}
-
-/** Offset just past the bracket that closes the one at `open` (masked text: strings/comments blank). */
-function closing(masked: string, open: number): number {
-  const pairs: Record<string, string> = { '(': ')', '[': ']', '{': '}' };
-  const stack: string[] = [];
-  for (let i = open; i < masked.length; i++) {
-    const c = masked[i];
-    if (pairs[c]) stack.push(pairs[c]);
-    else if (c === ')' || c === ']' || c === '}') {
-      if (stack.pop() !== c) return i + 1;
-      if (stack.length === 0) return i + 1;
-    }
-  }
-  return masked.length;
-}
-
-/** Where the function defined (or written) at `offset` ends. */
-function functionEnd(masked: string, offset: number, lang: SourceLang): number {
-  if (lang === 'python') {
-    const lineStart = masked.lastIndexOf('\n', offset) + 1;
-    const indent = /^[ \t]*/.exec(masked.slice(lineStart))![0].length;
-    // The header may span lines (parameters): find its colon at bracket depth 0.
-    let i = offset;
-    let depth = 0;
-    for (; i < masked.length; i++) {
-      const c = masked[i];
-      if ('([{'.includes(c)) depth++;
-      else if (')]}'.includes(c)) depth--;
-      else if (c === ':' && depth === 0) break;
-    }
-    let end = masked.indexOf('\n', i);
-    if (end < 0) return masked.length;
-    for (let p = end + 1; p < masked.length;) {
-      const nl = masked.indexOf('\n', p);
-      const line = masked.slice(p, nl < 0 ? masked.length : nl);
-      if (line.trim() !== '') {
-        if (/^[ \t]*/.exec(line)![0].length <= indent) break;
-        end = nl < 0 ? masked.length : nl;
-      }
-      if (nl < 0) break;
-      p = nl + 1;
-    }
-    return end;
-  }
-  // JS/TS: `function f(…) {…}`, `const f = (…) => {…}` / `=> (…)` / `=> expr`, a class.
-  let depth = 0;
-  for (let i = offset; i < masked.length; i++) {
-    const c = masked[i];
-    if (c === '(' || c === '[') depth++;
-    else if (c === ')' || c === ']') depth--;
-    else if (depth === 0 && c === '{') return closing(masked, i);
-    else if (depth === 0 && c === '=' && masked[i + 1] === '>') {
-      let j = i + 2;
-      while (j < masked.length && /\s/.test(masked[j])) j++;
-      if ('({['.includes(masked[j])) return closing(masked, j);
-      const semi = masked.slice(j).search(/[;\n]/);
-      return semi < 0 ? masked.length : j + semi;
-    } else if (depth === 0 && c === ';') return i;
-  }
-  return masked.length;
-}
-
-/** Every node's lines in one file. */
-export function nodeSpans(text: string, lang: SourceLang): NodeSpan[] {
-  const masked = maskCode(text, lang);
-  const line = (off: number) => lineCol(text, off).line;
-  const out: NodeSpan[] = [];
-  for (const call of nodeCalls(text, lang)) {
-    const open = masked.indexOf('(', call.offset);
-    const end = closing(masked, open);
-    out.push({ node: call.name, fromLine: line(call.offset), toLine: line(Math.max(call.offset, end - 1)), kind: 'call' });
-    const t = call.target;
-    if (t.kind === 'ref' || t.kind === 'call') {
-      const def = definitionOffset(text, t.name, lang);
-      if (def !== undefined) out.push({ node: call.name, fromLine: line(def), toLine: line(Math.max(def, functionEnd(masked, def, lang) - 1)), kind: 'body' });
-    }
-  }
-  return out;
-}
+export { nodeSpans, type NodeSpan };
 
 /**
  * The nodes a breakpoint on zero-based `line` stops before: the innermost span holding it (an

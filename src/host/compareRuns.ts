@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import { compareRuns, runSegments, segmentHow, segmentModel, type RunSegment } from '../shared/compare';
 import type { RunModel } from '../shared/runModel';
+import type { CompareOptions } from '../shared/compare';
 import type { RunEvent } from '../shared/events';
 import { isRecord } from '../shared/events';
 import type { ComparisonShown } from '../shared/protocol';
@@ -31,7 +32,7 @@ export interface CompareHost {
 }
 
 export class CompareRuns implements vscode.Disposable {
-  private current?: { a: Side; b: Side; seq: number; subs: vscode.Disposable[]; timer?: NodeJS.Timeout };
+  private current?: { a: Side; b: Side; seq: number; subs: vscode.Disposable[]; timer?: NodeJS.Timeout; options: CompareOptions };
 
   constructor(private readonly host: CompareHost) {}
 
@@ -47,9 +48,10 @@ export class CompareRuns implements vscode.Disposable {
 
   /**
    * Ask for the other run and show the comparison. `a`: the session in view and the run of it
-   * (null: its last run). `b` given (tests, a recording path): no question asked.
+   * (null: its last run). `b` given (tests, a recording path): no question asked. `options`: a
+   * re-run after a code change compares from its fork point on.
    */
-  async compareWith(a: { session: RunSession; runId: string | null }, b?: { file: vscode.Uri } | { session: RunSession; runId: string | null }): Promise<ComparisonShown | undefined> {
+  async compareWith(a: { session: RunSession; runId: string | null }, b?: { file: vscode.Uri } | { session: RunSession; runId: string | null }, options: CompareOptions = {}): Promise<ComparisonShown | undefined> {
     const segs = runSegments(a.session.events);
     if (!segs.length) {
       void vscode.window.showInformationMessage('Nothing to compare yet: the run has no events.');
@@ -60,7 +62,7 @@ export class CompareRuns implements vscode.Disposable {
     const sideB = b ? await this.sideFrom(b) : await this.pick(a.session, segA, segs);
     if (!sideB) return undefined;
     this.stop();
-    this.current = { a: sideA, b: sideB, seq: 0, subs: [] };
+    this.current = { a: sideA, b: sideB, seq: 0, subs: [], options };
     for (const side of [sideA, sideB]) {
       if (side.kind !== 'session' || !side.session.active) continue;
       this.current.subs.push(side.session.onEvents(() => this.redoSoon()), side.session.onStatus(() => this.redoSoon()));
@@ -103,7 +105,7 @@ export class CompareRuns implements vscode.Disposable {
     const shown: ComparisonShown = {
       a: { label: c.a.label, live: isLive(c.a) },
       b: { label: c.b.label, live: isLive(c.b) },
-      comparison: compareRuns(ma, mb),
+      comparison: compareRuns(ma, mb, c.options),
       seq: ++c.seq,
     };
     log.info(`compare: ${c.a.label} ↔ ${c.b.label}: ${shown.comparison.equivalent ? 'equivalent' : 'different'} (${shown.comparison.rows.length} rows, ${Date.now() - t0} ms)`);

@@ -7,6 +7,7 @@ import { log } from './log';
 import { shortId } from '../shared/ids';
 import { duration, relTime, relTimeChangesIn } from '../shared/text';
 import { RUN_STATE_TEXT, chronological, runLabel, runStates, threadTitle, type Pending, type RunState } from '../shared/threadText';
+import { CODE_CHANGED } from '../shared/nodeSpans';
 import { escapeMd, pendingOf, runIcon, runTooltip, threadIcon, threadTooltip } from './treeItems';
 
 export type Node =
@@ -28,6 +29,8 @@ export class DeploymentsTree implements vscode.TreeDataProvider<Node>, vscode.Di
   private readonly changed = new vscode.EventEmitter<Node | Node[] | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly subs: vscode.Disposable[] = [];
+  /** Runs vs code: the nodes whose code changed since the run, when it is stale (set by the wiring). */
+  staleRun: (runId: string) => string[] | undefined = () => undefined;
   /** Connection state per deployment URL, shown on the deployment item. */
   private readonly health = new Map<string, { ok: boolean; reason?: string; kind?: string }>();
   /** Set while a listed thread or run is busy: the tree refreshes itself until nothing runs. */
@@ -163,9 +166,12 @@ export class DeploymentsTree implements vscode.TreeDataProvider<Node>, vscode.Di
         const label = runLabel(r);
         const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.None);
         const took = runEnded(r.status) ? duration(r.created_at, r.updated_at) : undefined;
-        item.description = [RUN_STATE_TEXT[state], took, relTime(r.created_at)].filter(Boolean).join(' · ');
+        const stale = this.staleRun(r.run_id);
+        item.description = [RUN_STATE_TEXT[state], took, relTime(r.created_at), stale ? CODE_CHANGED : undefined].filter(Boolean).join(' · ');
         item.accessibilityInformation = { label: `Run ${r.run_id}, ${item.description}: ${label}` };
-        item.tooltip = runTooltip(r, label, state, took, n.pending);
+        const tip = runTooltip(r, label, state, took, n.pending);
+        if (stale) tip.appendMarkdown('\n\n').appendText(`Code changed since this run: ${stale.join(', ')} (saved after it ran).`);
+        item.tooltip = tip;
         item.iconPath = runIcon(state);
         item.contextValue = `run.${r.status}${state === 'waiting' ? '.waiting' : state === 'cancelled' ? '.cancelled' : ''}`;
         item.id = `r:${n.deployment.url}:${r.run_id}`;

@@ -25,6 +25,15 @@ export class SessionCommands {
     private readonly tree: DeploymentsTree,
   ) {}
 
+  /** Runs vs code: the fingerprints of the session's nodes to write into its recording (set by the wiring). */
+  codeOf?: (s: RunSession) => Record<string, string> | undefined;
+  private readonly recorded = new WeakMap<RunSession, Record<string, string>>();
+
+  /** The code fingerprints a recording was made with, read when it was opened. */
+  recordedCode(s: RunSession): Record<string, string> | undefined {
+    return this.recorded.get(s);
+  }
+
   /** Write the shown run as the recorder's JSON Lines. No API key is ever part of a session. */
   async exportRun(arg?: { file?: vscode.Uri }): Promise<vscode.Uri | undefined> {
     const s = this.commands.activeSession;
@@ -45,6 +54,7 @@ export class SessionCommands {
         runId: s.info.runId ?? null, streamMode: s.info.streamMode, input: s.info.input, startedAt: s.info.startedAt,
         extras: s.extras,
         ...(s.graph ? { graph: s.graph } : {}),
+        ...(this.codeOf?.(s) ? { code: this.codeOf(s) } : {}),
       },
       events: s.events,
     });
@@ -73,6 +83,7 @@ export class SessionCommands {
         h.extras,
       );
       session.graph = sessionGraphOf(h.graph) ?? undefined;
+      if (isRecord(h.code)) this.recorded.set(session, Object.fromEntries(Object.entries(h.code).filter(([, v]) => typeof v === 'string')) as Record<string, string>);
       this.commands.adopt(session);
       TimelinePanel.createOrShow(this.extensionUri, session);
       return session;

@@ -94,6 +94,14 @@ export class TimelinePanel implements vscode.Disposable {
     return new vscode.Disposable(() => this.messageHandlers.splice(this.messageHandlers.indexOf(h), 1));
   }
 
+  /** The nodes whose code changed since the session's runs, for the panel (set by the wiring). */
+  static codeChanged: (sessionId: string) => { changed: string[]; runs: string[] } = () => ({ changed: [], runs: [] });
+
+  /** Tell the panel the session's nodes whose code changed, and its runs made before (when it shows that session). */
+  postCode(sessionId: string, changed: string[], runs: string[]): void {
+    if (this.ready && this.session?.info.id === sessionId) void this.post({ type: 'session/code', sessionId, changed, runs });
+  }
+
   /** Show a comparison of the session in view with another run; false when there is no session to show it over. */
   showComparison(shown: ComparisonShown): boolean {
     if (!this.session) return false;
@@ -176,6 +184,9 @@ export class TimelinePanel implements vscode.Disposable {
       case 'rerun':
         if (this.session) void rerunLost(this.session, m);
         break;
+      case 'rerunChanged':
+        void vscode.commands.executeCommand('langgraph.rerunChangedCode', { runId: m.runId });
+        break;
       case 'selected':
         this.selected = m.node === null ? undefined : { node: m.node, ns: m.ns };
         break;
@@ -203,6 +214,10 @@ export class TimelinePanel implements vscode.Disposable {
     this.feed.snapshot(this.session ?? null);
     void this.post({ type: 'breakpoints', nodes: nodeBreakpoints() });
     if (this.session) void this.sendGraph(this.session);
+    if (this.session) {
+      const code = TimelinePanel.codeChanged(this.session.info.id);
+      if (code.changed.length) void this.post({ type: 'session/code', sessionId: this.session.info.id, ...code });
+    }
     if (this.comparison && this.comparison.sessionId === this.session?.info.id) void this.post({ type: 'compare/show', compare: this.comparison.shown });
   }
 

@@ -74,6 +74,8 @@ export type ToWebview =
   /** Two runs compared (Compare with…): shown over the timeline; sent again as a live side streams. */
   | { type: 'compare/show'; compare: ComparisonShown }
   | { type: 'compare/close' }
+  /** The nodes whose code changed (and was saved) since the session's runs `runs` ran; [] when none. */
+  | { type: 'session/code'; sessionId: string; changed: string[]; runs: string[] }
   | { type: 'session/none' };
 
 /** One side of a comparison, as the panel names it. */
@@ -111,6 +113,8 @@ export type FromWebview =
   | { type: 'compareClosed' }
   /** Run the thread again after its run was lost to a server restart: from this checkpoint (none: from the start). */
   | { type: 'rerun'; checkpointId?: string; threadGone?: boolean }
+  /** Re-run the run (null: the last) from before its first node whose code changed, on a fork, and compare. */
+  | { type: 'rerunChanged'; runId: string | null }
   /** The person selected an execution (null: cleared): commands from the palette act on its node. */
   | { type: 'selected'; node: string | null; ns: string[] }
   /** Open the extension's setting that the panel names. */

@@ -27,6 +27,8 @@ export interface RecordingHeader {
    * a line without `event` would stop them.
    */
   graph?: SessionGraph;
+  /** Node → fingerprint of its code when the run was made (src/shared/nodeSpans.ts): a later save says which nodes changed since. */
+  code?: Record<string, string>;
 }
 
 export interface Recording {

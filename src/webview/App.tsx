@@ -13,6 +13,7 @@ import { LlmSummary } from './components/LlmCalls';
 import { GraphPane as GraphPaneView } from './components/GraphPane';
 import { CompareView } from './components/Compare';
 import { pure } from './components/pure';
+import { CODE_CHANGED } from '../shared/nodeSpans';
 
 const Toolbar = pure(ToolbarView);
 const Timeline = pure(TimelineView);
@@ -75,6 +76,7 @@ export function App({ store }: { store: Store }) {
       )}
       <Story store={store} seq={store.slowSeq} />
       <LlmSummary store={store} seq={store.slowSeq} />
+      <CodeBanner store={store} />
       {s.gaps.map((g, n) => (
         <div class={`banner warn${g.rerun ? ' lost' : ''}`} role="alert" key={n}>
           <span class="codicon codicon-warning" aria-hidden="true" /> {g.message}
@@ -231,4 +233,20 @@ export function globalKey(e: KeyboardEvent, store: Store, toggleHelp: () => void
       return;
   }
   e.preventDefault();
+}
+
+/** Runs vs code: the run's nodes whose code was changed and saved since it ran, and the re-run. */
+function CodeBanner({ store }: { store: Store }) {
+  const code = store.code;
+  const changed = code.nodes;
+  const ran = code.firstStale();
+  if (!ran) return null; // only runs made after the save: their code is the code
+  return (
+    <div class="banner code" role="status" aria-label={`${CODE_CHANGED}: ${[...changed].join(', ')}`}>
+      <span class="codicon codicon-edit" aria-hidden="true" /> Code changed since this run: <b>{[...changed].join(', ')}</b>{' '}
+      <button class="link rerun" onClick={() => store.rerunChanged()}>
+        Re-run from before {ran.node}
+      </button>
+    </div>
+  );
 }

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseRecording } from '../../src/shared/recording';
 import type { RunEvent, RunStart } from '../../src/shared/events';
-import { compareRuns, runSegments, segmentHow, segmentModel } from '../../src/shared/compare';
+import { compareRuns, contextFor, digestRun, fromStep, runSegments, segmentHow, segmentModel } from '../../src/shared/compare';
 
 const DIR = resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'recordings');
 const load = (name: string) => parseRecording(readFileSync(join(DIR, `${name}.jsonl`), 'utf8'));
@@ -61,5 +61,35 @@ describe('run segments of a thread session', () => {
     const other = compareRuns(m0, segmentModel(agent.events, runSegments(agent.events)[0], { input: agent.header.input, ended: true }));
     assert.equal(other.equivalent, false);
     assert.ok(other.counts.onlyA + other.counts.onlyB > 0, JSON.stringify(other.counts));
+  });
+});
+
+describe('compare from a step on (a fork against the run it branched from)', () => {
+  test('the executions before the step are left out and the state after them is the initial state', () => {
+    const { a, events } = thread();
+    const [s0, s1] = runSegments(events);
+    const m0 = segmentModel(events, s0, { input: a.header.input, ended: true });
+    const m1 = segmentModel(events, s1, { input: a.header.input, ended: true });
+    const steps = m0.executions.filter((e) => e.ns.length === 0).map((e) => e.step);
+    const at = steps[2];
+    const kept = m0.executions.filter((e) => e.step >= at).length;
+    assert.ok(kept > 0 && kept < m0.executions.length, `steps ${steps}`);
+    // Whole against its tail: the left-out rows are only in A.
+    const partial = compareRuns(m0, m1, { fromStep: { b: at } });
+    assert.equal(partial.counts.onlyA, m0.executions.length - kept, JSON.stringify(partial.counts));
+    assert.equal(partial.equivalent, false);
+    // Both from the step: the same graph and input again compare equal, row for row from there.
+    const both = compareRuns(m0, m1, { fromStep: { a: at, b: at } });
+    assert.equal(both.equivalent, true, JSON.stringify(both.counts));
+    assert.equal(both.rows.length, kept);
+    assert.equal(both.rows[0].a?.step, at);
+    // The initial state is the state after the last left-out node, not the run's input.
+    const ctx = contextFor();
+    const d = digestRun(m0, ctx);
+    const cut = fromStep(d, at);
+    const lastDropped = d.executions.filter((e) => e.path === '' && e.step < at).pop()!;
+    assert.equal(cut.initialState, lastDropped.state);
+    assert.notDeepEqual([...cut.initialState], [...d.initialState]);
+    assert.equal(fromStep(d, undefined), d);
   });
 });

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
-import { RecordingParseError, RecordingReader, eventLine, parseEventLine, parseRecording } from '../../src/shared/recording';
+import { RecordingParseError, RecordingReader, eventLine, parseEventLine, parseRecording, serializeRecording } from '../../src/shared/recording';
 import { decodeEvent } from '../../src/client/decode';
 import { LineSink } from '../../src/cli/lineSink';
 
@@ -108,4 +108,12 @@ test('LineSink: every line once, in order, through a slow stream that pushes bac
   assert.equal(chunks.join(''), want.join('\n') + '\n');
   assert.ok(waited > 0, 'the writer was told to wait when the stream was full');
   assert.ok(chunks.length < want.length / 10, `writes in bursts, not one per line (${chunks.length})`);
+});
+
+test('the code a run was made with (node fingerprints) comes back from the header', () => {
+  const code = { plan: '0a1b2c3d', research: 'ffee0011' };
+  const text = serializeRecording({ header: { type: 'run', version: 1, startedAt: 1, code }, events: [{ id: null, event: 'metadata', ns: [], data: { run_id: 'r' }, t: 2 }] });
+  const r = new RecordingReader(text);
+  assert.deepEqual(r.header.code, code);
+  assert.equal(r.read(10).length, 1);
 });

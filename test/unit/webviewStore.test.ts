@@ -323,3 +323,33 @@ describe('UI state', () => {
     }
   });
 });
+
+describe('runs vs code', () => {
+  test('session/code flags the changed nodes’ executions of the runs made before the save; Re-run names the run', () => {
+    const r = rec('parallel');
+    const h = harness();
+    h.store.handle({ type: 'session/snapshot', session: session(r), status: { phase: 'recorded' }, events: r.events });
+    h.flush();
+    const ex = h.store.model.executions.find((e) => e.ns.length === 0)!;
+    const runId = ex.runId!;
+    assert.ok(runId, 'the recording names its run');
+    assert.equal(h.store.code.firstStale(), undefined);
+    // About another session: not this one's.
+    h.store.handle({ type: 'session/code', sessionId: 'other', changed: [ex.node], runs: [runId] });
+    assert.equal(h.store.code.isStale(ex), false);
+    // Changed, but the run was made after the save (a re-run): its code is the code.
+    h.store.handle({ type: 'session/code', sessionId: 's1', changed: [ex.node], runs: ['another-run'] });
+    assert.equal(h.store.code.isStale(ex), false);
+    assert.equal(h.store.code.firstStale(), undefined);
+    h.store.handle({ type: 'session/code', sessionId: 's1', changed: [ex.node], runs: [runId] });
+    assert.deepEqual([...h.store.code.nodes], [ex.node]);
+    assert.equal(h.store.code.isStale(ex), true);
+    assert.equal(h.store.code.firstStale(), ex);
+    assert.equal(h.store.model.executions.filter((e) => h.store.code.isStale(e)).length, h.store.model.executions.filter((e) => e.ns.length === 0 && e.node === ex.node).length);
+    h.store.rerunChanged();
+    assert.deepEqual(h.posted.at(-1), { type: 'rerunChanged', runId });
+    // The code is as the run had it again (the edit undone and saved).
+    h.store.handle({ type: 'session/code', sessionId: 's1', changed: [], runs: [] });
+    assert.equal(h.store.code.isStale(ex), false);
+  });
+});

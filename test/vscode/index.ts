@@ -50,6 +50,7 @@ async function loadSuites(resumed: boolean): Promise<void> {
     await import('./debug.test');
     await import('./compare.test');
     await import('./lifecycle.test');
+    await import('./codeChange.test');
   }
   await import('./reload.test'); // last: phase 1 ends this host by reloading the window
 }

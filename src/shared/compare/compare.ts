@@ -22,7 +22,9 @@ export function contextFor(options: CompareOptions = {}): CompareContext {
   return compareContext(ignoreMatcher(options.ignore ?? [], options.defaultIgnores !== false));
 }
 
-export function compareDigests(da: RunDigest, db: RunDigest, ctx: CompareContext, options: CompareOptions = {}): Comparison {
+export function compareDigests(fullA: RunDigest, fullB: RunDigest, ctx: CompareContext, options: CompareOptions = {}): Comparison {
+  const da = fromStep(fullA, options.fromStep?.a);
+  const db = fromStep(fullB, options.fromStep?.b);
   const maxDetails = options.maxDetails ?? 200;
   let details = 0;
   const rows: CompareRow[] = [];
@@ -107,6 +109,23 @@ export function compareDigests(da: RunDigest, db: RunDigest, ctx: CompareContext
     ...(hasOutcome ? { outcome } : {}),
     timing: timing(da.executions, db.executions),
   };
+}
+
+/** The digest from `step` on (see CompareOptions.fromStep). */
+export function fromStep(d: RunDigest, step: number | undefined): RunDigest {
+  if (step === undefined) return d;
+  let first = d.executions.findIndex((e) => e.path === '' && e.step >= step);
+  if (first < 0) first = d.executions.length;
+  if (first === 0) return d;
+  let initialState = d.initialState;
+  for (let i = first - 1; i >= 0; i--) {
+    const e = d.executions[i];
+    if (e.path === '' && e.state) {
+      initialState = e.state;
+      break;
+    }
+  }
+  return { ...d, executions: d.executions.slice(first), initialState };
 }
 
 function side(e: DigestExec): RowSide {

@@ -1,6 +1,6 @@
 // Comparing two runs, execution by execution: the alignment model the CLI's `diff` (and a panel
 // comparison) is built on. Pure: no vscode, no DOM, no Node.
-export { compareRuns, compareDigests, contextFor } from './compare';
+export { compareRuns, compareDigests, contextFor, fromStep } from './compare';
 export { digestRun, type RunDigest, type DigestExec, type CompareContext } from './digest';
 export { align, type Pair } from './align';
 export { DEFAULT_IGNORES, IGNORED, IgnoreMatcher, IgnorePatternError, ignoreMatcher, normalize, canonical, parsePattern, type IgnoreRule } from './ignore';

@@ -44,7 +44,9 @@ export function runSegments(events: readonly RunEvent[]): RunSegment[] {
  */
 export function segmentModel(events: readonly RunEvent[], seg: RunSegment, opts: { input?: unknown; extras?: Record<string, unknown>; ended: boolean }): RunModel {
   // The session's input is its first run's; later runs say theirs in their `lgt/run`.
-  const input = seg.index === 0 ? opts.input : seg.start?.input;
+  // A fork starts from the checkpoint's state (what the person forked from), not from an input.
+  const forkValues = seg.start?.kind === 'fork' ? seg.start.fork?.values : undefined;
+  const input = forkValues ?? (seg.index === 0 ? opts.input : seg.start?.input);
   const m = new RunModel({ input, extras: opts.extras, command: seg.start?.command });
   for (let i = seg.from; i < seg.to; i++) m.apply(events[i]);
   if (opts.ended) m.end();

@@ -85,4 +85,11 @@ export interface CompareOptions {
   defaultIgnores?: boolean;
   /** Rows whose newly differing state is shown in full, at most (the keys are always listed). Default 200. */
   maxDetails?: number;
+  /**
+   * Compare from this step on (a fork against its origin: the rows before the fork point are
+   * the same run's, not a difference). Per side: every execution before that side's first root
+   * execution at or past the step is left out, and the state after the last root one left out is
+   * the initial state.
+   */
+  fromStep?: { a?: number; b?: number };
 }

@@ -3,6 +3,7 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { Store } from '../store';
 import { describeExecution, formatAt, formatDuration, writtenKeys } from '../layout';
+import { CODE_CHANGED } from '../../shared/nodeSpans';
 
 export const ITEM_H = 22;
 const OVERSCAN = 8;
@@ -114,12 +115,14 @@ export function ExecList({ store }: { store: Store; seq?: number }) {
   const first = Math.max(0, Math.floor(top / ITEM_H) - OVERSCAN);
   const last = Math.min(n, Math.ceil((top + height) / ITEM_H) + OVERSCAN);
   const items = [];
+  const code = store.code;
   for (let k = first; k < last; k++) {
     const i = store.listAt(k);
     const ex = exs[i];
     if (!ex) continue;
     const sel = ui.selected === i;
     const match = store.search ? store.search.has(i) : false;
+    const stale = code.isStale(ex);
     const dur = ex.timeSource === 'arrival' ? '' : ex.end !== null ? formatDuration(ex.end - ex.start) : ex.status === 'running' ? `${formatDuration(now - ex.start)}…` : '';
     items.push(
       <div
@@ -132,8 +135,8 @@ export function ExecList({ store }: { store: Store; seq?: number }) {
         aria-selected={sel}
         aria-setsize={n}
         aria-posinset={k + 1}
-        aria-label={describeExecution(ex, t0, now)}
-        class={`item ${ex.status}${sel ? ' selected' : ''}${match ? ' match' : ''}`}
+        aria-label={stale ? `${describeExecution(ex, t0, now)}, ${CODE_CHANGED}` : describeExecution(ex, t0, now)}
+        class={`item ${ex.status}${sel ? ' selected' : ''}${match ? ' match' : ''}${stale ? ' stale' : ''}`}
         style={{ top: `${k * ITEM_H}px` }}
         onClick={() => store.select(i)}
       >
@@ -149,6 +152,7 @@ export function ExecList({ store }: { store: Store; seq?: number }) {
           {ex.status === 'error' && <span class="tag error"><span class="codicon codicon-error" aria-hidden="true" /> error</span>}
           {ex.status === 'interrupted' && <span class="tag interrupt"><span class="codicon codicon-debug-pause" aria-hidden="true" /> interrupt</span>}
           {ex.status === 'running' && <span class="tag running"><span class="codicon codicon-debug-start" aria-hidden="true" /> running</span>}
+          {stale && <span class="tag stale" title={CODE_CHANGED}><span class="codicon codicon-edit" aria-hidden="true" /> code changed</span>}
           {ex.status === 'cancelled' && <span class="tag cancelled"><span class="codicon codicon-circle-slash" aria-hidden="true" /> cancelled</span>}
         </span>
         <span class="time">+{formatAt(ex.start - t0)}</span>

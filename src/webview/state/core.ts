@@ -13,6 +13,7 @@ import { Matcher, filterPredicate, searchPredicate } from '../filter';
 import { fit, followView, type View } from '../viewport';
 import type { WebviewApi } from '../vscodeApi';
 import { DEFAULT_UI, UiPersister, readPersisted, type Persisted, type UiState } from './ui';
+import { codeMarks, type CodeChanged, type CodeMarks } from './code';
 
 export interface StoreDeps {
   api: WebviewApi;
@@ -46,6 +47,8 @@ export class StoreCore {
   graph: { sessionId: string; graph: SessionGraph } | null = null;
   /** Two runs compared (`compare/show`), shown over the timeline of the session it was made for. */
   compare: { sessionId: string; shown: ComparisonShown } | null = null;
+  /** Runs vs code (`session/code`): the session's nodes whose code changed since its runs. */
+  codeChanged: CodeChanged | null = null;
   /** Node breakpoints set in the editor (`breakpoints`), by node id. */
   breakpoints: ReadonlySet<string> = new Set();
   filter: Matcher | null = null;
@@ -188,6 +191,11 @@ export class StoreCore {
         this.uiDirty = true;
         this.changed();
         return;
+      case 'session/code':
+        this.codeChanged = m.changed.length ? { sessionId: m.sessionId, nodes: new Set(m.changed), runs: new Set(m.runs) } : null;
+        this.uiDirty = true;
+        this.changed();
+        return;
       case 'breakpoints':
         this.breakpoints = new Set(m.nodes);
         this.uiDirty = true;
@@ -223,6 +231,16 @@ export class StoreCore {
   compareWith(): void {
     const ex = this.ui.selected !== null ? this.model.executions[this.ui.selected] : undefined;
     this.api.postMessage({ type: 'compare', runId: ex?.runId ?? null });
+  }
+
+  /** Runs vs code: what changed for the session in view (see code.ts). */
+  get code(): CodeMarks {
+    return codeMarks(this.codeChanged, this.session?.id, this.model.executions);
+  }
+
+  /** Re-run the first stale execution's run from before its changed node on a fork, and compare (the host does it). */
+  rerunChanged(): void {
+    this.api.postMessage({ type: 'rerunChanged', runId: this.code.firstStale()?.runId ?? null });
   }
 
   /** A message about the session shown (a late one about an earlier session is ignored). */
