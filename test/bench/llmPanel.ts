@@ -25,6 +25,8 @@ interface Round {
   llmLatencies: number[];
   sent: number;
   drawnChars: number;
+  picked: boolean;
+  selected: string | null;
 }
 
 async function main(): Promise<void> {
@@ -38,6 +40,13 @@ async function main(): Promise<void> {
         page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
         await page.goto(pageUrl(preview, 'test/fixtures/webview/agent.jsonl', { theme: 'dark', status: 'streaming', chrome: '0' }));
         await page.waitForFunction(() => (window.lgtPreview?.rendered?.executions ?? 0) >= 1, null, { timeout: 60_000 });
+        // BENCH_PROFILE=1: where the page's CPU went in the rounds with chunks (self time, top 15).
+        const cdp = process.env.BENCH_PROFILE && kind === 'llm' ? await page.context().newCDPSession(page) : null;
+        if (cdp) {
+          await cdp.send('Profiler.enable');
+          await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+          await cdp.send('Profiler.start');
+        }
         const round = await page.evaluate(
           async ({ rate, llmRate, seconds, batchMs, select }) => {
             const pv = window.lgtPreview;
@@ -66,11 +75,15 @@ async function main(): Promise<void> {
             };
             // The answering node selected, as a person watching it: its detail pane draws the text.
             // (It starts first, so it is at the top of the list until the list follows the run.)
+            let picked = false;
             if (llmRate > 0 && select) {
+              const t = performance.now();
               const pick = setInterval(() => {
+                if (performance.now() - t > 3000) clearInterval(pick);
                 const item = [...document.querySelectorAll<HTMLElement>('.execlist [role="option"]')].find((e) => (e.getAttribute('aria-label') ?? '').startsWith('draft_answer'));
                 if (!item) return;
                 item.click();
+                picked = true;
                 clearInterval(pick);
               }, 5);
             }
@@ -81,11 +94,23 @@ async function main(): Promise<void> {
             pv.onRendered = null;
             pv.onBatch = null;
             const drawn = document.querySelector('.llm-text');
-            return { work, latencies, llmLatencies, sent, drawnChars: Number(drawn?.getAttribute('data-chars') ?? 0) };
+            const selected = document.querySelector('.execlist [aria-selected="true"]')?.getAttribute('aria-label') ?? null;
+            return { work, latencies, llmLatencies, sent, drawnChars: Number(drawn?.getAttribute('data-chars') ?? 0), picked, selected };
           },
           { rate: RATE, llmRate: kind === 'llm' ? LLM_RATE : 0, seconds: SECONDS, batchMs: BATCH_MS, select: process.env.BENCH_SELECT !== '0' },
         );
         results[kind].push(round);
+        if (cdp) {
+          const { profile } = (await cdp.send('Profiler.stop')) as { profile: { nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[]; samples: number[] } };
+          const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+          const self = new Map<string, number>();
+          for (const id of profile.samples) {
+            const f = byId.get(id)!.callFrame;
+            const k = `${f.functionName || '(anonymous)'} ${f.url.split('/').pop()}:${f.lineNumber + 1}`;
+            self.set(k, (self.get(k) ?? 0) + 1);
+          }
+          for (const [k, n] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 15)) console.log(`    ${((100 * n) / profile.samples.length).toFixed(1).padStart(5)}%  ${k}`);
+        }
         await page.close();
       }
     }
@@ -102,6 +127,7 @@ async function main(): Promise<void> {
   line('event-to-paint p95', pct(all('plain', (r) => r.latencies), 95), pct(all('llm', (r) => r.latencies), 95), '< 100 ms');
   console.log(`  ${'chunk-to-paint p95'.padEnd(34)} ${'—'.padStart(12)} ${fmt(pct(all('llm', (r) => r.llmLatencies), 95)).padStart(18)}           < 100 ms`);
   const chars = results.llm.map((r) => r.drawnChars);
+  for (const r of results.llm) if (!r.picked || !r.drawnChars) console.log(`  (a round ${r.picked ? 'selected' : 'did not select'} the answering node; selected at the end: ${r.selected ?? 'nothing'})`);
   console.log(`  the answer drawn in the detail pane at the end: ${chars.join(' / ')} characters; events sent per round: ${results.llm.map((r) => r.sent).join(' / ')}`);
   console.log('  (2 cores shared with other work: compare the columns of one run, not runs of different days)');
 }

@@ -326,7 +326,6 @@ async function benchStream(rate: number, seconds: number, batchMs: number, llmRa
   const id = session.id;
   let task = 1_000_000;
   const open: { id: string; name: string; ns: string[] }[] = [];
-  const t0 = performance.now();
   let made = 0;
   let chunks = 0;
   const LLM_TASK = 'bench-llm-task';
@@ -336,7 +335,10 @@ async function benchStream(rate: number, seconds: number, batchMs: number, llmRa
     events.push(ev);
     send({ type: 'session/events', sessionId: id, from, events: [ev] });
     setSent(from + 1);
+    // A moment for the page to select it (a person watching the answer) before the stream.
+    await new Promise((r) => setTimeout(r, 500));
   }
+  const t0 = performance.now();
   await new Promise<void>((resolve) => {
     const tick = setInterval(() => {
       const now = performance.now();
