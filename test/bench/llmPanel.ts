@@ -6,6 +6,7 @@
 // the panel painted it). Targets (issue 13): frames p95 < 16 ms, chunk-to-paint p95 < 100 ms.
 // Model memory per streamed call is measured by bench:llm.
 import { launch, pageUrl, startPreview } from '../webview/harness';
+import { printCpuProfile, startCpuProfile } from './cpuProfile';
 
 const RATE = Number(process.env.BENCH_RATE ?? 2000);
 const LLM_RATE = Number(process.env.BENCH_LLM_RATE ?? 500);
@@ -42,11 +43,7 @@ async function main(): Promise<void> {
         await page.waitForFunction(() => (window.lgtPreview?.rendered?.executions ?? 0) >= 1, null, { timeout: 60_000 });
         // BENCH_PROFILE=1: where the page's CPU went in the rounds with chunks (self time, top 15).
         const cdp = process.env.BENCH_PROFILE && kind === 'llm' ? await page.context().newCDPSession(page) : null;
-        if (cdp) {
-          await cdp.send('Profiler.enable');
-          await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
-          await cdp.send('Profiler.start');
-        }
+        if (cdp) await startCpuProfile(cdp);
         const round = await page.evaluate(
           async ({ rate, llmRate, seconds, batchMs, select }) => {
             const pv = window.lgtPreview;
@@ -100,17 +97,7 @@ async function main(): Promise<void> {
           { rate: RATE, llmRate: kind === 'llm' ? LLM_RATE : 0, seconds: SECONDS, batchMs: BATCH_MS, select: process.env.BENCH_SELECT !== '0' },
         );
         results[kind].push(round);
-        if (cdp) {
-          const { profile } = (await cdp.send('Profiler.stop')) as { profile: { nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[]; samples: number[] } };
-          const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-          const self = new Map<string, number>();
-          for (const id of profile.samples) {
-            const f = byId.get(id)!.callFrame;
-            const k = `${f.functionName || '(anonymous)'} ${f.url.split('/').pop()}:${f.lineNumber + 1}`;
-            self.set(k, (self.get(k) ?? 0) + 1);
-          }
-          for (const [k, n] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 15)) console.log(`    ${((100 * n) / profile.samples.length).toFixed(1).padStart(5)}%  ${k}`);
-        }
+        if (cdp) await printCpuProfile(cdp, `  CPU of round ${r + 1} with the answer (self time):`, 15, '    ');
         await page.close();
       }
     }

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { launch, pageUrl, repoRoot, startPreview } from '../webview/harness';
 import { generate } from '../support/bigRun';
+import { printCpuProfile, startCpuProfile } from './cpuProfile';
 
 const EXECUTIONS = Number(process.env.BENCH_EXECUTIONS ?? 100_000);
 const RATE = Number(process.env.BENCH_RATE ?? 2000);
@@ -135,11 +136,7 @@ async function main(): Promise<void> {
     };
     await cdp.send('Performance.enable');
     const m0 = await metrics();
-    if (profiling) {
-      await cdp.send('Profiler.enable');
-      await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
-      await cdp.send('Profiler.start');
-    }
+    if (profiling) await startCpuProfile(cdp);
     const stream = await page.evaluate(
       async ({ rate, seconds, batchMs }) => {
         const pv = window.lgtPreview;
@@ -188,19 +185,7 @@ async function main(): Promise<void> {
     const m1 = await metrics();
     const per = (k: string) => +(((m1[k] ?? 0) - (m0[k] ?? 0)) * 1000).toFixed(0);
     const mainThread = { scriptMs: per('ScriptDuration'), layoutMs: per('LayoutDuration'), styleMs: per('RecalcStyleDuration'), taskMs: per('TaskDuration'), layouts: (m1.LayoutCount ?? 0) - (m0.LayoutCount ?? 0), styleRecalcs: (m1.RecalcStyleCount ?? 0) - (m0.RecalcStyleCount ?? 0) };
-    if (profiling) {
-      const { profile } = (await cdp.send('Profiler.stop')) as { profile: { nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[]; samples: number[] } };
-      const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-      const self = new Map<string, number>();
-      for (const id of profile.samples) {
-        const f = byId.get(id)!.callFrame;
-        const k = `${f.functionName || '(anonymous)'} ${f.url.split('/').pop()}:${f.lineNumber + 1}`;
-        self.set(k, (self.get(k) ?? 0) + 1);
-      }
-      const n = profile.samples.length;
-      console.log('CPU while streaming (self time):');
-      for (const [k, v] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`  ${((100 * v) / n).toFixed(1).padStart(5)}%  ${k}`);
-    }
+    if (profiling) await printCpuProfile(cdp, 'CPU while streaming (self time):', 25);
     if (tracing) {
       const done = new Promise<void>((r) => cdp.once('Tracing.tracingComplete', () => r()));
       await cdp.send('Tracing.end');
