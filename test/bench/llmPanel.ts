@@ -4,7 +4,9 @@
 // detail pane draws the growing text. Alternating rounds, side by side: frame time p95 (frame
 // start → painted), event-to-paint p95, and chunk-to-paint p95 (a chunk's arrival at the host →
 // the panel painted it). Targets (issue 13): frames p95 < 16 ms, chunk-to-paint p95 < 100 ms.
-// Model memory per streamed call is measured by bench:llm.
+// Model memory per streamed call is measured by bench:llm. BENCH_PROFILE=1 prints where the page's
+// CPU went; BENCH_HIDE=selector hides a part of the panel (e.g. .graph-pane) to see what it costs;
+// BENCH_SELECT=0 leaves the answering node unselected.
 import { launch, pageUrl, startPreview } from '../webview/harness';
 import { printCpuProfile, startCpuProfile } from './cpuProfile';
 
@@ -41,6 +43,7 @@ async function main(): Promise<void> {
         page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
         await page.goto(pageUrl(preview, 'test/fixtures/webview/agent.jsonl', { theme: 'dark', status: 'streaming', chrome: '0' }));
         await page.waitForFunction(() => (window.lgtPreview?.rendered?.executions ?? 0) >= 1, null, { timeout: 60_000 });
+        if (process.env.BENCH_HIDE) await page.evaluate((sel) => setInterval(() => document.querySelectorAll<HTMLElement>(sel).forEach((e) => e.style.setProperty('display', 'none', 'important')), 100), process.env.BENCH_HIDE);
         // BENCH_PROFILE=1: where the page's CPU went in the rounds with chunks (self time, top 15).
         const cdp = process.env.BENCH_PROFILE && kind === 'llm' ? await page.context().newCDPSession(page) : null;
         if (cdp) await startCpuProfile(cdp);
