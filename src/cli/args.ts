@@ -2,7 +2,14 @@
 // the client and the recording format — see main.ts).
 import { readFileSync } from 'node:fs';
 
-export class UsageError extends Error {}
+export class UsageError extends Error {
+  /** Known by this mark, not by `instanceof`: show, diff and dap throw it from their own bundle (cli-commands.js), whose copy of the class is another. */
+  readonly usage = true;
+}
+
+export function isUsageError(e: unknown): e is UsageError {
+  return e instanceof Error && (e as { usage?: unknown }).usage === true;
+}
 
 /** diff's line of the usage (here so the usage does not load diff's module). */
 export const DIFF_USAGE = `  langgraph-timeline diff A.jsonl B.jsonl [--json] [--ignore PATHS]... [--no-default-ignores] [--all]`;

@@ -4,7 +4,7 @@
 // the other commands come from dist/cli-commands.js, loaded only when asked for.
 import { join } from 'node:path';
 import { LangGraphError } from '../client';
-import { DIFF_USAGE, UsageError, parseArgs } from './args';
+import { DIFF_USAGE, UsageError, isUsageError, parseArgs } from './args';
 import { record } from './record';
 
 /** The other commands' bundle (built beside this one, see commands.ts). */
@@ -42,7 +42,7 @@ export async function main(argv: string[]): Promise<number> {
     if (cmd === 'dap') return commands().dap();
     throw new UsageError(`unknown command "${cmd}"`);
   } catch (e) {
-    if (e instanceof UsageError) {
+    if (isUsageError(e)) {
       process.stderr.write(`langgraph-timeline: ${e.message}\n${USAGE}\n`);
       return 2;
     }

@@ -147,4 +147,8 @@ test('failures exit non-zero with one clear line', HANG_GUARD, async () => {
   const badInput = await cli(['record', '--url', url, '--assistant', 'simple', '--input', '@/nonexistent/input.json']);
   assert.equal(badInput.code, 2);
   assert.match(badInput.stderr, /^langgraph-timeline: --input @\/nonexistent\/input\.json: cannot read the file \(ENOENT\)\n/);
+  // The other commands live in a bundle of their own (cli-commands.js): their bad arguments are 2 too.
+  const noFile = await cli(['show']);
+  assert.equal(noFile.code, 2, noFile.stderr);
+  assert.match(noFile.stderr, /^langgraph-timeline: show needs a FILE\n/);
 });
