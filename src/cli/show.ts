@@ -1,7 +1,7 @@
 // `langgraph-timeline show`: text and JSON rendering of a recorded run, for terminals and CI logs.
 import { readFileSync } from 'node:fs';
 import { parseRecording, type Recording } from '../shared/recording';
-import { UsageError } from './args';
+import { UsageError, parseJsonArg } from './args';
 import { RunModel, type Execution } from '../shared/runModel';
 import { formatPath, type Change } from '../shared/diff';
 import { isRecord } from '../shared/events';
@@ -29,25 +29,9 @@ export function showCommand(positional: string[], flags: Map<string, string | tr
   const model = modelFromRecording(rec);
   // Prices per model (per million input/output tokens), the shape of the langgraph.modelPrices setting.
   const p = flags.get('prices');
-  const prices = typeof p === 'string' ? pricesFrom(parsePrices(p)) : undefined;
+  const prices = typeof p === 'string' ? pricesFrom(parseJsonArg('prices', p)) : undefined;
   process.stdout.write(flags.get('json') ? JSON.stringify(modelJson(rec, model, prices), null, 2) + '\n' : renderTimelineText(rec, model, prices));
   return 0;
-}
-
-function parsePrices(v: string): unknown {
-  let text = v;
-  if (v.startsWith('@')) {
-    try {
-      text = readFileSync(v.slice(1), 'utf8');
-    } catch (e) {
-      throw new UsageError(`--prices ${v}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-    }
-  }
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new UsageError(`--prices is not valid JSON: ${(e as Error).message}`);
-  }
 }
 
 export function renderTimelineText(rec: Recording, model: RunModel, prices?: ModelPrices): string {
