@@ -94,18 +94,18 @@ export class CompareRuns implements vscode.Disposable {
   private redo(): ComparisonShown | undefined {
     const c = this.current;
     if (!c) return undefined;
-    const ma = modelOf(c.a);
-    const mb = modelOf(c.b);
-    if (!ma || !mb) {
+    const ra = readSide(c.a);
+    const rb = readSide(c.b);
+    if (!ra || !rb) {
       void vscode.window.showWarningMessage('A run being compared is no longer in its session (the thread was reloaded): compare again.');
       this.stop();
       return undefined;
     }
     const t0 = Date.now();
     const shown: ComparisonShown = {
-      a: { label: c.a.label, live: isLive(c.a) },
-      b: { label: c.b.label, live: isLive(c.b) },
-      comparison: compareRuns(ma, mb, c.options),
+      a: { label: c.a.label, live: ra.live },
+      b: { label: c.b.label, live: rb.live },
+      comparison: compareRuns(ra.model, rb.model, c.options),
       seq: ++c.seq,
     };
     log.info(`compare: ${c.a.label} ↔ ${c.b.label}: ${shown.comparison.equivalent ? 'equivalent' : 'different'} (${shown.comparison.rows.length} rows, ${Date.now() - t0} ms)`);
@@ -184,19 +184,16 @@ export class CompareRuns implements vscode.Disposable {
   }
 }
 
-function isLive(s: Side): boolean {
-  if (s.kind !== 'session' || !s.session.active) return false;
-  const segs = runSegments(s.session.events);
-  return segs[segs.length - 1]?.runId === s.runId || s.runId === null;
-}
-
-function modelOf(s: Side): RunModel | undefined {
-  if (s.kind === 'fixed') return s.model;
+/** A side's run as a model, and whether it still streams (its session's last run, going). One pass over its session's events. */
+function readSide(s: Side): { model: RunModel; live: boolean } | undefined {
+  if (s.kind === 'fixed') return { model: s.model, live: false };
   const events = s.session.events;
   const segs = runSegments(events);
-  const seg = s.runId === null ? segs[segs.length - 1] : segs.find((x) => x.runId === s.runId);
+  const last = segs[segs.length - 1];
+  const seg = s.runId === null ? last : segs.find((x) => x.runId === s.runId);
   if (!seg) return undefined;
-  return segmentModel(events, seg, { input: s.session.info.input, extras: s.session.extras, ended: !isLive(s) });
+  const live = s.session.active && (s.runId === null || last?.runId === s.runId);
+  return { model: segmentModel(events, seg, { input: s.session.info.input, extras: s.session.extras, ended: !live }), live };
 }
 
 /** `research · run 2 of 3 (fork from step 3 before review)`; a single run: `research (run 1a2b3c4d)`. */
