@@ -11,6 +11,18 @@ import type { RunSession } from '../../src/host/runSession';
 
 const updates = (events: RunEvent[]) => fromServer(events).filter((e) => e.event === 'updates');
 
+/** A dev server of the test's own (it is killed or reloaded), removed from the tree and stopped after `body`. */
+async function withOwnServer(opts: Parameters<typeof startOwnServer>[1], body: (srv: OwnServer) => Promise<void>): Promise<void> {
+  const root = vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath;
+  const srv = await startOwnServer(root, opts);
+  try {
+    await body(srv);
+  } finally {
+    await vscode.commands.executeCommand('langgraph.removeDeployment', { kind: 'deployment', deployment: { name: 'Restarting', url: srv.url } });
+    await srv.stop();
+  }
+}
+
 async function runThroughRestart(srv: OwnServer, hit: () => Promise<void>, shot: string): Promise<RunSession> {
   const api = await extensionApi();
   await vscode.commands.executeCommand('langgraph.addDeployment', { name: 'Restarting', url: srv.url });
@@ -38,9 +50,7 @@ suite('server restarts and runs started elsewhere', () => {
 
   test('restart: the dev server killed and started again mid-run — the panel says the run was lost and offers a re-run', async function () {
     this.timeout(300_000);
-    const root = vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath;
-    const srv = await startOwnServer(root);
-    try {
+    await withOwnServer(undefined, async (srv) => {
       await runThroughRestart(srv, async () => {
         await srv.crash();
         await srv.restart();
@@ -48,18 +58,13 @@ suite('server restarts and runs started elsewhere', () => {
       // SIGKILL keeps nothing the server had not flushed: the offer is to run again, or from what it kept.
       const text = (await read('.banner.lost button', { frame: 'webview' })).join(' ');
       assert.match(text, /Run again|Re-run from step/, text);
-    } finally {
-      await vscode.commands.executeCommand('langgraph.removeDeployment', { kind: 'deployment', deployment: { name: 'Restarting', url: srv.url } });
-      await srv.stop();
-    }
+    });
   });
 
   test('restart: a save of the graph file reloads the dev server mid-run — lost after its kept step, and Re-run goes on from that checkpoint', async function () {
     this.timeout(300_000);
     const api = await extensionApi();
-    const root = vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath;
-    const srv = await startOwnServer(root, { reload: true });
-    try {
+    await withOwnServer({ reload: true }, async (srv) => {
       const session = await runThroughRestart(srv, async () => srv.touchGraph('slow'), 'restart-reload-on-save');
       assert.match(session.status.message ?? '', /lost after step \d+: the server still lists it as running/);
       const lost = session.events.at(-1)!;
@@ -74,10 +79,7 @@ suite('server restarts and runs started elsewhere', () => {
       const nodes = updates(rerun.events).map((e) => Object.keys(e.data as object)[0]);
       assert.ok(!nodes.includes('warm_up') && nodes.includes('publish'), `the re-run goes on after the kept step: ${nodes}`);
       await screenshot('restart-rerun-done', 'workbench');
-    } finally {
-      await vscode.commands.executeCommand('langgraph.removeDeployment', { kind: 'deployment', deployment: { name: 'Restarting', url: srv.url } });
-      await srv.stop();
-    }
+    });
   });
 
   test('Watch Deployment: three runs started by a script behind the extension\'s back each open once, live; Stop Watching stops polling', async function () {
