@@ -89,6 +89,12 @@ export class Store extends StoreCore {
 
   /** Next/previous search match (among the listed executions) after the selection. */
   nextMatch(delta: 1 | -1): void {
+    if (this.search && !this.search.done) {
+      // Still being judged (a query just typed): jump once all of it is.
+      this.pendingJump = delta;
+      this.changed();
+      return;
+    }
     const m = this.search?.matches;
     if (!m || !m.length) return;
     const cur = this.ui.selected ?? (delta > 0 ? -1 : Infinity);
@@ -100,6 +106,10 @@ export class Store extends StoreCore {
       for (let k = m.length - 1; k >= 0; k--) if (m[k] < cur && ok(m[k])) return this.select(m[k]);
       for (let k = m.length - 1; k >= 0; k--) if (ok(m[k])) return this.select(m[k]);
     }
+  }
+
+  protected override jumpToMatch(delta: 1 | -1): void {
+    this.nextMatch(delta);
   }
 
   // ---- the time window --------------------------------------------------------------------

@@ -218,6 +218,12 @@ export class StoreCore {
     this.changed();
   }
 
+  /** Enter / F3 pressed before the search was judged in full (it is judged a budget per frame). */
+  protected pendingJump: 1 | -1 | 0 = 0;
+
+  /** The next (or previous) match: the Store's. */
+  protected jumpToMatch(_delta: 1 | -1): void {}
+
   /** Close the comparison and tell the host to stop redoing it. */
   closeCompare(): void {
     if (!this.compare) return;
@@ -307,6 +313,12 @@ export class StoreCore {
     if (this.search) {
       this.search.recheck(exs, changed);
       more = !this.search.advance(exs, SEARCH_BUDGET_MS);
+      // A jump asked for while the search was still being judged goes where the whole judgement says.
+      if (!more && this.pendingJump) {
+        const d = this.pendingJump;
+        this.pendingJump = 0;
+        this.jumpToMatch(d);
+      }
     }
     if (this.ui.follow && this.live) {
       this.ui.view = followView(this.ui.view, this.bounds(), this.ui.zoomed);
