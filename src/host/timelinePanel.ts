@@ -150,7 +150,7 @@ export class TimelinePanel implements vscode.Disposable {
         this.sendSnapshot();
         break;
       case 'resync':
-        this.feed.resync(m.sessionId, m.from);
+        this.feed.resync(m.sessionId, m.from, m.unpacked);
         break;
       case 'rendered':
         this.feed.rendered(m.sessionId, m.events);
@@ -273,6 +273,8 @@ function html(webview: vscode.Webview, extensionUri: vscode.Uri): string {
     `style-src ${webview.cspSource}`,
     `font-src ${webview.cspSource}`,
     `img-src ${webview.cspSource} data:`,
+    // Big slices of events are parsed in a worker made from the panel's own code (src/webview/inbox.ts).
+    'worker-src blob:',
   ].join('; ');
   return `<!DOCTYPE html>
 <html lang="en">

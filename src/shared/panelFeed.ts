@@ -3,19 +3,27 @@
 //
 // - A snapshot carries at most FIRST_SLICE events, so the panel paints soon even when it opens
 //   on a run of 300,000 events; the rest follows in slices of SLICE events.
-// - Back-pressure: at most SLICE events beyond what the panel reported drawn (its `rendered`) are
-//   in flight, so a queue of big messages never stands between the panel and its next paint.
+// - Back-pressure: at most IN_FLIGHT × SLICE events beyond what the panel reported drawn (its
+//   `rendered`) are in flight, so a queue of big messages never stands between the panel and its
+//   next paint for long.
 //   A live stream (a few dozen events per batch) is never held back by this.
 // - A status follows the events it describes: a final phase reaches the panel only after its last
 //   event, so the panel's model closes the run at the right place. Until then a finished session
 //   whose snapshot was cut short shows as `loading`.
+// - Slices of PACK_MIN events or more travel as JSON bytes (`session/packed`): see packedEvents.ts.
 // - Hidden panels drop messages: whatever `post` reports undelivered is sent again on `flush`.
 import type { SessionInfo, SessionStatus, ToWebview } from './protocol';
 import { isFinalPhase } from './protocol';
 import type { RunEvent } from './events';
+import { PACK_MIN, packEvents } from './packedEvents';
 
 export const FIRST_SLICE = 2000;
 export const SLICE = 20_000;
+/**
+ * Slices in flight beyond what the panel reported drawn. More than one, so the next slice crosses
+ * to the panel (and is parsed there off its main thread) while the panel applies the one before.
+ */
+export const IN_FLIGHT = 3;
 
 export interface FeedSource {
   info: SessionInfo;
@@ -31,6 +39,10 @@ export type Post = (m: ToWebview) => boolean | PromiseLike<boolean>;
 export interface FeedOptions {
   firstSlice?: number;
   slice?: number;
+  /** Send big slices as JSON bytes (default true; see packedEvents.ts). */
+  pack?: boolean;
+  /** Slices in flight beyond what the panel drew (default IN_FLIGHT). */
+  inFlight?: number;
 }
 
 export class PanelFeed {
@@ -45,10 +57,16 @@ export class PanelFeed {
   private infoSent: string | undefined;
   private readonly firstSlice: number;
   private readonly slice: number;
+  private readonly pack: boolean;
+  private readonly inFlight: number;
+  /** The panel could not read a packed slice of this session: the rest goes as objects. */
+  private unpacked = false;
 
   constructor(private readonly post: Post, opts: FeedOptions = {}) {
     this.firstSlice = Math.max(1, opts.firstSlice ?? FIRST_SLICE);
     this.slice = Math.max(1, opts.slice ?? SLICE);
+    this.pack = opts.pack ?? true;
+    this.inFlight = Math.max(1, opts.inFlight ?? IN_FLIGHT);
   }
 
   get session(): FeedSource | null {
@@ -64,6 +82,7 @@ export class PanelFeed {
   snapshot(source: FeedSource | null): void {
     this.source = source;
     this.drawn = 0;
+    this.unpacked = false;
     this.statusSent = undefined;
     if (!source) {
       this.sent = 0;
@@ -89,11 +108,13 @@ export class PanelFeed {
     const s = this.source;
     if (!s) return;
     const all = s.events;
-    while (this.sent < all.length && this.sent - this.drawn < this.slice) {
+    while (this.sent < all.length && this.sent - this.drawn < this.inFlight * this.slice) {
       const from = this.sent;
       const to = Math.min(all.length, from + this.slice);
       this.sent = to;
-      const taken = this.deliver({ type: 'session/events', sessionId: s.info.id, from, events: all.slice(from, to) }, () => {
+      const slice = all.slice(from, to);
+      const m: ToWebview = this.pack && !this.unpacked && slice.length >= PACK_MIN ? { type: 'session/packed', sessionId: s.info.id, from, count: slice.length, json: packEvents(slice) } : { type: 'session/events', sessionId: s.info.id, from, events: slice };
+      const taken = this.deliver(m, () => {
         this.sent = Math.min(this.sent, from);
       });
       // Refused on the spot (hidden): the rest waits for `shown`.
@@ -109,9 +130,10 @@ export class PanelFeed {
     this.flush();
   }
 
-  /** The panel's `resync`: it lost a batch and has everything before `from`. */
-  resync(sessionId: string, from: number): void {
+  /** The panel's `resync`: it lost a batch and has everything before `from` (`unpacked`: it could not read a packed one). */
+  resync(sessionId: string, from: number, unpacked = false): void {
     if (!this.source || sessionId !== this.source.info.id) return;
+    if (unpacked) this.unpacked = true;
     this.sent = Math.min(this.sent, Math.max(0, from));
     this.drawn = Math.min(this.drawn, this.sent);
     this.flush();

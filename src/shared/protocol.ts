@@ -63,6 +63,8 @@ export type ToWebview =
       extras?: Record<string, unknown>;
     }
   | { type: 'session/events'; sessionId: string; from: number; events: RunEvent[] }
+  /** A big slice of events as UTF-8 JSON bytes (see packedEvents.ts): `count` events from `from`. */
+  | { type: 'session/packed'; sessionId: string; from: number; count: number; json: Uint8Array }
   /** `info`: the session as it stands now (its thread and current run, known once a run starts). */
   | { type: 'session/status'; sessionId: string; status: SessionStatus; info?: SessionInfo }
   /** Extras fetched after the snapshot (e.g. the thread's history once the run ended). */
@@ -97,7 +99,8 @@ export interface ComparisonShown {
 export type FromWebview =
   | { type: 'ready' }
   /** The webview saw a gap (or was hidden): send everything from index `from`. */
-  | { type: 'resync'; sessionId: string; from: number }
+  /** `unpacked`: a packed slice could not be read; send the rest as objects. */
+  | { type: 'resync'; sessionId: string; from: number; unpacked?: boolean }
   /** After a render: what the panel now shows (tests and the status bar read it). */
   | { type: 'rendered'; sessionId: string; events: number; executions: number }
   | { type: 'openSource'; node: string; ns: string[] }

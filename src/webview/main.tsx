@@ -5,11 +5,13 @@ import { App } from './App';
 import { Store } from './store';
 import { webviewApi } from './vscodeApi';
 import { isToWebview } from '../shared/protocol';
+import { Inbox } from './inbox';
 
 const api = webviewApi();
 const store = new Store({ api });
+const inbox = new Inbox(store);
 window.addEventListener('message', (e: MessageEvent) => {
-  if (isToWebview(e.data)) store.handle(e.data);
+  if (isToWebview(e.data)) inbox.receive(e.data);
 });
 render(<App store={store} />, document.getElementById('root')!);
 // Nothing is pushed before this: the host answers with a snapshot.

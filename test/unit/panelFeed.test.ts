@@ -8,7 +8,9 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseRecording, type Recording } from '../../src/shared/recording';
 import type { FromWebview, SessionInfo, SessionStatus, ToWebview } from '../../src/shared/protocol';
-import { PanelFeed, type FeedSource } from '../../src/shared/panelFeed';
+import { IN_FLIGHT, PanelFeed, type FeedSource } from '../../src/shared/panelFeed';
+import { PACK_MIN } from '../../src/shared/packedEvents';
+import { generate } from '../support/bigRun';
 import { RunModel } from '../../src/shared/runModel';
 import { Store } from '../../src/webview/store';
 
@@ -16,7 +18,8 @@ const ROOT = resolve(__dirname, '..', '..', '..');
 const rec = (name: string): Recording => parseRecording(readFileSync(join(ROOT, 'test', 'fixtures', 'webview', `${name}.jsonl`), 'utf8'));
 
 /** A host feed and a webview store joined by the protocol, with frames and delivery run by hand. */
-function wire(source: FeedSource, opts: { firstSlice: number; slice: number; drop?: (m: ToWebview, n: number) => boolean; async?: boolean }) {
+function wire(source: FeedSource, opts: { firstSlice: number; slice: number; inFlight?: number; drop?: (m: ToWebview, n: number) => boolean; async?: boolean; damage?: (m: ToWebview) => ToWebview }) {
+  const logs: string[] = [];
   const toPanel: ToWebview[] = [];
   let n = 0;
   let queued: (() => void) | null = null;
@@ -26,7 +29,8 @@ function wire(source: FeedSource, opts: { firstSlice: number; slice: number; dro
     api: {
       postMessage: (m: FromWebview) => {
         if (m.type === 'rendered') feedRef.current?.rendered(m.sessionId, m.events);
-        if (m.type === 'resync') feedRef.current?.resync(m.sessionId, m.from);
+        if (m.type === 'resync') feedRef.current?.resync(m.sessionId, m.from, m.unpacked);
+        if (m.type === 'log') logs.push(m.message);
       },
       getState: () => undefined,
       setState: () => {},
@@ -39,7 +43,7 @@ function wire(source: FeedSource, opts: { firstSlice: number; slice: number; dro
   const feed = new PanelFeed((m) => {
     toPanel.push(m);
     const dropped = !!opts.drop?.(m, n++);
-    if (!dropped) inbox.push(m);
+    if (!dropped) inbox.push(opts.damage ? opts.damage(m) : m);
     if (!opts.async) return !dropped;
     // Like postMessage: the verdict comes later.
     const p = Promise.resolve(!dropped);
@@ -77,7 +81,7 @@ function wire(source: FeedSource, opts: { firstSlice: number; slice: number; dro
   const settle = (max = 100_000) => {
     for (let i = 0; i < max && turn(); i++);
   };
-  return { feed, store, toPanel, inbox, turn, settle, frame, pending };
+  return { feed, store, toPanel, inbox, turn, settle, frame, pending, logs };
 }
 
 const info = (r: Recording, id = 's1'): SessionInfo => ({ id, title: 't', startedAt: r.header.startedAt, input: r.header.input });
@@ -89,7 +93,7 @@ function oneShot(r: Recording): RunModel {
   return m;
 }
 
-const eventsIn = (ms: ToWebview[]) => ms.reduce((k, m) => k + (m.type === 'session/snapshot' || m.type === 'session/events' ? m.events.length : 0), 0);
+const eventsIn = (ms: ToWebview[]) => ms.reduce((k, m) => k + (m.type === 'session/snapshot' || m.type === 'session/events' ? m.events.length : m.type === 'session/packed' ? m.count : 0), 0);
 
 describe('panel feed', () => {
   test('a small run goes out whole, in one snapshot with its real status', () => {
@@ -115,7 +119,7 @@ describe('panel feed', () => {
       assert.equal(snap.events.length, 3, 'the snapshot carries the first slice only');
       assert.equal(snap.status.phase, 'loading');
       assert.match(snap.status.message ?? '', new RegExp(`${r.events.length} events`));
-      // Back-pressure: never more than one slice beyond what the panel has drawn.
+      // Back-pressure: never more than IN_FLIGHT slices beyond what the panel has drawn.
       let maxAhead = 0;
       let finalAt = -1;
       let i = 0;
@@ -124,7 +128,7 @@ describe('panel feed', () => {
         if (finalAt < 0 && w.store.status.phase === 'done') finalAt = w.store.eventCount;
         if (++i > 100_000) assert.fail('the feed and the panel never settled');
       }
-      assert.ok(maxAhead <= slice + 3, `in flight beyond drawn: ${maxAhead}`);
+      assert.ok(maxAhead <= IN_FLIGHT * slice + 3, `in flight beyond drawn: ${maxAhead}`);
       assert.equal(finalAt, r.events.length, 'the final status arrived only after the last event');
       const slices = w.toPanel.filter((m) => m.type === 'session/events').length;
       assert.ok(slices >= Math.ceil((r.events.length - 3) / slice), `${slices} slices for ${r.events.length} events`);
@@ -185,7 +189,8 @@ describe('panel feed', () => {
     const source: FeedSource = { info: info(r), events: r.events, status: { phase: 'error', message: 'boom' } as SessionStatus };
     // postMessage resolves false for a hidden webview: the second slice is refused that way.
     let k = 0;
-    const w = wire(source, { firstSlice: 2, slice: 3, drop: (m) => m.type === 'session/events' && ++k === 2, async: true });
+    // One slice in flight: nothing after the refused one reaches the panel to show it a gap.
+    const w = wire(source, { firstSlice: 2, slice: 3, inFlight: 1, drop: (m) => m.type === 'session/events' && ++k === 2, async: true });
     w.feed.snapshot(source);
     for (let i = 0; i < 10_000 && (w.turn() || (await w.pending())); i++);
     assert.ok(w.store.applied < r.events.length, 'the refused slice arrived anyway');
@@ -196,6 +201,54 @@ describe('panel feed', () => {
     assert.equal(w.store.applied, r.events.length);
     assert.deepEqual(w.store.status, { phase: 'error', message: 'boom' });
     assert.equal(w.store.model.executions.length, oneShot(r).executions.length);
+  });
+
+  test('a slice refused with later ones in flight: the panel sees the gap, asks again, and ends complete', async () => {
+    const r = rec('subgraph');
+    const source: FeedSource = { info: info(r), events: r.events, status: { phase: 'done' } };
+    let k = 0;
+    const w = wire(source, { firstSlice: 2, slice: 3, drop: (m) => m.type === 'session/events' && ++k === 2, async: true });
+    w.feed.snapshot(source);
+    for (let i = 0; i < 10_000 && (w.turn() || (await w.pending())); i++);
+    assert.equal(w.store.applied, r.events.length);
+    assert.equal(w.store.model.executions.length, oneShot(r).executions.length);
+  });
+
+  const big = (executions: number): Recording => parseRecording(generate(executions));
+
+  test('big slices travel packed (JSON bytes) and give the same model as all at once', () => {
+    const r = big(1000);
+    const source: FeedSource = { info: info(r), events: r.events, status: { phase: 'recorded' } };
+    const w = wire(source, { firstSlice: 100, slice: PACK_MIN });
+    w.feed.snapshot(source);
+    w.settle();
+    const packed = w.toPanel.filter((m) => m.type === 'session/packed');
+    assert.ok(packed.length >= 2, `${packed.length} packed slices`);
+    assert.ok(packed.every((m) => m.type === 'session/packed' && m.json instanceof Uint8Array && m.count >= PACK_MIN - 0), 'packed slices carry bytes');
+    assert.equal(w.toPanel.filter((m) => m.type === 'session/events' && m.events.length >= PACK_MIN).length, 0, 'a big slice went as objects');
+    assert.equal(eventsIn(w.toPanel), r.events.length, 'every event sent exactly once');
+    assert.equal(w.store.applied, r.events.length);
+    const want = oneShot(r);
+    assert.deepEqual(
+      w.store.model.executions.map((e) => [e.node, e.step, e.status, e.start, e.end]),
+      want.executions.map((e) => [e.node, e.step, e.status, e.start, e.end]),
+    );
+  });
+
+  test('a packed slice damaged on the way: the panel says so, asks again, and the rest comes as objects', () => {
+    const r = big(1000);
+    const source: FeedSource = { info: info(r), events: r.events, status: { phase: 'recorded' } };
+    let k = 0;
+    // The second packed slice loses its last bytes.
+    const damage = (m: ToWebview): ToWebview => (m.type === 'session/packed' && ++k === 2 ? { ...m, json: m.json.subarray(0, m.json.byteLength - 10) } : m);
+    const w = wire(source, { firstSlice: 100, slice: PACK_MIN, damage });
+    w.feed.snapshot(source);
+    w.settle();
+    assert.ok(w.logs.some((l) => /packed slice is not JSON/.test(l)), w.logs.join(' | '));
+    assert.equal(w.store.applied, r.events.length);
+    assert.equal(w.store.model.executions.length, oneShot(r).executions.length);
+    const afterDamage = w.toPanel.slice(w.toPanel.findIndex((m, i) => m.type === 'session/packed' && w.toPanel.slice(0, i).filter((x) => x.type === 'session/packed').length === 1) + 1);
+    assert.ok(afterDamage.some((m) => m.type === 'session/events' && m.events.length >= PACK_MIN), 'the slices asked for again came as objects');
   });
 
   test('a new session starts over; reports about the old one are ignored', () => {

@@ -27,8 +27,10 @@ suite('big runs', () => {
       if (w.tapped) return;
       w.tapped = true;
       const post = w.postMessage.bind(w);
-      w.postMessage = (m: { type: string; events?: unknown[]; status?: { phase: string } }) => {
-        posted.push({ type: m.type, events: m.events?.length ?? 0, phase: m.status?.phase });
+      w.postMessage = (m: { type: string; events?: unknown[]; count?: number; json?: Uint8Array; status?: { phase: string } }) => {
+        // A packed slice (src/shared/packedEvents.ts) must really carry bytes.
+        if (m.type === 'session/packed') assert.ok(m.json instanceof Uint8Array && m.json.byteLength > 0, 'a packed slice without bytes');
+        posted.push({ type: m.type, events: m.events?.length ?? m.count ?? 0, phase: m.status?.phase });
         return post(m);
       };
     };
@@ -64,8 +66,9 @@ suite('big runs', () => {
       assert.strictEqual(snaps.length, 1, JSON.stringify(posted));
       assert.ok(snaps[0].events <= FIRST_SLICE, `the snapshot carried ${snaps[0].events} events`);
       assert.strictEqual(snaps[0].phase, 'loading');
-      assert.ok(posted.some((m) => m.type === 'session/events' && m.events > 0), 'no slice was sent');
-      const slices = posted.filter((m) => m.type === 'session/events');
+      // Big slices go as JSON bytes (session/packed): VS Code passes those into the webview as binary.
+      assert.ok(posted.some((m) => m.type === 'session/packed' && m.events > 0), 'no packed slice was sent');
+      const slices = posted.filter((m) => m.type === 'session/events' || m.type === 'session/packed');
       assert.ok(slices.every((m) => m.events <= SLICE), JSON.stringify(slices));
       assert.strictEqual(snaps[0].events + slices.reduce((n, m) => n + m.events, 0), total);
       const last = posted.at(-1)!;

@@ -3,7 +3,7 @@
 // `session/events` and answers `resync`. Its messages reach the panel as window 'message' events
 // (forwarded by standIn.ts), the path VS Code uses. Preview only; never part of the extension.
 /// <reference lib="webworker" />
-import { parseEventLine, parseHeaderLine, parseRecording, type Recording } from '../../shared/recording';
+import { RecordingReader, parseRecording, type Recording } from '../../shared/recording';
 import type { RunEvent } from '../../shared/events';
 import { FIRST_SLICE, PanelFeed, type FeedSource } from '../../shared/panelFeed';
 import type { FromWebview, SessionInfo, SessionStatus, ToWebview } from '../../shared/protocol';
@@ -47,7 +47,8 @@ let streamStarted = false;
 let feed: PanelFeed | null = null;
 
 const abs = () => performance.timeOrigin + performance.now();
-const toPage = (m: ToPage) => self.postMessage(m);
+// A packed slice's bytes are transferred, not copied, as VS Code passes them into the webview.
+const toPage = (m: ToPage) => self.postMessage(m, m.type === 'toWebview' && m.m.type === 'session/packed' ? [m.m.json.buffer as ArrayBuffer] : []);
 const send = (m: ToWebview) => toPage({ type: 'toWebview', m });
 const status = (text: string) => toPage({ type: 'status', text });
 const timing = (name: string) => toPage({ type: 'timing', name, at: abs() });
@@ -103,7 +104,7 @@ function onWebview(m: FromWebview): void {
       return;
     case 'resync':
       if (streaming && feed) {
-        feed.resync(m.sessionId, m.from);
+        feed.resync(m.sessionId, m.from, m.unpacked);
         setSent(feed.sentCount);
       } else if (session && m.sessionId === session.id) send({ type: 'session/events', sessionId: m.sessionId, from: m.from, events: events.slice(m.from, sent) });
       return;
@@ -185,27 +186,29 @@ function sessionFor(h: Recording['header'], name: string): SessionInfo {
 
 
 /**
- * Read the recording as it downloads and hand it to the panel in slices: the snapshot carries the
- * first events (phase `connecting`: more is coming), each further slice is a `session/events`, and
- * `session/status` gives the final phase at the end. The panel paints after the first slice.
+ * Read the recording and hand it to the panel in slices, as the extension's host does: the
+ * snapshot carries the first events (phase `loading`: more is coming), each further slice is a
+ * `session/events` (big ones packed), and `session/status` gives the final phase at the end. The
+ * panel paints after the first slice.
  */
 async function stream(file: string, chunk: number): Promise<void> {
   status(`loading ${file}…`);
   const res = await fetch(`/recording?file=${encodeURIComponent(file)}`);
   if (!res.ok || !res.body) throw new Error(`${res.status} ${await res.text()}`);
-  const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+  const text = await res.text();
+  timing('fetched');
   const all: RunEvent[] = [];
   events = all;
-  let header: Recording['header'] | null = null;
-  let buf = '';
-  let lineNo = 0;
+  const reader = new RecordingReader(text);
+  const header = reader.header;
+  session = sessionFor(header, file);
   const endPhase = (params.status ?? 'recorded') as SessionStatus['phase'];
   // Everything read so far goes out as the extension's panel sends it (src/shared/panelFeed.ts):
   // a small snapshot (paints soon), then `chunk`s paced by what the panel has drawn.
   let source: FeedSource | null = null;
   const deliver = (final: boolean) => {
     if (!session || !panelReady) return;
-    if (!source) source = { info: session, events: all, status: { phase: 'loading' }, extras: extrasOf({ header: header!, events: [] }) };
+    if (!source) source = { info: session, events: all, status: { phase: 'loading' }, extras: extrasOf({ header, events: [] }) };
     if (final) source.status = { phase: endPhase };
     if (sent === 0) {
       timing('snapshotPosted');
@@ -215,35 +218,33 @@ async function stream(file: string, chunk: number): Promise<void> {
     } else feed?.flush();
     setSent(feed?.sentCount ?? 0);
   };
-  const take = (line: string) => {
-    lineNo++;
-    const t = line.trim();
-    if (!t) return;
-    if (!header) {
-      header = parseHeaderLine(t, lineNo);
-      session = sessionFor(header, file);
-      return;
-    }
-    all.push(parseEventLine(t, lineNo));
-    // A small first slice paints soon; later slices are bigger (fewer messages).
-    if (all.length - sent >= (sent ? chunk : Math.min(chunk, FIRST_SLICE))) deliver(false);
-  };
   streaming = { deliver, done: false };
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    buf += value;
-    const lines = buf.split('\n');
-    buf = lines.pop() ?? '';
-    for (const l of lines) take(l);
+  // As the extension's host reads a recording (RunSession.readRecording): the first slice at once,
+  // then a slice per turn of the event loop.
+  let max = FIRST_SLICE;
+  while (!reader.done) {
+    for (const ev of reader.read(max)) all.push(ev);
+    if (all.length - sent >= (sent ? chunk : Math.min(chunk, FIRST_SLICE))) deliver(false);
+    max = 5000;
+    await nextTurn();
   }
-  take(buf);
   timing('parsed');
-  if (!header) throw new Error('the file is empty');
   streaming.done = true;
   recording = { header, events: all };
   deliver(true);
   status(`${all.length} events`);
+}
+
+/** A turn of the event loop (no timer clamping). */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => {
+    const ch = new MessageChannel();
+    ch.port1.onmessage = () => {
+      ch.port1.close();
+      resolve();
+    };
+    ch.port2.postMessage(0);
+  });
 }
 
 function finalPhase(list: readonly RunEvent[]): SessionStatus['phase'] {

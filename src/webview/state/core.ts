@@ -8,6 +8,7 @@ import type { ComparisonShown, FromWebview, SessionInfo, SessionStatus, ToWebvie
 import type { SessionGraph } from '../../shared/assistantGraph';
 import { isFinalPhase, isLivePhase } from '../../shared/protocol';
 import type { RunEvent } from '../../shared/events';
+import { unpackEvents } from '../../shared/packedEvents';
 import { TimelineIndex, type Bounds, type Row } from '../layout';
 import { Matcher, filterPredicate, searchPredicate } from '../filter';
 import { fit, followView, type View } from '../viewport';
@@ -30,6 +31,8 @@ const SEARCH_BUDGET_MS = 4;
  * freezing the panel until all of it is in.
  */
 const APPLY_BUDGET_MS = 10;
+/** How often the panel paints while it takes in a big backlog (the frames between only apply events). */
+const LOADING_PAINT_MS = 150;
 /** The DOM's refresh interval while a run streams (the timeline canvas keeps every frame). */
 const SLOW_MS = 120;
 
@@ -150,17 +153,19 @@ export class StoreCore {
         this.setUiAll(previous ?? restored ?? { ...DEFAULT_UI });
         break;
       }
-      case 'session/events': {
+      case 'session/events':
+        if (!this.take(m.sessionId, m.from, m.events)) return;
+        break;
+      case 'session/packed': {
         if (!this.isCurrent(m.sessionId)) return;
-        if (m.from > this.eventCount) {
-          // A batch was lost (the panel was hidden): ask for everything from what we have.
-          this.api.postMessage({ type: 'resync', sessionId: m.sessionId, from: this.eventCount });
-          return;
+        // Parsed here only when the inbox (../inbox.ts) had no worker to parse it.
+        let events: RunEvent[];
+        try {
+          events = unpackEvents(m.json, m.count);
+        } catch (e) {
+          return this.packedUnreadable(m, (e as Error).message);
         }
-        const skip = this.eventCount - m.from;
-        if (m.events.length <= skip) return;
-        this.backlog.push(skip ? m.events.slice(skip) : m.events);
-        this.eventCount = m.from + m.events.length;
+        if (!this.take(m.sessionId, m.from, events)) return;
         break;
       }
       case 'session/status':
@@ -214,7 +219,7 @@ export class StoreCore {
         return;
       }
     }
-    if (m.type !== 'session/events') this.uiDirty = true;
+    if (m.type !== 'session/events' && m.type !== 'session/packed') this.uiDirty = true;
     this.changed();
   }
 
@@ -247,6 +252,28 @@ export class StoreCore {
   /** Re-run the first stale execution's run from before its changed node on a fork, and compare (the host does it). */
   rerunChanged(): void {
     this.api.postMessage({ type: 'rerunChanged', runId: this.code.firstStale()?.runId ?? null });
+  }
+
+  /** A packed slice could not be read (damaged on the way): say so, and ask for the events again as objects. */
+  packedUnreadable(m: Extract<ToWebview, { type: 'session/packed' }>, reason: string): void {
+    if (!this.isCurrent(m.sessionId)) return;
+    this.api.postMessage({ type: 'log', level: 'warn', message: `${reason}; asking the host again` });
+    this.api.postMessage({ type: 'resync', sessionId: m.sessionId, from: this.eventCount, unpacked: true });
+  }
+
+  /** Queue a batch of the session's events from index `from`; false when nothing new came. */
+  private take(sessionId: string, from: number, events: RunEvent[]): boolean {
+    if (!this.isCurrent(sessionId)) return false;
+    if (from > this.eventCount) {
+      // A batch was lost (the panel was hidden): ask for everything from what we have.
+      this.api.postMessage({ type: 'resync', sessionId, from: this.eventCount });
+      return false;
+    }
+    const skip = this.eventCount - from;
+    if (events.length <= skip) return false;
+    this.backlog.push(skip ? events.slice(skip) : events);
+    this.eventCount = from + events.length;
+    return true;
   }
 
   /** A message about the session shown (a late one about an earlier session is ignored). */
@@ -301,6 +328,14 @@ export class StoreCore {
     this.frameSeq++;
     const before = this.applied;
     this.drain(APPLY_BUDGET_MS);
+    // Taking in a big backlog (a long recording): paint what is in every LOADING_PAINT_MS, and
+    // spend the frames between on the backlog alone. Anything the person does paints at once.
+    const t = clockNow();
+    if (this.backlog.length && !this.uiDirty && t - this.lastPaint < LOADING_PAINT_MS) {
+      this.report();
+      return this.changed();
+    }
+    this.lastPaint = t;
     const changed = this.index.update(this.model.executions);
     this.lastChanged = changed;
     this.bumpSlow(this.applied !== before || changed.length > 0);
@@ -349,6 +384,8 @@ export class StoreCore {
   }
 
   private lastData = -Infinity;
+  /** When the last frame painted (rendered and drew). */
+  private lastPaint = -Infinity;
 
   /** Once data stops arriving, refresh every part once so all show the final state. */
   private settleLater(): void {
