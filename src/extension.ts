@@ -8,6 +8,7 @@ import { CodeWatch } from './host/codeWatch';
 import { TimelinePanel, VIEW_TYPE } from './host/timelinePanel';
 import { initLog, recentLog } from './host/log';
 import { SessionCommands } from './host/sessionCommands';
+import { ForkStateEditor } from './host/forkStateEditor';
 import { RunStatusBar } from './host/statusBar';
 import { DeploymentWatch } from './host/watch';
 import { registerDebugger, timelineOf } from './host/debug';
@@ -35,6 +36,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const tree = new DeploymentsTree(deployments);
   const commands = new Commands(context.extensionUri, deployments, tree, context.workspaceState);
   const more = new SessionCommands(context.extensionUri, commands, deployments, tree);
+  more.forkEditor = ForkStateEditor.register(context);
   // Go to Node Source from the palette offers the node selected in the panel first.
   more.selectedNode = () => {
     const p = TimelinePanel.active;

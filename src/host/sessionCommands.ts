@@ -2,6 +2,7 @@
 // interrupt, copy ids, delete a thread, go to a node's source.
 import { homedir } from 'node:os';
 import * as vscode from 'vscode';
+import type { ForkStateEditor } from './forkStateEditor';
 import { RecordingReader, serializeRecording } from '../shared/recording';
 import { sessionGraphOf } from '../shared/assistantGraph';
 import { isRecord } from '../shared/events';
@@ -24,6 +25,9 @@ export class SessionCommands {
     private readonly deployments: Deployments,
     private readonly tree: DeploymentsTree,
   ) {}
+
+  /** Where Fork From Here lets the person edit the state (set by the wiring). */
+  forkEditor?: ForkStateEditor;
 
   /** Runs vs code: the fingerprints of the session's nodes to write into its recording (set by the wiring). */
   codeOf?: (s: RunSession) => Record<string, string> | undefined;
@@ -183,21 +187,13 @@ export class SessionCommands {
     const values = isRecord(pick.values) ? pick.values : {};
     let edited: Record<string, unknown> | null = arg.values === undefined ? null : arg.values;
     if (arg.values === undefined) {
-      const text = await vscode.window.showInputBox({
-        title: `Fork thread ${shortId(threadId)} before ${arg.node} (step ${step + 1})`,
-        prompt: 'The state at that checkpoint, as JSON. Change what you want the run to start from, or press Enter to run again as it was. Changed keys are written as the previous node\'s update, so its reducers apply.',
-        value: JSON.stringify(values),
-        ignoreFocusOut: true,
-        validateInput: (v) => {
-          try {
-            return isRecord(JSON.parse(v)) ? undefined : 'The state is a JSON object: {"key": value, …}';
-          } catch (e) {
-            return `Not valid JSON: ${(e as Error).message}`;
-          }
-        },
-      });
-      if (text === undefined) return undefined;
-      const next = JSON.parse(text) as Record<string, unknown>;
+      if (!this.forkEditor) return undefined;
+      const next = await this.forkEditor.edit(
+        `State before ${arg.node} (step ${step + 1}) of thread ${shortId(threadId)}`,
+        values,
+        "Keys you change are written as the previous node's update (its reducers apply); unchanged, the run starts again as it was.",
+      );
+      if (next === undefined) return undefined;
       const changed = Object.fromEntries(Object.entries(next).filter(([k, v]) => !deepEqual(values[k], v)));
       edited = Object.keys(changed).length ? changed : null;
     }

@@ -64,14 +64,23 @@ suite('a thread’s story, like a person', () => {
     await until('the run drawn', async () => (await rows()).length === 4);
     await ui({ action: 'click', selector: '.execlist [role="option"][aria-label^="research,"]', ...wv });
     await ui({ action: 'click', selector: '.detail button[aria-label^="Fork"]', ...wv });
-    // The state at the checkpoint, prefilled: change the outline (the last key given wins in JSON).
-    const box = '.quick-input-widget .quick-input-box input';
-    await ui({ action: 'waitFor', selector: box, timeoutMs: 30_000 });
-    await ui({ action: 'click', selector: box });
-    await ui({ action: 'press', key: 'End' });
-    await ui({ action: 'press', key: 'Backspace' });
-    await ui({ action: 'type', text: ',"outline":["only seals"]}' });
-    await ui({ action: 'press', key: 'Enter' });
+    // The state at the checkpoint opens in an editor tab, pretty-printed: change the outline there.
+    await until('the state to open in an editor', () => vscode.window.activeTextEditor?.document.uri.scheme === 'langgraph-fork', 30_000);
+    const ed = vscode.window.activeTextEditor!;
+    assert.strictEqual(ed.document.languageId, 'json');
+    const before = JSON.parse(ed.document.getText()) as Record<string, unknown>;
+    assert.ok(Array.isArray(before.outline) && before.topic === 'otters', ed.document.getText());
+    assert.ok(ed.document.lineCount > 3, 'the state is pretty-printed');
+    const whole = new vscode.Range(0, 0, ed.document.lineCount, 0);
+    // First a broken edit: Fork says what is wrong and keeps the editor open.
+    await ed.edit((e) => e.replace(whole, '{"outline": ['));
+    const toast = '.notifications-toasts .notification-list-item';
+    await ui({ action: 'click', selector: `${toast}:has-text("State before research") .monaco-button:has-text("Fork")`, timeoutMs: 30_000 });
+    await ui({ action: 'waitFor', selector: `${toast}:has-text("not valid JSON")`, timeoutMs: 30_000 });
+    assert.strictEqual(starts(s).length, 1, 'a broken state started a fork');
+    await ed.edit((e) => e.replace(new vscode.Range(0, 0, ed.document.lineCount, 0), JSON.stringify({ ...before, outline: ['only seals'] }, null, 2)));
+    await screenshot('thread-fork-editor', 'workbench');
+    await ui({ action: 'click', selector: `${toast}:has-text("State before research") .monaco-button:has-text("Fork")`, timeoutMs: 30_000 });
     await until('the fork to start in the same session', () => starts(s).length === 2, 30_000);
     await s.done;
     assert.strictEqual(s.status.phase, 'done', s.status.message);
