@@ -271,7 +271,7 @@ export class RunModel extends LlmReader {
   /** The checkpoint a run started from, per the thread's history: its step and the nodes it ran next. */
   runOrigin(runId: string): { step: number; next: string[]; runId: string | null; source: string | null } | undefined {
     const o = this.history.origin(runId);
-    return o && { step: o.step, next: o.tasks.map((t) => t.name), runId: o.runId, source: o.source };
+    return o && { step: o.step, next: o.tasks.map((t) => t.name), runId: o.runId ?? this.history.originRunId(runId), source: o.source };
   }
 
   // ---- what the LLM did ----------------------------------------------------------------------

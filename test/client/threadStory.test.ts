@@ -120,6 +120,34 @@ test('a thread reopened from its history alone names the fork (no lgt/run of the
   assert.equal(m.summary.clock, 'server');
 });
 
+test('reopened from its history alone, a fork after a state edit still names the run it branched from', async () => {
+  const t = (await client.createThread()).thread_id;
+  await collect(client.streamRun(t, { assistantId: 'simple', input: { topic: 'owls' }, streamMode: ['updates'] }));
+  const history = await client.getThreadHistory(t, { limit: 50 });
+  const before = history.find((h) => h.next.includes('research'))!;
+  // The edit is a checkpoint of its own with no run: the fork starts from it.
+  const res = await client.updateThreadState(t, { values: { outline: ['only one'] }, checkpointId: before.checkpoint!.checkpoint_id, asNode: 'plan' });
+  await collect(client.streamRun(t, { assistantId: 'simple', input: null, checkpointId: res.checkpoint!.checkpoint_id!, streamMode: ['updates'] }));
+  const runs = (await client.listRuns(t, { limit: 10 })).sort((a, b) => ((a.created_at ?? '') < (b.created_at ?? '') ? -1 : 1));
+  const events: RunEvent[] = [];
+  for (const r of runs) {
+    const kw = r.kwargs;
+    const cp = isRecord(kw) && isRecord(kw.config) && isRecord(kw.config.configurable) ? kw.config.configurable.checkpoint_id : undefined;
+    events.push(mark(cp ? { kind: 'fork', runId: r.run_id, replay: true, fork: { checkpointId: String(cp) } } : { kind: 'input', runId: r.run_id, replay: true }));
+    events.push(...(await collect(client.joinRun(t, r.run_id, { lastEventId: '-1' }))));
+  }
+  const m = await modelOf(t, events);
+  const story = threadStory(m);
+  assert.deepEqual(story.map((g) => `${g.kind} ${g.outcome}`), ['input success', 'fork success']);
+  assert.equal(story[1].forkOf?.n, 1, JSON.stringify(story[1].forkOf));
+  assert.equal(story[1].forkOf?.node, 'research');
+  assert.equal(story[1].forkOf?.edited, true);
+  assert.match(story[1].began, /^fork of run 1 from step \d+, before research \(state edited\)$/);
+  const [link] = forkLinks(m);
+  assert.ok(link, 'no branch drawn');
+  assert.deepEqual([m.executions[link.from].node, m.executions[link.from].runId, m.executions[link.to].node, m.executions[link.to].runId], ['plan', runs[0].run_id, 'research', runs[1].run_id]);
+});
+
 test('cancel mid-node: the run is cancelled and nothing is left running', async () => {
   const t = (await client.createThread()).thread_id;
   const events: RunEvent[] = [mark({ kind: 'input', input: { delay_ms: 1500 } })];

@@ -155,6 +155,17 @@ export class ThreadHistory {
     return first > 0 ? entries[first - 1] : undefined;
   }
 
+  /**
+   * The run whose checkpoint a run branched from. A state edit before a fork is a checkpoint of
+   * its own that no run wrote (source `update`): the run is the one before the edits.
+   */
+  originRunId(runId: string): string | null {
+    const { entries } = this.lineage(runId);
+    let k = entries.findIndex((e) => e.runId === runId) - 1;
+    while (k >= 0 && entries[k].runId === null && entries[k].source === 'update') k--;
+    return k >= 0 ? entries[k].runId : null;
+  }
+
   match(node: string, taskId: string | null): { n: number; task: HistTask } | null {
     if (this.cursor < 0) return null;
     const end = Math.min(this.entries.length, this.cursor + LOOKAHEAD);
