@@ -26,6 +26,19 @@ async function modelOf(threadId: string, events: RunEvent[]): Promise<RunModel> 
   return m;
 }
 
+/** The thread reopened: every run joined from its first event, each marked as the server recorded it. */
+async function reopen(t: string) {
+  const runs = (await client.listRuns(t, { limit: 10 })).sort((a, b) => ((a.created_at ?? '') < (b.created_at ?? '') ? -1 : 1));
+  const events: RunEvent[] = [];
+  for (const r of runs) {
+    const kw = r.kwargs;
+    const cp = isRecord(kw) && isRecord(kw.config) && isRecord(kw.config.configurable) ? kw.config.configurable.checkpoint_id : undefined;
+    events.push(mark(cp ? { kind: 'fork', runId: r.run_id, replay: true, fork: { checkpointId: String(cp) } } : { kind: 'input', runId: r.run_id, replay: true }));
+    events.push(...(await collect(client.joinRun(t, r.run_id, { lastEventId: '-1' }))));
+  }
+  return { runs, events };
+}
+
 test('interrupt → resume: one story holding both runs, the question, and the answer linked to it', async () => {
   const t = (await client.createThread()).thread_id;
   const events: RunEvent[] = [mark({ kind: 'input', input: { request: 'refund' } })];
@@ -99,15 +112,7 @@ test('a thread reopened from its history alone names the fork (no lgt/run of the
   const before = history.find((h) => h.next.includes('write'))!;
   const fork = client.streamRun(t, { assistantId: 'simple', input: null, checkpointId: before.checkpoint!.checkpoint_id, streamMode: ['updates'] });
   await collect(fork);
-  // Reopened: both runs joined from their first event, each marked as the server recorded it.
-  const runs = (await client.listRuns(t, { limit: 10 })).sort((a, b) => ((a.created_at ?? '') < (b.created_at ?? '') ? -1 : 1));
-  const events: RunEvent[] = [];
-  for (const r of runs) {
-    const kw = r.kwargs;
-    const cp = isRecord(kw) && isRecord(kw.config) && isRecord(kw.config.configurable) ? kw.config.configurable.checkpoint_id : undefined;
-    events.push(mark(cp ? { kind: 'fork', runId: r.run_id, replay: true, fork: { checkpointId: String(cp) } } : { kind: 'input', runId: r.run_id, replay: true }));
-    events.push(...(await collect(client.joinRun(t, r.run_id, { lastEventId: '-1' }))));
-  }
+  const { runs, events } = await reopen(t);
   const m = await modelOf(t, events);
   const story = threadStory(m);
   assert.deepEqual(story.map((g) => `${g.kind} ${g.outcome}`), ['input success', 'fork success']);
@@ -128,14 +133,7 @@ test('reopened from its history alone, a fork after a state edit still names the
   // The edit is a checkpoint of its own with no run: the fork starts from it.
   const res = await client.updateThreadState(t, { values: { outline: ['only one'] }, checkpointId: before.checkpoint!.checkpoint_id, asNode: 'plan' });
   await collect(client.streamRun(t, { assistantId: 'simple', input: null, checkpointId: res.checkpoint!.checkpoint_id!, streamMode: ['updates'] }));
-  const runs = (await client.listRuns(t, { limit: 10 })).sort((a, b) => ((a.created_at ?? '') < (b.created_at ?? '') ? -1 : 1));
-  const events: RunEvent[] = [];
-  for (const r of runs) {
-    const kw = r.kwargs;
-    const cp = isRecord(kw) && isRecord(kw.config) && isRecord(kw.config.configurable) ? kw.config.configurable.checkpoint_id : undefined;
-    events.push(mark(cp ? { kind: 'fork', runId: r.run_id, replay: true, fork: { checkpointId: String(cp) } } : { kind: 'input', runId: r.run_id, replay: true }));
-    events.push(...(await collect(client.joinRun(t, r.run_id, { lastEventId: '-1' }))));
-  }
+  const { runs, events } = await reopen(t);
   const m = await modelOf(t, events);
   const story = threadStory(m);
   assert.deepEqual(story.map((g) => `${g.kind} ${g.outcome}`), ['input success', 'fork success']);
