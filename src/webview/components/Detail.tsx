@@ -43,13 +43,23 @@ export function Detail({ store }: { store: Store; seq?: number }) {
   return <DetailBody store={store} model={model} ex={ex} t0={t0} tab={ui.tab} sig={sig} />;
 }
 
+/** The root execution a fork from `ex` starts before: itself, or the root node whose subgraph ran it (null: unknown). */
+function forkPoint(model: RunModel, ex: Execution): Execution | null {
+  let x: Execution | undefined = ex;
+  for (let hops = 0; x && x.ns.length > 0 && hops < 64; hops++) x = x.parent !== null ? model.executions[x.parent] : undefined;
+  return x ?? null;
+}
+
 function DetailBody({ store, model, ex, t0, tab, sig }: { store: Store; model: RunModel; ex: Execution; t0: number; tab: DetailTab; sig: string }) {
   const now = store.now();
   const dur = ex.end !== null ? ex.end - ex.start : ex.status === 'running' ? now - ex.start : null;
   const where = ex.path ? `${ex.path} › ${ex.node}` : ex.node;
   // Every root execution of a threaded run has a checkpoint before it (the session may have
-  // learnt its thread only after the panel opened: the run id says it is threaded).
-  const canFork = ex.ns.length === 0 && ex.step >= 0 && ex.status !== 'running' && (!!store.session?.threadId || ex.runId !== null) && !store.live;
+  // learnt its thread only after the panel opened: the run id says it is threaded). Checkpoints
+  // are the root graph's: inside a subgraph, the fork is from before the root node that ran it.
+  const at = forkPoint(model, ex);
+  const canFork = !!at && at.step >= 0 && at.status !== 'running' && (!!store.session?.threadId || at.runId !== null) && !store.live;
+  const forkLabel = at === ex ? 'Fork: run again from the checkpoint before this node' : `Fork: run again from the checkpoint before ${at?.node} (its subgraph runs again)`;
   const pos = store.listPosition(ex.index);
   const n = store.listLength();
   return (
@@ -66,7 +76,7 @@ function DetailBody({ store, model, ex, t0, tab, sig }: { store: Store; model: R
             <IconButton icon="arrow-up" label="Previous execution (k)" tabIndex={0} onClick={() => store.step(-1)} disabled={pos <= 0} />
             <IconButton icon="arrow-down" label="Next execution (j)" tabIndex={0} onClick={() => store.step(1)} disabled={pos >= n - 1} />
             <IconButton icon="go-to-file" label="Go to node source" tabIndex={0} onClick={() => post({ type: 'openSource', node: ex.node, ns: ex.ns })} />
-            {canFork && <IconButton icon="debug-restart" label="Fork: run again from the checkpoint before this node" tabIndex={0} onClick={() => post({ type: 'fork', node: ex.node, ns: ex.ns, step: ex.step, runId: ex.runId })} />}
+            {canFork && at && <IconButton icon="debug-restart" label={forkLabel} tabIndex={0} onClick={() => post({ type: 'fork', node: at.node, ns: at.ns, step: at.step, runId: at.runId })} />}
           </span>
         </div>
         <dl class="facts">
