@@ -4,17 +4,17 @@
 // execution under the pointer; click selects the nearest.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Store } from '../store';
-import { describeExecution, writtenKeys, type Row } from '../layout';
+import type { Row } from '../layout';
 import { nearestExecution } from '../hitTest';
 import { LABEL_W, rowAt } from '../lanes';
 import { span, xToTime } from '../viewport';
 import { readPalette, watchTheme } from '../theme';
 import { AXIS_H, TimelineRenderer } from '../draw/timelineRenderer';
 import { OVERVIEW_H, OverviewRenderer } from '../draw/overviewRenderer';
-import { llmPreview } from './LlmCalls';
 import { IconButton } from './ValueTree';
 import { RowLabel, rowId, selectInRow } from './RowLabel';
-import { drawNow, onWheel, windowValue } from './timelineFrame';
+import { drawNow, onOverviewKey, onWheel, windowValue } from './timelineFrame';
+import { ClockTag, fillTip } from './TimelineTip';
 
 const DRAG_PX = 4;
 /** A click this close to a bar (px) selects it. */
@@ -190,29 +190,7 @@ export function Timeline({ store }: { store: Store; seq?: number }) {
     }
     const tip = tipRef.current!;
     if (hit === null) return hideTip();
-    const ex = store.model.executions[hit];
-    const t0 = Number.isFinite(store.index.t0) ? store.index.t0 : ex.start;
-    const keys = writtenKeys(ex.writes);
-    tip.textContent = '';
-    const line1 = document.createElement('div');
-    line1.className = 'tip-title';
-    line1.textContent = ex.path ? `${ex.path} › ${ex.node}` : ex.node;
-    const line2 = document.createElement('div');
-    line2.textContent = describeExecution(ex, t0, store.now()).slice(line1.textContent.length + 2);
-    tip.append(line1, line2);
-    if (keys.length) {
-      const line3 = document.createElement('div');
-      line3.className = 'muted';
-      line3.textContent = `wrote ${keys.join(', ')}`;
-      tip.append(line3);
-    }
-    const llm = llmPreview(store.model.llmCalls(hit));
-    if (llm) {
-      const line4 = document.createElement('div');
-      line4.className = 'tip-llm';
-      line4.textContent = llm;
-      tip.append(line4);
-    }
+    fillTip(tip, store, hit);
     const host = scrollRef.current!.parentElement!.getBoundingClientRect();
     tip.hidden = false;
     const x = Math.min(e.clientX - host.left + 14, host.width - tip.offsetWidth - 4);
@@ -263,36 +241,6 @@ export function Timeline({ store }: { store: Store; seq?: number }) {
     window.addEventListener('mousemove', move);
     window.addEventListener('mouseup', up);
     e.preventDefault();
-  };
-
-  // Overview from the keyboard: a slider for the visible window.
-  const onOverviewKey = (e: KeyboardEvent) => {
-    if (e.ctrlKey || e.metaKey || e.altKey) return;
-    const b = store.bounds();
-    const v = store.view();
-    const s = span(v);
-    switch (e.key) {
-      case 'ArrowLeft':
-      case 'ArrowRight':
-        store.pan((e.key === 'ArrowLeft' ? -1 : 1) * s * (e.shiftKey ? 1 : 0.1));
-        break;
-      case 'PageUp':
-      case 'PageDown':
-        store.pan((e.key === 'PageUp' ? -1 : 1) * s);
-        break;
-      case 'Home':
-        store.setView({ start: b.t0, end: b.t0 + s });
-        break;
-      case 'End':
-        // On a live run the end keeps moving: follow it.
-        if (store.live) store.followLatest();
-        else store.setView({ start: b.t1 - s, end: b.t1 });
-        break;
-      default:
-        return;
-    }
-    e.preventDefault();
-    e.stopPropagation();
   };
 
   const onKey = (e: KeyboardEvent) => {
@@ -360,7 +308,7 @@ export function Timeline({ store }: { store: Store; seq?: number }) {
         aria-label="Visible part of the run"
         aria-orientation="horizontal"
         {...windowValue(store)}
-        onKeyDown={onOverviewKey}
+        onKeyDown={(e) => onOverviewKey(e, store)}
       >
         <canvas ref={overviewRef} height={OVERVIEW_H} aria-hidden="true" onMouseDown={onOverviewDown} />
       </div>
@@ -398,22 +346,5 @@ export function Timeline({ store }: { store: Store; seq?: number }) {
         <div ref={tipRef} class="tip" role="tooltip" hidden />
       </div>
     </section>
-  );
-}
-
-/** Which clock the time axis shows: one per axis, said where the times are read. */
-function ClockTag({ store }: { store: Store }) {
-  const s = store.model.summary;
-  const server = s.clock === 'server';
-  const moved = !server && s.clockOffset !== null && store.model.executions.some((x) => x.timeSource === 'debug' || x.timeSource === 'server');
-  const title = server
-    ? "Times on the server's clock: a run replayed after it ended is drawn from its checkpoint times"
-    : moved
-      ? `Times on this computer's clock; server times moved by ${Math.round(s.clockOffset!)} ms, the offset this run shows`
-      : "Times on this computer's clock: when each event arrived (tasks: when each node started)";
-  return (
-    <span class={`clock-tag${server ? ' server' : ''}`} title={title} aria-label={title}>
-      {server ? 'server clock' : 'local clock'}
-    </span>
   );
 }

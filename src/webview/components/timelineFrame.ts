@@ -1,5 +1,5 @@
 // The timeline's per-frame draw (both canvases from the store), its wheel zoom and pan, and the
-// overview slider's value.
+// overview slider's value and keys.
 import type { Store } from '../store';
 import { forkLinks } from '../forkLinks';
 import { formatAt, formatDuration } from '../layout';
@@ -86,4 +86,34 @@ function runMarks(store: Store): { t: number; label: string }[] {
     out.push({ t: exs[r.firstExecution].start, label: `Run ${i + 1} · ${KIND_WORD[r.kind ?? 'input'] ?? r.kind}` });
   });
   return out.sort((a, b) => a.t - b.t);
+}
+
+/** The overview from the keyboard: a slider for the visible window. */
+export function onOverviewKey(e: KeyboardEvent, store: Store): void {
+  if (e.ctrlKey || e.metaKey || e.altKey) return;
+  const b = store.bounds();
+  const v = store.view();
+  const s = span(v);
+  switch (e.key) {
+    case 'ArrowLeft':
+    case 'ArrowRight':
+      store.pan((e.key === 'ArrowLeft' ? -1 : 1) * s * (e.shiftKey ? 1 : 0.1));
+      break;
+    case 'PageUp':
+    case 'PageDown':
+      store.pan((e.key === 'PageUp' ? -1 : 1) * s);
+      break;
+    case 'Home':
+      store.setView({ start: b.t0, end: b.t0 + s });
+      break;
+    case 'End':
+      // On a live run the end keeps moving: follow it.
+      if (store.live) store.followLatest();
+      else store.setView({ start: b.t1 - s, end: b.t1 });
+      break;
+    default:
+      return;
+  }
+  e.preventDefault();
+  e.stopPropagation();
 }
