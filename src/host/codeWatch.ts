@@ -39,6 +39,7 @@ export class CodeWatch implements vscode.Disposable {
 
   /** Keep the code as it is now (a recording's own, when it has one: the code it was recorded with). */
   async track(s: RunSession, recorded?: NodeFingerprints): Promise<void> {
+    this.prune(s.info.id);
     if (recorded) {
       this.kept.set(s.info.id, { fingerprints: recorded, changed: [], staleRuns: new Set() });
       // The code may have changed since the recording was made.
@@ -108,6 +109,12 @@ export class CodeWatch implements vscode.Disposable {
   dispose(): void {
     for (const s of this.subs) s.dispose();
     this.kept.clear();
+  }
+
+  /** Forget the sessions the extension no longer holds (it keeps the last 20). */
+  private prune(keep: string): void {
+    const live = new Set(this.host.sessions().map((x) => x.info.id));
+    for (const id of this.kept.keys()) if (id !== keep && !live.has(id)) this.kept.delete(id);
   }
 
   private async saved(doc: vscode.TextDocument): Promise<void> {
