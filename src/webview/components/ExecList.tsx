@@ -152,7 +152,7 @@ export function ExecList({ store }: { store: Store; seq?: number }) {
           {ex.status === 'error' && <span class="tag error"><span class="codicon codicon-error" aria-hidden="true" /> error</span>}
           {ex.status === 'interrupted' && <span class="tag interrupt"><span class="codicon codicon-debug-pause" aria-hidden="true" /> interrupt</span>}
           {ex.status === 'running' && <span class="tag running"><span class="codicon codicon-debug-start" aria-hidden="true" /> running</span>}
-          {stale && <span class="tag stale" title={CODE_CHANGED}><span class="codicon codicon-edit" aria-hidden="true" /> code changed</span>}
+          {stale && <span class="tag stale" title={CODE_CHANGED}><span class="codicon codicon-edit" aria-hidden="true" /><span class="tag-text"> code changed</span></span>}
           {ex.status === 'cancelled' && <span class="tag cancelled"><span class="codicon codicon-circle-slash" aria-hidden="true" /> cancelled</span>}
         </span>
         <span class="time">+{formatAt(ex.start - t0)}</span>
