@@ -8,7 +8,7 @@ import type { DebugHooks } from '../debug/launch';
 import { interruptText } from '../shared/threadText';
 import { oneLine } from '../shared/text';
 import type { RunStart } from '../shared/events';
-import type { Commands } from './commands';
+import { withLlmOutput, type Commands } from './commands';
 import type { Deployments } from './deployments';
 import { log } from './log';
 import { RunSession } from './runSession';
@@ -136,8 +136,10 @@ class ConfigProvider implements vscode.DebugConfigurationProvider {
     }
     config.cwd ??= folder?.uri.fsPath ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
     if (!config.streamMode) {
-      const modes = vscode.workspace.getConfiguration('langgraph').get<string[]>('streamMode', ['updates', 'tasks']).filter(isStreamMode) as StreamMode[];
-      config.streamMode = modes.length ? modes : ['updates'];
+      // As Start Run does: the configured modes, and the LLM's text as it streams unless turned off.
+      const cfg = vscode.workspace.getConfiguration('langgraph');
+      const modes = cfg.get<string[]>('streamMode', ['updates', 'tasks']).filter(isStreamMode) as StreamMode[];
+      config.streamMode = withLlmOutput(modes.length ? modes : ['updates'], cfg.get<boolean>('streamLlmOutput', true));
     }
     return config;
   }

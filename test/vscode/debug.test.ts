@@ -94,6 +94,8 @@ suite('debugging a run like a program', () => {
     await ui({ action: 'press', key: 'Enter' });
     const session = await started;
     assert.strictEqual(session.type, 'langgraph');
+    // F5 streams what Start Run does, the LLM's text included (langgraph.streamLlmOutput).
+    assert.ok((session.configuration.streamMode as string[]).includes('messages-tuple'), JSON.stringify(session.configuration.streamMode));
 
     await until('the run to stop', () => vscode.debug.activeStackItem instanceof vscode.DebugStackFrame, 60_000);
     const ed = await until('the editor at the stop', () => {
