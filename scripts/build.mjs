@@ -56,7 +56,7 @@ const builds = [
   { ...node, entryPoints: ['test/vscode/index.ts'], outfile: 'dist/test/vscode/index.js', external: ['vscode', 'mocha'] },
   // Runs inside a clean VS Code where the packaged .vsix was installed.
   { ...node, entryPoints: ['test/vsix/index.ts'], outfile: 'dist/test/vsix/index.js', external: ['vscode'] },
-  { ...node, entryPoints: ['test/bench/client.ts', 'test/bench/bareRecorder.ts', 'test/bench/sdkRecorder.ts', 'test/bench/model.ts', 'test/bench/webview.ts', 'test/bench/thread.ts', 'test/bench/debug.ts', 'test/bench/diff.ts', 'test/bench/graph.ts', 'test/bench/llm.ts', 'test/bench/llmPanel.ts'].filter((f) => existsSync(join(root, f))), outdir: 'dist/test/bench', external: ['@langchain/langgraph-sdk', 'playwright-core'] },
+  { ...node, entryPoints: ['test/bench/client.ts', 'test/bench/bareRecorder.ts', 'test/bench/sdkRecorder.ts', 'test/bench/model.ts', 'test/bench/webview.ts', 'test/bench/thread.ts', 'test/bench/debug.ts', 'test/bench/diff.ts', 'test/bench/graph.ts', 'test/bench/llm.ts', 'test/bench/llmPanel.ts', 'test/bench/compare.ts'].filter((f) => existsSync(join(root, f))), outdir: 'dist/test/bench', external: ['@langchain/langgraph-sdk', 'playwright-core'] },
 ].filter((b) => {
   // Skip bundles whose entry files do not exist (yet): an empty test folder is not an error.
   const entries = Array.isArray(b.entryPoints) ? b.entryPoints : Object.values(b.entryPoints);

@@ -11,7 +11,7 @@ import { Detail as DetailView } from './components/Detail';
 import { Story as StoryView } from './components/Story';
 import { LlmSummary } from './components/LlmCalls';
 import { GraphPane as GraphPaneView } from './components/GraphPane';
-import { CompareView } from './components/Compare';
+import { CompareView as CompareViewView } from './components/Compare';
 import { pure } from './components/pure';
 import { CODE_CHANGED } from '../shared/nodeSpans';
 
@@ -21,6 +21,8 @@ const ExecList = pure(ExecListView);
 const Detail = pure(DetailView);
 const Story = pure(StoryView);
 const GraphPane = pure(GraphPaneView);
+// Re-rendered when the host sends the comparison again, not for every batch of the run behind it.
+const CompareView = pure(CompareViewView);
 
 export const KEYMAP: [string, string][] = [
   ['j / k', 'next / previous execution (↓ / ↑ in the list)'],

@@ -6,18 +6,23 @@
 // - `transcript`: an agent loop whose every execution appends a message (the transcript grows to
 //   ~33,000 messages, ids differ between the runs), with one answer changed in the middle: the
 //   case where comparing the whole state after every node would be quadratic.
-// A benchmark, not a test: it prints figures and whether the targets (< 3 s, < 500 MB) were met.
+// Side by side, in alternating rounds: the baseline, the same two files read and every line
+// JSON.parse'd in a bare loop (the floor of any reader of them), and the ratio diff / bare.
+// BENCH_PROFILE=1 adds a CPU profile of one diff (node --cpu-prof); BENCH_ROUNDS (3).
+// A benchmark, not a test: it prints figures and PASS / MISS against the targets (< 3 s, < 500 MB).
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, statSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { generate } from '../support/bigRun';
 import { rng } from '../support/random';
+import { printProfile, type CpuProfile } from './cpuProfile';
 
 const EVENTS = Number(process.argv[2]) || 100_000;
 const CLI = resolve(__dirname, '..', '..', 'cli.js');
 const TARGET_MS = 3000;
 const TARGET_MB = 500;
+const ROUNDS = Number(process.env.BENCH_ROUNDS) || 3;
 
 /** bigRun's recording, later: every time moved by an hour, and three nodes writing another count. */
 function stepsPair(): [string, string] {
@@ -66,7 +71,7 @@ function transcript(seed: number, changeTurn: number): string {
 
 interface Figures {
   code: number;
-  /** In the CLI's process, from before it read the files to its exit code. */
+  /** In the child's process, from before it read the files to its end. */
   ms: number;
   /** The child's wall time, node's start included. */
   wallMs: number;
@@ -76,12 +81,21 @@ interface Figures {
   lastLine: string;
 }
 
-/** The CLI in a child process, as CI runs it; the child reports its own time and peak RSS. */
-function runDiff(a: string, b: string): Promise<Figures> {
-  const probe = `const t=performance.now();require(${JSON.stringify(CLI)}).main(['diff',${JSON.stringify(a)},${JSON.stringify(b)}]).then((code)=>{const ms=performance.now()-t;const u=process.resourceUsage();process.stdout.write('\\n'+JSON.stringify({code,ms,maxRss:u.maxRSS,cpuMs:(u.userCPUTime+u.systemCPUTime)/1000}));});`;
+/** The CLI's diff, as CI runs it. */
+const diffProbe = (a: string, b: string) => `const t=performance.now();require(${JSON.stringify(CLI)}).main(['diff',${JSON.stringify(a)},${JSON.stringify(b)}]).then((code)=>done(code,t));`;
+
+/**
+ * The baseline, side by side: the same two files read and every line given to JSON.parse, in a
+ * loop with nothing else — what any reader of the recordings pays before it compares anything.
+ */
+const bareProbe = (a: string, b: string) => `const t=performance.now();const fs=require('fs');let n=0;for(const f of [${JSON.stringify(a)},${JSON.stringify(b)}]){const s=fs.readFileSync(f,'utf8');for(let p=0;p<s.length;){let e=s.indexOf('\\n',p);if(e<0)e=s.length;if(e>p){JSON.parse(s.slice(p,e));n++;}p=e+1;}}process.stdout.write(n+' lines parsed\\n');done(0,t);`;
+
+/** A probe in a child process; the child reports its own time and peak RSS. */
+function runChild(probe: string, nodeArgs: string[] = []): Promise<Figures> {
+  const done = `function done(code,t){const ms=performance.now()-t;const u=process.resourceUsage();process.stdout.write('\\n'+JSON.stringify({code,ms,maxRss:u.maxRSS,cpuMs:(u.userCPUTime+u.systemCPUTime)/1000}));}`;
   const t0 = performance.now();
   return new Promise((res, rej) => {
-    execFile(process.execPath, ['-e', probe], { maxBuffer: 256 * 1024 * 1024 }, (err, stdout, stderr) => {
+    execFile(process.execPath, [...nodeArgs, '-e', `${done}${probe}`], { maxBuffer: 256 * 1024 * 1024 }, (err, stdout, stderr) => {
       if (err) return rej(new Error(`${err.message}\n${stderr}`));
       const wallMs = performance.now() - t0;
       const lines = stdout.trimEnd().split('\n');
@@ -91,14 +105,27 @@ function runDiff(a: string, b: string): Promise<Figures> {
   });
 }
 
+const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
+const verdict = (ok: boolean) => (ok ? 'PASS' : 'MISS');
+
+/** BENCH_PROFILE=1: one more diff under node --cpu-prof, its functions by self time. */
+async function profile(dir: string, name: string, fa: string, fb: string): Promise<void> {
+  const out = join(dir, `prof-${name}`);
+  await runChild(diffProbe(fa, fb), ['--cpu-prof', `--cpu-prof-dir=${out}`, '--cpu-prof-interval=200']);
+  const file = readdirSync(out).find((f) => f.endsWith('.cpuprofile'))!;
+  printProfile(JSON.parse(readFileSync(join(out, file), 'utf8')) as CpuProfile, `  CPU profile of one diff (self time, top 15):`, 15, '    ');
+}
+
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'lgt-bench-diff-'));
+  let missed = false;
   try {
     const pairs: [string, [string, string]][] = [
       ['steps', stepsPair()],
       ['transcript', [transcript(1, -1), transcript(2, Math.floor(EVENTS / 6))]],
     ];
     console.log(`diff of two ${EVENTS.toLocaleString('en')}-event recordings (node ${process.version}, the built CLI in a child process; load average ${loadavg().map((x) => x.toFixed(1)).join(' ')} on ${cpus().length} CPUs)`);
+    console.log(`baseline, side by side: the same two files read and every line JSON.parse'd in a bare loop (child process too); ${ROUNDS} alternating rounds`);
     for (const [name, [ta, tb]] of pairs) {
       const fa = join(dir, `${name}-a.jsonl`);
       const fb = join(dir, `${name}-b.jsonl`);
@@ -106,17 +133,30 @@ async function main(): Promise<void> {
       writeFileSync(fb, tb);
       const mb = (statSync(fa).size + statSync(fb).size) / 1048576;
       const runs: Figures[] = [];
-      for (let i = 0; i < 3; i++) runs.push(await runDiff(fa, fb));
-      runs.sort((x, y) => x.ms - y.ms);
-      const med = runs[1];
+      const bare: Figures[] = [];
+      for (let i = 0; i < ROUNDS; i++) {
+        runs.push(await runChild(diffProbe(fa, fb)));
+        bare.push(await runChild(bareProbe(fa, fb)));
+      }
+      const ms = median(runs.map((r) => r.ms));
+      const med = runs.find((r) => r.ms === ms)!;
+      const bareMs = median(bare.map((r) => r.ms));
+      const cpu = median(runs.map((r) => r.cpuMs));
+      const bareCpu = median(bare.map((r) => r.cpuMs));
       const peak = Math.max(...runs.map((r) => r.maxRssMb));
-      const ok = med.ms < TARGET_MS && peak < TARGET_MB;
+      const barePeak = Math.max(...bare.map((r) => r.maxRssMb));
+      const timeOk = ms < TARGET_MS;
+      const memOk = peak < TARGET_MB;
+      missed ||= !timeOk || !memOk;
       console.log(`\n${name}: ${mb.toFixed(1)} MB of recordings, exit ${med.code}`);
-      console.log(`  time:   ${runs.map((r) => `${Math.round(r.ms)} ms`).join(', ')} (median ${Math.round(med.ms)} ms; ${Math.round(med.wallMs)} ms with node's start)  target < ${TARGET_MS} ms`);
-      console.log(`  cpu:    ${Math.round(med.cpuMs)} ms of CPU time (user + system, the garbage collector's threads included)`);
-      console.log(`  memory: peak RSS ${Math.round(peak)} MB  target < ${TARGET_MB} MB`);
-      console.log(`  ${ok ? 'targets met' : 'TARGETS MISSED'}; it said: ${med.lastLine.slice(0, 200)}`);
+      console.log(`  time:   ${runs.map((r) => `${Math.round(r.ms)}`).join(', ')} ms (median ${Math.round(ms)} ms; ${Math.round(med.wallMs)} ms with node's start)  target < ${TARGET_MS} ms: ${verdict(timeOk)}`);
+      console.log(`          bare parse ${Math.round(bareMs)} ms → diff / bare ${(ms / bareMs).toFixed(2)}×`);
+      console.log(`  cpu:    ${Math.round(cpu)} ms of CPU time (user + system, the garbage collector's threads included); bare parse ${Math.round(bareCpu)} ms → ${(cpu / bareCpu).toFixed(2)}×`);
+      console.log(`  memory: peak RSS ${Math.round(peak)} MB  target < ${TARGET_MB} MB: ${verdict(memOk)}  (bare parse ${Math.round(barePeak)} MB)`);
+      console.log(`  it said: ${med.lastLine.slice(0, 200)}`);
+      if (process.env.BENCH_PROFILE) await profile(dir, name, fa, fb);
     }
+    console.log(`\n${missed ? 'MISS: a target was missed' : 'PASS: every target met'} (load average now ${loadavg().map((x) => x.toFixed(1)).join(' ')})`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

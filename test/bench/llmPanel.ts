@@ -9,18 +9,13 @@
 // BENCH_SELECT=0 leaves the answering node unselected.
 import { launch, pageUrl, startPreview } from '../webview/harness';
 import { printCpuProfile, startCpuProfile } from './cpuProfile';
+import { pct } from './stats';
 
 const RATE = Number(process.env.BENCH_RATE ?? 2000);
 const LLM_RATE = Number(process.env.BENCH_LLM_RATE ?? 500);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const BATCH_MS = 30;
-
-function pct(a: number[], p: number): number {
-  if (!a.length) return NaN;
-  const s = [...a].sort((x, y) => x - y);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
-}
 
 interface Round {
   work: number[];
@@ -50,13 +45,7 @@ async function main(): Promise<void> {
         const round = await page.evaluate(
           async ({ rate, llmRate, seconds, batchMs, select }) => {
             const pv = window.lgtPreview;
-            const work: number[] = [];
-            let running = true;
-            const tick = (ts: number) => {
-              pv.afterPaint(() => work.push(performance.now() - ts));
-              if (running) requestAnimationFrame(tick);
-            };
-            requestAnimationFrame(tick);
+            const frames = pv.meterFrames();
             const batches: { end: number; created: number[]; llmCreated?: number[] }[] = [];
             const latencies: number[] = [];
             const llmLatencies: number[] = [];
@@ -90,7 +79,7 @@ async function main(): Promise<void> {
             const before = pv.sent;
             const sent = (await pv.stream({ rate, seconds, batchMs, llmRate })) - before;
             await new Promise((res) => setTimeout(res, 300));
-            running = false;
+            const work = frames();
             pv.onRendered = null;
             pv.onBatch = null;
             const drawn = document.querySelector('.llm-text');

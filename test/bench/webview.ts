@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { launch, pageUrl, repoRoot, startPreview } from '../webview/harness';
 import { generate } from '../support/bigRun';
 import { printCpuProfile, startCpuProfile } from './cpuProfile';
+import { pct } from './stats';
 
 const EXECUTIONS = Number(process.env.BENCH_EXECUTIONS ?? 100_000);
 const RATE = Number(process.env.BENCH_RATE ?? 2000);
@@ -81,12 +82,6 @@ function printTrace(evs: TraceEvent[]): void {
   }
   console.log('renderer main thread while streaming (thread time; nested slices overlap):');
   for (const [k, v] of [...by].sort((a, b) => b[1].cpu - a[1].cpu).slice(0, 16)) console.log(`  ${k.padEnd(22)} ${v.cpu.toFixed(0).padStart(6)} ms cpu ${v.wall.toFixed(0).padStart(6)} ms wall  ${String(v.n).padStart(6)}×  max ${v.max.toFixed(1)} ms`);
-}
-
-function pct(a: number[], p: number): number {
-  if (!a.length) return NaN;
-  const s = [...a].sort((x, y) => x - y);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
 }
 
 async function main(): Promise<void> {

@@ -106,4 +106,55 @@ describe('compare two runs in the panel', () => {
       await page.context().close();
     }
   });
+
+  test('a long comparison: only the rows in view are in the DOM; keys, scrolling and a live redo keep the place', async () => {
+    const base = comparison();
+    // 3,000 rows, as a long run against a golden one: the small comparison's rows over and over.
+    const rows = Array.from({ length: 3000 }, (_, i) => ({ ...base.rows[i % base.rows.length], occurrence: Math.floor(i / base.rows.length) + 1 }));
+    const c = { ...base, rows };
+    const page = await open();
+    await show(page, { a: { label: 'A', live: true }, b: { label: 'B', live: false }, comparison: c, seq: 1 });
+    const drawn = () => page.locator('.cmp-row').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-row'))));
+    const inView = (row: number) =>
+      page.evaluate((r) => {
+        const list = document.querySelector('.cmp-rows')!.getBoundingClientRect();
+        const el = document.querySelector(`.cmp-row[data-row="${r}"]`)?.getBoundingClientRect();
+        return !!el && el.top >= list.top - 1 && el.bottom <= list.bottom + 1;
+      }, row);
+    let shownRows = await drawn();
+    assert.ok(shownRows.length > 10 && shownRows.length < 100, `${shownRows.length} rows in the DOM`);
+    assert.equal(await page.locator('.cmp-row').first().getAttribute('aria-setsize'), '3000');
+    assert.equal(await page.locator('.cmp-rows').getAttribute('aria-label'), `3000 aligned executions, ${rows.filter((r) => r.kind !== 'same').length} with differences`);
+    // End: the last row selected, scrolled to and drawn (the listbox's active descendant exists).
+    await page.keyboard.press('End');
+    await settle(page);
+    assert.equal(await selectedRow(page), 2999);
+    assert.ok(await inView(2999), 'the last row is in view');
+    assert.equal(await page.locator('.cmp-rows').getAttribute('aria-activedescendant'), 'cmp-row-2999');
+    assert.ok(!(await drawn()).includes(0), 'the first rows left the DOM');
+    // Home, then n: the first difference after the top, drawn and in view.
+    await page.keyboard.press('Home');
+    await settle(page);
+    assert.equal(await selectedRow(page), 0);
+    assert.ok(await inView(0));
+    const firstDiff = rows.findIndex((r, i) => i > 0 && r.kind !== 'same');
+    await page.keyboard.press('n');
+    await settle(page);
+    assert.equal(await selectedRow(page), firstDiff);
+    assert.ok(await inView(firstDiff));
+    // Scrolling by hand draws the rows there.
+    await page.locator('.cmp-rows').evaluate((el) => (el.scrollTop = 20 * 1500));
+    await page.waitForFunction(() => !!document.querySelector('.cmp-row[data-row="1500"]'));
+    shownRows = await drawn();
+    assert.ok(shownRows.length < 100 && Math.min(...shownRows) > 1400, `rows ${Math.min(...shownRows)}–${Math.max(...shownRows)} drawn`);
+    // A live redo (more rows, seq 2) keeps the selection and the rows virtual.
+    await page.locator('.cmp-row[data-row="1505"]').click();
+    await show(page, { a: { label: 'A', live: true }, b: { label: 'B', live: false }, comparison: { ...c, rows: [...rows, ...rows.slice(0, 500)] }, seq: 2 });
+    assert.equal(await selectedRow(page), 1505);
+    assert.ok(await inView(1505));
+    await page.screenshot({ path: join(screenshotDir, 'compare-long-dark.png') });
+    assert.equal(await page.locator('.cmp-row').first().getAttribute('aria-setsize'), '3500');
+    assert.deepEqual((page as unknown as { errors: string[] }).errors, []);
+    await page.context().close();
+  });
 });

@@ -3,7 +3,8 @@
 // (what each wrote, how each ended, the state after); the input, the final state and the time
 // per node side by side. n / Shift+N (or Alt+F5 / Shift+Alt+F5, as in VS Code's diff editor)
 // jump between differences; ↑ ↓ move; Esc closes. Everything is text: run data never becomes markup.
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import type { RefObject } from 'preact';
 import type { Store } from '../store';
 import type { CompareRow, Comparison, NodeTiming, RowKind } from '../../shared/compare/types';
 import type { ComparisonShown } from '../../shared/protocol';
@@ -21,24 +22,30 @@ export function CompareView({ store, shown }: { store: Store; shown: ComparisonS
   // A live side redoes the comparison: keep the place, within the rows there now are.
   const selected = Math.min(sel, c.rows.length - 1);
   useEffect(() => {
-    list.current?.querySelector<HTMLElement>(`[data-row="${selected}"]`)?.scrollIntoView({ block: 'nearest' });
-  }, [selected, shown.seq]);
-  useEffect(() => {
     list.current?.focus();
   }, []);
+  // Keys move from the selection as it is now: a key pressed before the last one's render (or a
+  // redo's) must not act on the row selected before it.
+  const rowsNow = useRef(c.rows);
+  rowsNow.current = c.rows;
+  const move = useRef((to: (cur: number, rows: CompareRow[]) => number | null) =>
+    setSel((s) => {
+      const rows = rowsNow.current;
+      const k = to(Math.min(s, rows.length - 1), rows);
+      return k === null ? s : k;
+    }),
+  ).current;
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const el = e.target as HTMLElement | null;
       if (el && (el.tagName === 'INPUT' || el.tagName === 'TEXTAREA')) return;
       const next = e.key === 'n' || e.key === 'N' || (e.key === 'F5' && e.altKey) ? (e.shiftKey ? -1 : 1) : 0;
-      if (next) {
-        const k = nextDifference(c.rows, selected, next);
-        if (k !== null) setSel(k);
-      } else if (e.key === 'Escape') store.closeCompare();
-      else if (e.key === 'ArrowDown' || e.key === 'j') setSel(Math.min(c.rows.length - 1, selected + 1));
-      else if (e.key === 'ArrowUp' || e.key === 'k') setSel(Math.max(0, selected - 1));
-      else if (e.key === 'Home') setSel(0);
-      else if (e.key === 'End') setSel(c.rows.length - 1);
+      if (next) move((cur, rows) => nextDifference(rows, cur, next));
+      else if (e.key === 'Escape') store.closeCompare();
+      else if (e.key === 'ArrowDown' || e.key === 'j') move((cur, rows) => Math.min(rows.length - 1, cur + 1));
+      else if (e.key === 'ArrowUp' || e.key === 'k') move((cur) => Math.max(0, cur - 1));
+      else if (e.key === 'Home') move(() => 0);
+      else if (e.key === 'End') move((_, rows) => rows.length - 1);
       else return;
       // The timeline's own keys must not act behind the comparison.
       e.preventDefault();
@@ -46,7 +53,7 @@ export function CompareView({ store, shown }: { store: Store; shown: ComparisonS
     };
     window.addEventListener('keydown', onKey, true);
     return () => window.removeEventListener('keydown', onKey, true);
-  }, [c, selected, store]);
+  }, [move, store]);
 
   const row = c.rows[selected];
   const diffs = c.rows.filter((r) => r.kind !== 'same').length;
@@ -82,33 +89,7 @@ export function CompareView({ store, shown }: { store: Store; shown: ComparisonS
           </details>
         )}
         <div class="cmp-body">
-          <div class="cmp-rows" role="listbox" tabIndex={0} ref={list} aria-label={`${c.rows.length} aligned executions, ${diffs} with differences`} aria-activedescendant={row ? `cmp-row-${selected}` : undefined}>
-            {c.rows.map((r, i) => (
-              <div
-                key={i}
-                id={`cmp-row-${i}`}
-                data-row={i}
-                data-kind={r.kind}
-                role="option"
-                aria-selected={i === selected}
-                aria-label={rowLabel(r)}
-                class={`cmp-row kind-${r.kind}${i === selected ? ' selected' : ''}`}
-                onClick={() => setSel(i)}
-              >
-                <span class="cmp-glyph" aria-hidden="true">
-                  {GLYPH[r.kind]}
-                </span>
-                <span class="cmp-node">
-                  {r.path ? <span class="muted">{r.path} › </span> : null}
-                  {r.node}
-                  {r.occurrence > 1 ? <span class="muted"> #{r.occurrence}</span> : null}
-                </span>
-                <span class="cmp-steps muted">{steps(r)}</span>
-                <span class="cmp-times">{times(r)}</span>
-              </div>
-            ))}
-            {!c.rows.length && <p class="muted empty-note">Neither run has executed a node yet.</p>}
-          </div>
+          <CompareRows rows={c.rows} selected={selected} seq={shown.seq} onSelect={setSel} listRef={list} label={`${c.rows.length} aligned executions, ${diffs} with differences`} />
           <div class="cmp-detail" aria-label="The selected row">{row ? <RowDetail row={row} /> : null}</div>
         </div>
         <details class="cmp-block">
@@ -131,9 +112,78 @@ export function CompareView({ store, shown }: { store: Store; shown: ComparisonS
   );
 
   function jump(dir: 1 | -1) {
-    const k = nextDifference(c.rows, selected, dir);
-    if (k !== null) setSel(k);
+    move((cur, rows) => nextDifference(rows, cur, dir));
   }
+}
+
+/** Rows are this tall (styles.css), so only those in view need be in the DOM. */
+const ROW_H = 20;
+const OVERSCAN = 10;
+
+/**
+ * The aligned executions as a virtual list: a long run's thousands of rows, redone twice a second
+ * while a side streams, cost only the rows in view. Keyed by place in the window (as ExecList).
+ */
+function CompareRows({ rows, selected, seq, onSelect, listRef, label }: { rows: CompareRow[]; selected: number; seq: number; onSelect: (i: number) => void; listRef: RefObject<HTMLDivElement>; label: string }) {
+  const [scrollTop, setScrollTop] = useState(0);
+  const [height, setHeight] = useState(400);
+  useEffect(() => {
+    const el = listRef.current!;
+    const ro = new ResizeObserver(() => setHeight(el.clientHeight));
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, [listRef]);
+  // The selected row in view (from what this component knows, not read back from the DOM).
+  useLayoutEffect(() => {
+    const el = listRef.current;
+    if (!el || selected < 0) return;
+    const y = selected * ROW_H;
+    const top = y < scrollTop ? y : y + ROW_H > scrollTop + height ? y + ROW_H - height : scrollTop;
+    if (top === scrollTop) return;
+    el.scrollTop = top;
+    setScrollTop(top);
+  }, [selected, seq]);
+  const first = Math.max(0, Math.floor(scrollTop / ROW_H) - OVERSCAN);
+  const last = Math.min(rows.length, Math.ceil((scrollTop + height) / ROW_H) + OVERSCAN);
+  const items = [];
+  for (let i = first; i < last; i++) {
+    const r = rows[i];
+    items.push(
+      <div
+        key={i - first}
+        id={`cmp-row-${i}`}
+        data-row={i}
+        data-kind={r.kind}
+        role="option"
+        aria-selected={i === selected}
+        aria-setsize={rows.length}
+        aria-posinset={i + 1}
+        aria-label={rowLabel(r)}
+        class={`cmp-row kind-${r.kind}${i === selected ? ' selected' : ''}`}
+        style={{ top: `${i * ROW_H}px` }}
+        onClick={() => onSelect(i)}
+      >
+        <span class="cmp-glyph" aria-hidden="true">
+          {GLYPH[r.kind]}
+        </span>
+        <span class="cmp-node">
+          {r.path ? <span class="muted">{r.path} › </span> : null}
+          {r.node}
+          {r.occurrence > 1 ? <span class="muted"> #{r.occurrence}</span> : null}
+        </span>
+        <span class="cmp-steps muted">{steps(r)}</span>
+        <span class="cmp-times">{times(r)}</span>
+      </div>,
+    );
+  }
+  return (
+    <div class="cmp-rows" role="listbox" tabIndex={0} ref={listRef} aria-label={label} aria-activedescendant={rows[selected] ? `cmp-row-${selected}` : undefined} onScroll={() => setScrollTop(listRef.current!.scrollTop)}>
+      <div class="cmp-rows-inner" style={{ height: `${rows.length * ROW_H}px` }}>
+        {items}
+      </div>
+      {!rows.length && <p class="muted empty-note">Neither run has executed a node yet.</p>}
+    </div>
+  );
 }
 
 function RowDetail({ row }: { row: CompareRow }) {

@@ -8,6 +8,8 @@ import type { RunEvent } from '../../shared/events';
 import { FIRST_SLICE, PanelFeed, type FeedSource } from '../../shared/panelFeed';
 import type { FromWebview, SessionInfo, SessionStatus, ToWebview } from '../../shared/protocol';
 import { sessionGraphOf } from '../../shared/assistantGraph';
+import { PreviewCompare } from './compareHost';
+import { benchStream, type BenchHost } from './benchStream';
 
 export type FromPage =
   | { type: 'init'; params: Record<string, string>; replayStart: number | null }
@@ -25,7 +27,9 @@ export type ToPage =
   | { type: 'error'; message: string }
   /** Benchmark stream: a batch was posted; its events were "created" at these times. */
   | { type: 'batch'; end: number; created: number[]; sent: number; llmCreated?: number[] }
-  | { type: 'streamDone'; sent: number };
+  | { type: 'streamDone'; sent: number }
+  /** A comparison was redone and posted (compare=PATH): its time in this worker, its rows, its size as JSON (VS Code's webview messages are JSON). */
+  | { type: 'compared'; ms: number; rows: number; bytes: number };
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -55,7 +59,12 @@ const timing = (name: string) => toPage({ type: 'timing', name, at: abs() });
 const setSent = (n: number) => {
   sent = n;
   if (session) toPage({ type: 'session', id: session.id, sent });
+  compare?.changed();
 };
+/** The benchmark's stream is under way (the session is live). */
+let benchLive = false;
+/** Compare with… (compare=PATH), once params are known. */
+let compare: PreviewCompare | null = null;
 
 self.onmessage = (e: MessageEvent<FromPage>) => {
   const m = e.data;
@@ -63,6 +72,17 @@ self.onmessage = (e: MessageEvent<FromPage>) => {
     case 'init':
       params = m.params;
       replayStart = m.replayStart;
+      compare = new PreviewCompare(params.compare, {
+        session: () => session,
+        events: () => events.slice(0, sent),
+        extras: () => extrasOf(recording),
+        live: () => benchLive || timer !== null,
+        send: (x) => {
+          send(x);
+          if (x.type === 'compare/show') toPage({ type: 'compared', ms: compare!.redoMs[compare!.redoMs.length - 1], rows: x.compare.comparison.rows.length, bytes: JSON.stringify(x).length });
+        },
+        status,
+      });
       // Start reading the recording while the panel's script loads; send once it is ready.
       if (params.file && params.mode !== 'live' && Number(params.chunk ?? '20000') > 0) void start();
       return;
@@ -78,7 +98,7 @@ self.onmessage = (e: MessageEvent<FromPage>) => {
       );
       return;
     case 'stream':
-      void benchStream(m.rate, m.seconds, m.batchMs, m.llmRate ?? 0);
+      void benchStream(benchHost, m.rate, m.seconds, m.batchMs, m.llmRate ?? 0);
       return;
   }
 };
@@ -107,6 +127,12 @@ function onWebview(m: FromWebview): void {
         feed.resync(m.sessionId, m.from, m.unpacked);
         setSent(feed.sentCount);
       } else if (session && m.sessionId === session.id) send({ type: 'session/events', sessionId: m.sessionId, from: m.from, events: events.slice(m.from, sent) });
+      return;
+    case 'compare':
+      void compare?.start();
+      return;
+    case 'compareClosed':
+      compare?.stop();
       return;
     case 'toggleBreakpoint':
       // The preview's stand-in for VS Code's Breakpoints view: a set of node ids.
@@ -312,105 +338,23 @@ function openRecording(rec: Recording, name: string, live: boolean): void {
   status(`replaying ${events.length} events…`);
 }
 
-// ---- the benchmark's live stream ----------------------------------------------------------------
-
-const NODES = ['plan', 'retrieve', 'rerank', 'draft', 'critique', 'tool_call', 'summarize', 'route'];
-
-/**
- * `rate` events per second for `seconds`, posted every `batchMs` like the host's batching:
- * tasks starts, then their updates and results, a few nodes open at a time. `llmRate`: besides
- * them, one node's LLM answer streamed as `messages-tuple` chunks at that many per second (one
- * word each), its update at the end.
- */
-async function benchStream(rate: number, seconds: number, batchMs: number, llmRate: number): Promise<void> {
-  if (!session) return;
-  const id = session.id;
-  let task = 1_000_000;
-  const open: { id: string; name: string; ns: string[] }[] = [];
-  let made = 0;
-  let chunks = 0;
-  const LLM_TASK = 'bench-llm-task';
-  if (llmRate > 0) {
-    const ev: RunEvent = { id: String(events.length), event: 'tasks', ns: [], data: { id: LLM_TASK, name: 'draft_answer', input: {} }, t: Date.now() };
-    const from = sent;
-    events.push(ev);
-    send({ type: 'session/events', sessionId: id, from, events: [ev] });
-    setSent(from + 1);
-    // A moment for the page to select it (a person watching the answer) before the stream.
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  const t0 = performance.now();
-  await new Promise<void>((resolve) => {
-    const tick = setInterval(() => {
-      const now = performance.now();
-      if (now - t0 >= seconds * 1000) {
-        clearInterval(tick);
-        if (llmRate > 0) {
-          // The node ends: its update carries the whole answer, as a model's node returns it.
-          const answer = { type: 'ai', id: 'bench-llm-answer', content: `${chunks} words`, usage_metadata: { input_tokens: 10, output_tokens: chunks, total_tokens: 10 + chunks } };
-          const evs: RunEvent[] = [
-            { id: String(events.length), event: 'updates', ns: [], data: { draft_answer: { messages: [answer] } }, t: Date.now() },
-            { id: String(events.length + 1), event: 'tasks', ns: [], data: { id: LLM_TASK, name: 'draft_answer', result: { messages: [answer] }, error: null, interrupts: [] }, t: Date.now() },
-          ];
-          const from = sent;
-          for (const ev of evs) events.push(ev);
-          send({ type: 'session/events', sessionId: id, from, events: evs });
-          setSent(from + evs.length);
-        }
-        resolve();
-        return;
-      }
-      // Catch up with the clock, so the rate holds even when a timer fires late.
-      const n = Math.round(((now - t0) / 1000) * rate) - made;
-      const c = llmRate > 0 ? Math.round(((now - t0) / 1000) * llmRate) - chunks : 0;
-      if (n <= 0 && c <= 0) return;
-      const batch: RunEvent[] = [];
-      const created: number[] = [];
-      const llmCreated: number[] = [];
-      const wall = Date.now();
-      const base = abs();
-      for (let k = 0; k < c; k++) {
-        const at = base - batchMs * (1 - k / c);
-        created.push(at);
-        llmCreated.push(at);
-        batch.push({
-          id: String(events.length + batch.length), event: 'messages', ns: [], t: wall,
-          data: [{ type: 'AIMessageChunk', id: 'bench-llm-answer', content: `word${chunks + k} ` }, { langgraph_node: 'draft_answer', langgraph_checkpoint_ns: `draft_answer:${LLM_TASK}`, ls_model_name: 'bench-model', ls_provider: 'bench' }],
-        });
-      }
-      chunks += Math.max(0, c);
-      for (let k = 0; k < n; k++) {
-        // Events reach the host spread over the batch window; the host sends them together.
-        created.push(base - batchMs * (1 - k / n));
-        const seq = String(events.length + batch.length);
-        if (open.length < 3 || k % 3 === 0) {
-          const name = NODES[task % NODES.length];
-          const ns = task % 10 === 0 ? ['child:bench-sub'] : [];
-          const tid = `s${task++}`;
-          open.push({ id: tid, name, ns });
-          batch.push({ id: seq, event: 'tasks', ns, data: { id: tid, name, input: {} }, t: wall });
-        } else {
-          const o = open.shift()!;
-          const writes = { notes: `${o.name} live ${o.id}` };
-          batch.push({ id: seq, event: 'updates', ns: o.ns, data: { [o.name]: writes }, t: wall });
-          batch.push({ id: String(events.length + batch.length), event: 'tasks', ns: o.ns, data: { id: o.id, name: o.name, result: writes, error: null, interrupts: [] }, t: wall });
-          created.push(base - batchMs * (1 - k / n));
-          k++;
-        }
-      }
-      made += batch.length - Math.max(0, c);
-      const from = sent;
-      for (const ev of batch) events.push(ev);
-      toPage({ type: 'batch', end: from + batch.length, created, sent: abs(), ...(llmCreated.length ? { llmCreated } : {}) });
-      if (streaming && feed) {
-        // A recording read in slices: the feed sends, as the extension's panel does for a live run.
-        feed.flush();
-        setSent(feed.sentCount);
-      } else {
-        send({ type: 'session/events', sessionId: id, from, events: batch });
-        setSent(from + batch.length);
-      }
-    }, batchMs);
-  });
-  toPage({ type: 'streamDone', sent });
-}
+/** What the benchmark's stream needs of this host. */
+const benchHost: BenchHost = {
+  sessionId: () => session?.id ?? null,
+  events: () => events,
+  sent: () => sent,
+  setSent,
+  send,
+  toPage,
+  flush: () => {
+    // A recording read in slices: the feed sends, as the extension's panel does for a live run.
+    if (!streaming || !feed) return false;
+    feed.flush();
+    setSent(feed.sentCount);
+    return true;
+  },
+  live: (on) => {
+    benchLive = on;
+    if (!on) compare?.changed();
+  },
+};

@@ -16,6 +16,7 @@
 //   status=PHASE     snapshot mode: the phase to report at the end (default `recorded`;
 //                    `streaming` leaves it live, for the benchmark's stream)
 //   chrome=0         hide the preview's own control bar (screenshots)
+//   compare=PATH     the recording Compare with… compares the session with (compareHost.ts)
 import type { FromWebview, ToWebview } from '../../shared/protocol';
 import type { FromPage, ToPage } from './host';
 
@@ -44,6 +45,8 @@ interface PreviewApi {
   onRendered: ((r: Rendered) => void) | null;
   /** Called for every batch of the benchmark stream. */
   onBatch: ((b: Batch) => void) | null;
+  /** Comparisons the host posted (compare=PATH): its time for each, the rows, the JSON size, when (this page's clock). */
+  compared: { ms: number; rows: number; bytes: number; at: number }[];
   /** Deliver a host message to the panel directly (tests). */
   send(m: ToWebview): void;
   /** Have the host stream synthetic events (benchmark); resolves when done. */
@@ -57,6 +60,8 @@ interface PreviewApi {
   theme: string;
   setTheme(name: string): Promise<void>;
   afterPaint(fn: () => void): void;
+  /** Start measuring frame times (the frame's start → painted, per frame); call the result to stop and have them (benchmarks). */
+  meterFrames(): () => number[];
 }
 
 declare global {
@@ -85,6 +90,7 @@ const preview: PreviewApi = {
   fromWebview: [],
   onRendered: null,
   onBatch: null,
+  compared: [],
   send: deliver,
   stream: (o) =>
     new Promise((resolve) => {
@@ -98,6 +104,7 @@ const preview: PreviewApi = {
   theme: 'dark',
   setTheme,
   afterPaint,
+  meterFrames,
 };
 window.lgtPreview = preview;
 
@@ -130,6 +137,9 @@ worker.onmessage = (e: MessageEvent<ToPage>) => {
       return;
     case 'batch':
       preview.onBatch?.({ end: m.end, created: m.created.map(local), sent: local(m.sent), ...(m.llmCreated ? { llmCreated: m.llmCreated.map(local) } : {}) });
+      return;
+    case 'compared':
+      preview.compared.push({ ms: m.ms, rows: m.rows, bytes: m.bytes, at: performance.now() });
       return;
     case 'streamDone':
       streamDone?.(m.sent);
@@ -191,6 +201,21 @@ export function afterPaint(fn: () => void): void {
     fn();
   };
   ch.port2.postMessage(0);
+}
+
+/** Frame time, for each frame until stopped: from its start (the rAF timestamp) until it was painted. */
+function meterFrames(): () => number[] {
+  const work: number[] = [];
+  let running = true;
+  const tick = (ts: number) => {
+    afterPaint(() => work.push(performance.now() - ts));
+    if (running) requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+  return () => {
+    running = false;
+    return work;
+  };
 }
 
 // ---- page controls -----------------------------------------------------------------------------
