@@ -8,7 +8,7 @@ import http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { SCRIPTS } from './pythonScripts';
-import { RunCancelled, executeRun, type Checkpoint, type DialectClock, type ThreadRec } from './pythonRun';
+import { RunCancelled, executeRun, updateThreadState, type Checkpoint, type DialectClock, type ThreadRec } from './pythonRun';
 import { runStream, sseWriter, type RunRec, type SseEv } from './pythonStream';
 
 export interface PythonServerOptions {
@@ -156,6 +156,7 @@ export async function startPythonServer(opts: PythonServerOptions = {}): Promise
       const how = await executeRun(graphId, thread, run.run_id, {
         modes, subgraphs: body.stream_subgraphs === true, input: (body.input ?? null) as Record<string, unknown> | null,
         command: (body.command ?? null) as { resume?: unknown } | null, checkpointId: typeof body.checkpoint_id === 'string' ? body.checkpoint_id : null,
+        interruptBefore: body.interrupt_before === '*' ? '*' : Array.isArray(body.interrupt_before) ? body.interrupt_before.map(String) : undefined,
       }, clock, emit, run.abort.signal);
       run.status = how;
       thread.status = how === 'interrupted' ? 'interrupted' : how === 'error' ? 'error' : 'idle';
@@ -202,6 +203,7 @@ export async function startPythonServer(opts: PythonServerOptions = {}): Promise
       const t = threadOf(m[1]);
       return stateOf(t, t.checkpoints.at(-1));
     }],
+    ['POST', /^\/threads\/([^/]+)\/state$/, (m, _q, b) => updateThreadState(threadOf(m[1]), b, clock)],
     ['POST', /^\/threads\/([^/]+)\/history$/, (m, _q, b) => history(threadOf(m[1]), b)],
     ['GET', /^\/threads\/([^/]+)\/history$/, (m, q) => history(threadOf(m[1]), { limit: q.get('limit') ?? undefined, before: q.get('before') ?? undefined })],
     ['GET', /^\/threads\/([^/]+)\/runs$/, (m, q) => {
