@@ -236,3 +236,35 @@ test('Restart Frame forks from the step before and stops before the node again',
   await dc.continueRequest({ threadId: 1 });
   await ended;
 }));
+
+test('an interrupt() inside a subgraph: its namespace is a frame; Step Out answers it and stops before the parent\'s next step', HANG_GUARD, () => withDap(async (d) => {
+  const { dc } = d;
+  let stopped = nextEvent(dc, 'stopped');
+  await launch(d, { ...base(), request: 'launch', assistant: 'review_team', input: { topic: 'otters' } });
+  const ev = (await stopped) as DebugProtocol.StoppedEvent;
+  assert.equal(ev.body.reason, 'pause');
+  assert.match(ev.body.description ?? '', /interrupt\(\) in team:approve/);
+  const st = await dc.stackTraceRequest({ threadId: 1 });
+  const frames = st.body.stackFrames;
+  assert.deepEqual(frames.map((f) => f.name), ['team:approve (interrupt)', 'team (interrupt)'], 'the subgraph\'s task, then the root task that runs it');
+  assert.match(frames[0].source?.path ?? '', /review_team\.ts$/, 'the inner node opens at its source');
+  const sc = await dc.scopesRequest({ frameId: frames[0].id });
+  assert.equal(sc.body.scopes[0].name, 'State of team', 'the inner frame shows the subgraph\'s own state');
+  await assert.rejects(dc.stepOutRequest({ threadId: 1 }), /:stepout <JSON>/, 'without an editor to ask, Step Out says how to answer');
+
+  stopped = nextEvent(dc, 'stopped');
+  const r = await dc.evaluateRequest({ expression: ':stepout "approve"', context: 'repl' });
+  assert.match(r.body.result, /resuming with "approve"/);
+  assert.equal(((await stopped) as DebugProtocol.StoppedEvent).body.reason, 'step');
+  const after = await topState(dc);
+  assert.equal(after.frames[0].name, 'send', 'out of team: before the parent graph\'s next step');
+  assert.match(d.output.join(''), /Step Out of team: the rest of the subgraph runs/);
+  assert.match(d.output.join(''), / {2}team:polish ran/, 'the subgraph\'s remaining step is said');
+  assert.equal(after.state.get('draft')?.value, '"A note on otters (approve)"', 'polish ran with the answer');
+
+  const ended = nextEvent(dc, 'terminated');
+  await dc.continueRequest({ threadId: 1 });
+  await ended;
+  const v = (await client.getThreadState(threadOfRuns(d))).values as { trail: string[] };
+  assert.equal(v.trail.at(-1), 'parent.send: A note on otters (approve)');
+}));

@@ -83,3 +83,35 @@ for (const side of [js, py]) {
     assert.equal(((await side.client.getThreadState(threadOfRuns(d))).values as { outcome: string }).outcome, 'rejected');
   }));
 }
+
+for (const side of [js, py]) {
+  const name = (s: string) => `[${side.name}] ${s}`;
+
+  test(name('Step Into a subgraph says its inner steps and why it cannot pause inside; Step Out at the root goes on as Continue'), HANG_GUARD, () => withDap(async (d) => {
+    const { dc } = d;
+    let stopped = nextEvent(dc, 'stopped');
+    await launch(d, { url: side.url, cwd: examplesDir, request: 'launch', assistant: 'subgraph', input: {} }, () =>
+      dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'child' }] }));
+    await stopped;
+    assert.equal((await topState(dc)).frames[0].name, 'child', 'before the subgraph node');
+    const said = d.output.length;
+    stopped = nextEvent(dc, 'stopped');
+    await dc.stepInRequest({ threadId: 1 });
+    const ev = (await stopped) as DebugProtocol.StoppedEvent;
+    assert.equal(ev.body.reason, 'step');
+    const { frames, state } = await topState(dc);
+    assert.equal(frames[0].name, 'finalize', 'the parent graph\'s next step');
+    assert.equal(state.get('depth')?.value, '2', 'the subgraph and its own subgraph ran');
+    const out = d.output.slice(said).join('');
+    assert.match(out, /cannot pause before a node inside a subgraph/);
+    for (const inner of ['child:child_step', 'child:grandchild:deep_step', 'child:grandchild', 'child:child_done']) {
+      assert.ok(out.includes(`  ${inner} ran`), `${inner} is said: ${out}`);
+    }
+    const ended = nextEvent(dc, 'terminated');
+    await dc.stepOutRequest({ threadId: 1 });
+    await ended;
+    assert.match(d.output.join(''), /root graph, which has no parent graph/);
+    const v = (await side.client.getThreadState(threadOfRuns(d))).values as { trail: string[] };
+    assert.equal(v.trail.at(-1), 'parent.finalize', 'the run finished');
+  }));
+}

@@ -189,8 +189,10 @@ export async function startPythonServer(opts: PythonServerOptions = {}): Promise
     ['GET', /^\/assistants\/([^/]+)\/graph$/, (m, q) => {
       const a = assistantOf(m[1], true);
       const g = SCRIPTS[a.graph_id];
-      const names = [...new Set(g.edges.flat().filter((x): x is string => typeof x === 'string'))];
-      void q.get('xray');
+      // xray (true or a depth): a subgraph's nodes too, one level down, as `child:child_step`.
+      const xray = q.get('xray') !== null && q.get('xray') !== 'false' && q.get('xray') !== '0';
+      const inner = xray ? g.steps.flat().flatMap((t) => (t.subgraph ?? []).flat().map((x) => `${t.node}:${x.node}`)) : [];
+      const names = [...new Set(g.edges.flat().filter((x): x is string => typeof x === 'string')), ...inner];
       return { nodes: names.map((id) => ({ id, type: id.startsWith('__') ? 'schema' : 'runnable', data: id.startsWith('__') ? id : { id: ['langgraph', 'utils', 'runnable', 'RunnableCallable'], name: id }, metadata: null })), edges: g.edges.map(([source, target, c]) => ({ source, target, ...(c ? { conditional: true } : {}) })) };
     }],
     ['GET', /^\/assistants\/([^/]+)\/schemas$/, (m) => ({ graph_id: assistantOf(m[1], false).graph_id, input_schema: null, output_schema: null, state_schema: { type: 'object', properties: {} }, config_schema: null, context_schema: null })],
