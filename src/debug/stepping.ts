@@ -1,13 +1,14 @@
 // Step Into and Step Out over subgraphs, within what an Agent Server can do. A run pauses only
-// between steps of the ROOT graph: `interrupt_before` (and `"*"`) is handed to the root graph alone,
-// so no request can pause a run before a node inside a subgraph (checked on the JS dev server 1.5.1:
-// `["child_step"]`, `["child:child_step"]` and `"*"` all run straight through `child`; the Python
-// server hands them on the same way). A subgraph stops only where its own code calls interrupt(),
-// where a node in it fails, or where it was compiled with interrupt_before/after.
+// between steps of the ROOT graph: `interrupt_before` (and `"*"`) is handed to the root graph
+// alone, so no request can pause a run before a node inside a subgraph (checked on the JS dev
+// server 1.5.1: `["child_step"]`, `["child:child_step"]` and `"*"` all run straight through
+// `child`; LangGraph Python passes them to the graph it runs the same way, unchecked on a live
+// server). A subgraph stops only where its own code calls interrupt(), where a node in it fails, or
+// where it was compiled with interrupt_before/after.
 // So Step Into runs the subgraph's step with its inner steps streamed (each one said in the Debug
-// Console and drawn in the timeline) and stops before the parent's next step, or inside the subgraph
-// when it stops there; Step Out from a frame inside a subgraph runs the rest of it and stops before
-// the parent graph's next step. Nothing here pretends to have paused where it did not.
+// Console and drawn in the timeline) and stops before the parent's next step, or inside the
+// subgraph when it stops there; Step Out from a frame inside a subgraph runs the rest of it and
+// stops before the parent graph's next step. Nothing here pretends to have paused where it did not.
 import type { Frame } from './frames';
 
 export type StepPlan =
