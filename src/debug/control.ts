@@ -7,6 +7,7 @@ import { LangGraphError, runErrorOf, type LangGraphClient, type RunParams, type 
 import { isRecord, type RunStart } from '../shared/events';
 import { interruptText } from '../shared/threadText';
 import type { Breakpoints } from './breakpoints';
+import { nsNames } from './stepping';
 
 export type StopReason = 'entry' | 'breakpoint' | 'step' | 'pause' | 'exception' | 'restart';
 
@@ -132,14 +133,22 @@ export class RunControl {
     return this.go({ input: null }, 'run', 'continue');
   }
 
-  /** Answer the pending interrupt() with `value` and go on (to the next step when `step`). */
-  resume(value: unknown, step = false): Promise<void> {
-    return this.go({ command: { resume: value } }, step ? 'step' : 'run', 'resume');
+  /**
+   * Answer the pending interrupt() with `value` and go on (to the next step when `step`; with the
+   * subgraphs' inner steps streamed and said when `subgraphs`).
+   */
+  resume(value: unknown, step = false, subgraphs = false): Promise<void> {
+    return this.go({ command: { resume: value }, ...(subgraphs ? this.inner() : {}) }, step ? 'step' : 'run', 'resume');
   }
 
-  /** Step Over: one superstep, then stop before the next. */
-  step(): Promise<void> {
-    return this.go({ input: null }, 'step', 'continue');
+  /** Step Over: one superstep, then stop before the next (Step Into / Out: with subgraphs streamed). */
+  step(subgraphs = false): Promise<void> {
+    return this.go({ input: null, ...(subgraphs ? this.inner() : {}) }, 'step', 'continue');
+  }
+
+  /** Stream the subgraphs' `updates` too: each inner step is said as it finishes (stepping.ts). */
+  private inner(): Partial<RunParams> {
+    return { streamSubgraphs: true, streamMode: [...new Set<StreamMode>([...this.o.streamMode, 'updates'])] };
   }
 
   /**
@@ -254,6 +263,9 @@ export class RunControl {
     let error: { name: string; message: string } | undefined;
     for await (const ev of stream) {
       announce();
+      if (params.streamSubgraphs && ev.ns.length && ev.event === 'updates' && isRecord(ev.data)) {
+        for (const node of Object.keys(ev.data)) if (node !== '__interrupt__') this.host.output(`  ${[...nsNames(ev.ns), node].join(':')} ran (inside the subgraph)`);
+      }
       const err = runErrorOf(ev);
       if (err) error = { name: err.name, message: err.message };
     }

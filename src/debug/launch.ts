@@ -1,5 +1,7 @@
 // launch.json → a connected debug target: the server, the assistant, its graph's node names, the
 // thread. Every problem is one sentence that says what to change.
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { LangGraphClient, LangGraphError, isStreamMode, runEnded, type Assistant, type StreamMode } from '../client';
 import { shortId } from '../shared/ids';
@@ -175,4 +177,18 @@ export async function describeAttach(conn: Connected, runId?: string): Promise<{
 
 function following(runId: string, thread: string): string {
   return `Following run ${shortId(runId)} on thread ${thread} to its end (Pause stops it at its last checkpoint). Breakpoints apply from the next run this session starts: the server cannot add them to a run already going.`;
+}
+
+/** `input`: a JSON value, or a path to a .json file (relative to cwd). */
+export function readInput(input: unknown, cwd: string): unknown {
+  if (typeof input === 'string' && /\.json$/i.test(input.trim())) {
+    const p = resolve(cwd, input.trim());
+    if (!existsSync(p)) throw new LaunchError(`input names a file that does not exist: ${p}`);
+    try {
+      return JSON.parse(readFileSync(p, 'utf8'));
+    } catch (e) {
+      throw new LaunchError(`input file ${p} is not JSON: ${(e as Error).message}`);
+    }
+  }
+  return input ?? {};
 }

@@ -1,23 +1,25 @@
 // The `langgraph` debug adapter (Debug Adapter Protocol, @vscode/debugadapter). No `vscode`: VS Code
 // runs it inline (DebugAdapterInlineImplementation) with hooks of its own; `langgraph-timeline dap`
 // runs it on stdio for Neovim, Emacs and the tests.
-import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
 import {
-  BreakpointEvent, ExitedEvent, InitializedEvent, InvalidatedEvent, LoggingDebugSession, OutputEvent, Source, StackFrame,
+  BreakpointEvent, ExitedEvent, InitializedEvent, InvalidatedEvent, LoggingDebugSession, OutputEvent, Source,
   StoppedEvent, TerminatedEvent, Thread,
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { LangGraphError, isStreamMode, type StreamMode } from '../client';
+import { LangGraphError } from '../client';
 import { shortId } from '../shared/ids';
 import { interruptText } from '../shared/threadText';
 import { parsePath, PathError, readPath } from '../shared/valuePath';
 import { Breakpoints, type BreakpointReport } from './breakpoints';
 import { RunControl, type PendingInterrupt, type Stop } from './control';
-import { checkpointOf, frameName, framesOf, taskView, type Frame } from './frames';
+import { dapFrames, dapScopes } from './callStack';
+import { framesOf, type Frame } from './frames';
 import { findGraphSources, SourceIndex } from './sourceMap';
+import { parseReplCommand } from './replCommands';
+import { planStepIn, planStepOut, type StepPlan } from './stepping';
 import { parseValue, preview, VariableStore, withValue } from './variables';
-import { connect, describeAttach, LaunchError, type AttachArgs, type LaunchArgs, type DebugHooks, type Connected } from './launch';
+import { connect, describeAttach, LaunchError, readInput, type AttachArgs, type LaunchArgs, type DebugHooks, type Connected } from './launch';
 
 const THREAD_ID = 1;
 
@@ -214,24 +216,7 @@ export class LangGraphDebugSession extends LoggingDebugSession {
       response.body = { stackFrames: [], totalFrames: 0 };
       return this.sendResponse(response);
     }
-    const hitSource = this.bps.sourceOf(stop.hitBreakpointIds);
-    const all = this.frames.map((f, i) => {
-      const frame = new StackFrame(f.id, frameName(f)) as DebugProtocol.StackFrame;
-      const bp = i === 0 || f.ns.length === 0 ? hitSource.get(f.node) : undefined;
-      const loc = bp ?? this.sources.locate(f.node);
-      if (loc) {
-        frame.source = new Source(loc.file.split(/[\\/]/).pop() ?? loc.file, loc.file);
-        frame.line = loc.line;
-        frame.column = 'column' in loc ? loc.column : 1;
-      } else {
-        frame.line = 0;
-        frame.column = 0;
-        frame.presentationHint = 'label';
-      }
-      // Restart Frame: a fork from the step before this one, stopping before this node again (root tasks).
-      frame.canRestart = Boolean(f.state.parent_checkpoint?.checkpoint_id) && f.ns.length === 0;
-      return frame;
-    });
+    const all = dapFrames(this.frames, stop, this.bps, this.sources);
     const start = args.startFrame ?? 0;
     const frames = args.levels ? all.slice(start, start + args.levels) : all.slice(start);
     response.body = { stackFrames: frames, totalFrames: all.length };
@@ -242,20 +227,7 @@ export class LangGraphDebugSession extends LoggingDebugSession {
     const stop = this.control?.stop;
     const f = this.frames.find((x) => x.id === args.frameId) ?? this.frames[0];
     const state = f?.state ?? stop?.state;
-    const scopes: DebugProtocol.Scope[] = [];
-    if (state && stop) {
-      const root = !f || f.ns.length === 0;
-      scopes.push(this.vars.scope(root ? 'State' : `State of ${f.ns.join(':')}`, { value: state.values ?? {}, path: [], scope: 'state', editable: root }, 'locals'));
-      const tasks: Record<string, unknown> = {};
-      for (const t of (state.tasks ?? []) as Record<string, unknown>[]) tasks[String(t.name ?? t.id)] = taskView(t);
-      scopes.push(this.vars.scope('Next tasks', { value: tasks, path: [], scope: 'tasks', editable: false }));
-      if (stop.interrupts.length) {
-        const v = stop.interrupts.length === 1 ? stop.interrupts[0].value : stop.interrupts.map((i) => i.value);
-        scopes.push(this.vars.scope('Interrupt', { value: { value: v, node: stop.interrupts[0].node, ns: stop.interrupts[0].ns }, path: [], scope: 'interrupt', editable: false }));
-      }
-      if (stop.error) scopes.push(this.vars.scope('Error', { value: stop.error, path: [], scope: 'interrupt', editable: false }));
-      scopes.push(this.vars.scope('Checkpoint', { value: checkpointOf(state), path: [], scope: 'checkpoint', editable: false }));
-    }
+    const scopes = state && stop ? dapScopes(stop, state, f, this.vars) : [];
     response.body = { scopes };
     this.sendResponse(response);
   }
@@ -313,22 +285,19 @@ export class LangGraphDebugSession extends LoggingDebugSession {
   }
 
   private async command(response: DebugProtocol.EvaluateResponse, text: string): Promise<void> {
-    const [cmd, ...rest] = text.slice(1).split(/\s+/);
-    const arg = text.slice(1 + cmd.length).trim();
-    if (cmd === 'resume') {
-      const stop = this.control?.stop;
-      if (!stop || stop.kind !== 'interrupt') return this.fail(response, ':resume answers an interrupt() stop; the run is not stopped at one.');
-      const v = parseValue(arg || 'null');
-      if (!v.ok) return this.fail(response, v.message.replace('Set Value', ':resume'));
-      response.body = { result: `resuming with ${preview(v.value)}`, variablesReference: 0 };
-      this.sendResponse(response);
-      this.sendEvent({ seq: 0, type: 'event', event: 'continued', body: { threadId: THREAD_ID, allThreadsContinued: true } } as DebugProtocol.ContinuedEvent);
-      void this.control!.resume(v.value);
-      return;
+    const c = parseReplCommand(text);
+    if (c.kind === 'help') {
+      response.body = { result: c.text, variablesReference: 0 };
+      return this.sendResponse(response);
     }
-    void rest;
-    response.body = { result: 'Commands: :resume <JSON> answers the pending interrupt() and continues. Anything else is read as a path over the state: messages[-1].content, documents.length.', variablesReference: 0 };
+    if (c.kind === 'error') return this.fail(response, c.message);
+    const stop = this.control?.stop;
+    if (!stop || stop.kind !== 'interrupt') return this.fail(response, `${text.split(/\s/)[0]} answers an interrupt() stop; the run is not stopped at one.`);
+    response.body = { result: `resuming with ${preview(c.value)}`, variablesReference: 0 };
     this.sendResponse(response);
+    this.sendEvent({ seq: 0, type: 'event', event: 'continued', body: { threadId: THREAD_ID, allThreadsContinued: true } } as DebugProtocol.ContinuedEvent);
+    const plan = this.plan(c.move);
+    void this.control!.resume(c.value, plan.run === 'step', plan.run === 'step' && plan.subgraphs);
   }
 
   // ---- controls ------------------------------------------------------------------------------
@@ -338,26 +307,31 @@ export class LangGraphDebugSession extends LoggingDebugSession {
     return this.hooks.askResumeValue(i);
   }
 
+  /** What a control does from this stop (stepping.ts: Step Into / Out over subgraphs), said first. */
+  private plan(how: 'continue' | 'step' | 'stepIn' | 'stepOut'): StepPlan {
+    const plan: StepPlan = how === 'stepIn' ? planStepIn(this.frames, this.bps.graph?.nested ?? [])
+      : how === 'stepOut' ? planStepOut(this.frames)
+        : how === 'step' ? { run: 'step', subgraphs: false } : { run: 'continue', note: '' };
+    if (plan.note) this.say(plan.note);
+    return plan;
+  }
+
   private async move(response: DebugProtocol.Response, how: 'continue' | 'step' | 'stepIn' | 'stepOut'): Promise<void> {
     const c = this.control;
     const stop = c?.stop;
     if (!c || !stop) return this.fail(response, 'The run is not stopped.');
-    if (how === 'stepIn' && this.frames[0] && this.nextIsSubgraph(this.frames[0].node)) {
-      this.say(`Stepping over ${this.frames[0].node}: the Agent Server cannot pause inside a subgraph (interrupt_before applies to the root graph), so Step Into stops at the next root step.`);
-    }
+    const plan = this.plan(how);
+    const step = plan.run === 'step';
+    const subgraphs = plan.run === 'step' && plan.subgraphs;
     if (stop.kind === 'interrupt') {
       const v = await this.resumeValue(stop.interrupts[0]);
-      if (v === 'no-prompt') return this.fail(response, 'This stop is an interrupt() call: answer it with :resume <JSON> in the Debug Console.');
+      if (v === 'no-prompt') return this.fail(response, 'This stop is an interrupt() call: answer it in the Debug Console with :resume <JSON> (or :step <JSON>, :stepout <JSON>).');
       if (v === undefined) return this.fail(response, 'Not resumed: no value was given. Continue again to answer the interrupt().');
       this.sendResponse(response);
-      return void c.resume(v.value, how !== 'continue');
+      return void c.resume(v.value, step, subgraphs);
     }
     this.sendResponse(response);
-    void (how === 'continue' ? c.continue() : c.step());
-  }
-
-  private nextIsSubgraph(node: string): boolean {
-    return Boolean(this.bps.graph?.nested.some((n) => n.startsWith(`${node}:`)));
+    void (step ? c.step(subgraphs) : c.continue());
   }
 
   protected override continueRequest(response: DebugProtocol.ContinueResponse): void {
@@ -420,23 +394,4 @@ function messageOf(e: unknown): string {
 
 function toDap(b: BreakpointReport): DebugProtocol.Breakpoint {
   return { id: b.id, verified: b.verified, message: b.message, line: b.line, source: b.source ? new Source(b.source.path.split(/[\\/]/).pop() ?? '', b.source.path) : undefined };
-}
-
-/** `input`: a JSON value, or a path to a .json file (relative to cwd). */
-export function readInput(input: unknown, cwd: string): unknown {
-  if (typeof input === 'string' && /\.json$/i.test(input.trim())) {
-    const p = resolve(cwd, input.trim());
-    if (!existsSync(p)) throw new LaunchError(`input names a file that does not exist: ${p}`);
-    try {
-      return JSON.parse(readFileSync(p, 'utf8'));
-    } catch (e) {
-      throw new LaunchError(`input file ${p} is not JSON: ${(e as Error).message}`);
-    }
-  }
-  return input ?? {};
-}
-
-export function streamModesOf(v: unknown): StreamMode[] {
-  const list = Array.isArray(v) ? v.filter((m): m is StreamMode => typeof m === 'string' && isStreamMode(m)) : [];
-  return list.length ? list : ['updates', 'tasks'];
 }

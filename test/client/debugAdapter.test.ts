@@ -9,7 +9,7 @@ import type { LangGraphClient } from '../../src/client';
 import { shortId } from '../../src/shared/ids';
 import { useExampleServer } from '../support/server';
 import { HANG_GUARD, freePort, until } from '../support/runs';
-import { examplesDir, launch, nextEvent, startDap, topState, type Dap } from '../support/dap';
+import { examplesDir, launch, nextEvent, threadOfRuns, topState, withDap, type Dap } from '../support/dap';
 
 let url = '';
 let client: LangGraphClient;
@@ -18,38 +18,11 @@ useExampleServer((s) => {
   client = s.client;
 });
 
-/**
- * One adapter process per test. A test that waits for ever is failed here, before node:test's own
- * timeout, so that `finally` still ends the adapter (and says what it printed).
- */
-async function withDap(fn: (d: Dap) => Promise<void>): Promise<void> {
-  const d = await startDap();
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    await Promise.race([
-      fn(d),
-      new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no end in 100 s; the adapter said:\n${d.output.join('')}`)), 100_000);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-    await d.stop();
-  }
-}
-
 const base = () => ({ url, cwd: examplesDir });
 const threadOf = async (d: Dap) => {
   const t = await d.dc.threadsRequest();
   return t.body.threads[0].name;
 };
-/** The thread the adapter created: every run it starts is announced with a `langgraph/run` event. */
-const threadOfRuns = (d: Dap) => {
-  assert.ok(d.runs.length > 0, 'the adapter announced its runs');
-  assert.equal(new Set(d.runs.map((r) => r.threadId)).size, 1, 'a debug session is one thread');
-  return d.runs[0].threadId;
-};
-
 test('a function breakpoint stops before its node; Variables show the state; Set Value goes through the reducer; Continue finishes', HANG_GUARD, () => withDap(async (d) => {
   const { dc } = d;
   const stopped = nextEvent(dc, 'stopped');
@@ -148,31 +121,6 @@ test('a source breakpoint on a node\'s line stops there, and the top frame is th
   assert.equal(frames[0].source?.path, file);
   assert.equal(frames[0].line, 37, 'the editor opens at the line the person set');
   assert.match(state.get('notes')?.value ?? '', /\(4\)/, 'plan and research wrote 4 notes');
-}));
-
-test('an interrupt() stop: Continue needs a value; :resume answers it and the run finishes', HANG_GUARD, () => withDap(async (d) => {
-  const { dc } = d;
-  const stopped = nextEvent(dc, 'stopped');
-  await launch(d, { ...base(), request: 'launch', assistant: 'interrupt', input: { request: 'refund' } });
-  const ev = (await stopped) as DebugProtocol.StoppedEvent;
-  assert.equal(ev.body.reason, 'pause');
-  assert.match(ev.body.description ?? '', /interrupt\(\) in human_review/);
-  const { scopes, frames } = await topState(dc);
-  assert.equal(frames[0].name, 'human_review (interrupt)');
-  const intr = scopes.find((s) => s.name === 'Interrupt');
-  assert.ok(intr, 'an Interrupt scope');
-  const iv = await dc.variablesRequest({ variablesReference: intr.variablesReference });
-  const value = iv.body.variables.find((v) => v.name === 'value')!;
-  const fields = await dc.variablesRequest({ variablesReference: value.variablesReference });
-  assert.equal(fields.body.variables.find((v) => v.name === 'question')?.value, '"Send this reply?"');
-
-  await assert.rejects(dc.continueRequest({ threadId: 1 }), /:resume/, 'without an editor to ask, Continue says how to answer');
-  const ended = nextEvent(dc, 'terminated');
-  const r = await dc.evaluateRequest({ expression: ':resume "reject"', context: 'repl' });
-  assert.match(r.body.result, /resuming with "reject"/);
-  await ended;
-  const threadId = threadOfRuns(d);
-  assert.equal(((await client.getThreadState(threadId)).values as { outcome: string }).outcome, 'rejected');
 }));
 
 test('a node error stops post-mortem with the state before it', HANG_GUARD, () => withDap(async (d) => {
@@ -287,4 +235,36 @@ test('Restart Frame forks from the step before and stops before the node again',
   const ended = nextEvent(dc, 'terminated');
   await dc.continueRequest({ threadId: 1 });
   await ended;
+}));
+
+test('an interrupt() inside a subgraph: its namespace is a frame; Step Out answers it and stops before the parent\'s next step', HANG_GUARD, () => withDap(async (d) => {
+  const { dc } = d;
+  let stopped = nextEvent(dc, 'stopped');
+  await launch(d, { ...base(), request: 'launch', assistant: 'review_team', input: { topic: 'otters' } });
+  const ev = (await stopped) as DebugProtocol.StoppedEvent;
+  assert.equal(ev.body.reason, 'pause');
+  assert.match(ev.body.description ?? '', /interrupt\(\) in team:approve/);
+  const st = await dc.stackTraceRequest({ threadId: 1 });
+  const frames = st.body.stackFrames;
+  assert.deepEqual(frames.map((f) => f.name), ['team:approve (interrupt)', 'team (interrupt)'], 'the subgraph\'s task, then the root task that runs it');
+  assert.match(frames[0].source?.path ?? '', /review_team\.ts$/, 'the inner node opens at its source');
+  const sc = await dc.scopesRequest({ frameId: frames[0].id });
+  assert.equal(sc.body.scopes[0].name, 'State of team', 'the inner frame shows the subgraph\'s own state');
+  await assert.rejects(dc.stepOutRequest({ threadId: 1 }), /:stepout <JSON>/, 'without an editor to ask, Step Out says how to answer');
+
+  stopped = nextEvent(dc, 'stopped');
+  const r = await dc.evaluateRequest({ expression: ':stepout "approve"', context: 'repl' });
+  assert.match(r.body.result, /resuming with "approve"/);
+  assert.equal(((await stopped) as DebugProtocol.StoppedEvent).body.reason, 'step');
+  const after = await topState(dc);
+  assert.equal(after.frames[0].name, 'send', 'out of team: before the parent graph\'s next step');
+  assert.match(d.output.join(''), /Step Out of team: the rest of the subgraph runs/);
+  assert.match(d.output.join(''), / {2}team:polish ran/, 'the subgraph\'s remaining step is said');
+  assert.equal(after.state.get('draft')?.value, '"A note on otters (approve)"', 'polish ran with the answer');
+
+  const ended = nextEvent(dc, 'terminated');
+  await dc.continueRequest({ threadId: 1 });
+  await ended;
+  const v = (await client.getThreadState(threadOfRuns(d))).values as { trail: string[] };
+  assert.equal(v.trail.at(-1), 'parent.send: A note on otters (approve)');
 }));

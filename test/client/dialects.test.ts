@@ -3,7 +3,7 @@
 // ../shared/notes/python-server.md; a real Python server cannot be installed here). Where the two
 // differ on the wire (CRLF, `<ms>-<seq>` ids, 409 vs 422, {"detail"} bodies, two `values` at an
 // interrupt, UserInterrupt on cancel, server-clock debug times), the assertions are the same.
-import { before, after, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import {
@@ -11,24 +11,14 @@ import {
 } from '../../src/client';
 import { RunModel } from '../../src/shared/runModel';
 import { useExampleServer } from '../support/server';
-import { startPythonServer, type PythonServer } from '../support/pythonServer';
 import { startFaultProxy, type Fault } from '../support/faultProxy';
 import { HANG_GUARD, collect, wire } from '../support/runs';
-import { assertOrderedIds, modelOf, nodesOf, of, rec, run, type Dialect } from '../support/dialectRuns';
+import { assertOrderedIds, modelOf, nodesOf, of, rec, run, usePythonDialect, type Dialect } from '../support/dialectRuns';
 
 const js = { name: 'js' } as Dialect;
-const py = { name: 'python' } as Dialect;
-let pyServer: PythonServer;
 useExampleServer((s) => Object.assign(js, { url: s.url, client: s.client }));
-before(async () => {
-  // The server's clock 7 s behind ours, as a hosted deployment's may be.
-  pyServer = await startPythonServer({ heartbeatMs: 100, clockOffsetMs: -7000 });
-  Object.assign(py, { url: pyServer.url, client: new LangGraphClient({ url: pyServer.url }) });
-});
-after(async () => {
-  await py.client?.close();
-  await pyServer?.close();
-});
+// The server's clock 7 s behind ours, as a hosted deployment's may be.
+const py = usePythonDialect({ clockOffsetMs: -7000 });
 
 for (const d of [js, py]) {
   const name = (s: string) => `[${d.name}] ${s}`;

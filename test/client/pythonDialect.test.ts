@@ -2,24 +2,15 @@
 // wire itself, `Location` and `GET /threads/{t}/stream` — on the Python-dialect server
 // (test/support/pythonServer.ts; not a real Python server, which cannot be installed here). The
 // scenarios both servers share are in dialects.test.ts.
-import { before, after, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LangGraphClient, LangGraphError, interruptOf, isRecord, runErrorOf, type StreamMode } from '../../src/client';
-import { startPythonServer, type PythonServer } from '../support/pythonServer';
+import { startPythonServer } from '../support/pythonServer';
 import { startFaultProxy } from '../support/faultProxy';
 import { HANG_GUARD, collect, wire } from '../support/runs';
-import { modelOf, nodesOf, of, rec, run, type Dialect } from '../support/dialectRuns';
+import { modelOf, nodesOf, of, rec, run, usePythonDialect, type Dialect } from '../support/dialectRuns';
 
-let pyServer: PythonServer;
-const py = { name: 'python' } as Dialect;
-before(async () => {
-  pyServer = await startPythonServer({ heartbeatMs: 100 });
-  Object.assign(py, { url: pyServer.url, client: new LangGraphClient({ url: pyServer.url }) });
-});
-after(async () => {
-  await py.client?.close();
-  await pyServer?.close();
-});
+const py = usePythonDialect();
 
 test('[python] heartbeats feed the idle watchdog: slow nodes with a short idle limit, one connection', HANG_GUARD, async () => {
   const thread = await py.client.createThread();
@@ -47,7 +38,7 @@ test('[python] heartbeats feed the idle watchdog: slow nodes with a short idle l
 test('[python] when the heartbeats stop (a black-holed link), the watchdog fires long before its idle limit and the run is read whole', HANG_GUARD, async () => {
   // Stall after the first events; the idle limit (60 s) is longer than the whole run (~5 s), so
   // only the heartbeats' own rhythm can notice the dead link while the run still goes.
-  const proxy = await startFaultProxy({ target: pyServer.url, plan: [{ at: 900, how: 'stall' }] });
+  const proxy = await startFaultProxy({ target: py.url, plan: [{ at: 900, how: 'stall' }] });
   const client = new LangGraphClient({ url: proxy.url });
   try {
     const thread = await py.client.createThread();
@@ -103,7 +94,7 @@ test('[python] a failing node: `event: error` is the run failing, named by the m
 
 test('[python] the wire is Python\'s: CRLF, heartbeats, Location, ids only when resumable, {"detail"} errors', HANG_GUARD, async () => {
   const thread = await py.client.createThread();
-  const res = await fetch(`${pyServer.url}/threads/${thread.thread_id}/runs/stream`, {
+  const res = await fetch(`${py.url}/threads/${thread.thread_id}/runs/stream`, {
     method: 'POST', headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ assistant_id: 'slow', input: { delay_ms: 250 }, stream_mode: ['updates'] }),
   });
@@ -113,7 +104,7 @@ test('[python] the wire is Python\'s: CRLF, heartbeats, Location, ids only when 
   assert.match(text, /^event: metadata\r\ndata: /);
   assert.ok(text.includes(': heartbeat\r\n\r\n'));
   assert.ok(!/\nid: /.test(text), 'no ids on a run that is not resumable');
-  const bad = await fetch(`${pyServer.url}/assistants/simple`);
+  const bad = await fetch(`${py.url}/assistants/simple`);
   assert.equal(bad.status, 422);
   assert.ok(isRecord(await bad.json()) && true);
   await assert.rejects(py.client.createRun(thread.thread_id, { assistantId: 'simple', checkpointId: 'step-3' }), (e: unknown) => {
@@ -147,7 +138,7 @@ test('[python] rejoins go where `Location` says', HANG_GUARD, async () => {
 test('[python] GET /threads/{t}/stream: every run of the thread, ids on every event, run_done at each end', HANG_GUARD, async () => {
   const thread = await py.client.createThread();
   const ac = new AbortController();
-  const res = await fetch(`${pyServer.url}/threads/${thread.thread_id}/stream`, { signal: ac.signal });
+  const res = await fetch(`${py.url}/threads/${thread.thread_id}/stream`, { signal: ac.signal });
   assert.equal(res.status, 200);
   const reader = res.body!.getReader();
   let text = '';

@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import assert from 'node:assert/strict';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { repoRoot } from './server';
@@ -91,4 +92,31 @@ export function nextEvent(dc: DebugClient, ...names: string[]): Promise<DebugPro
       return h;
     });
   });
+}
+
+/**
+ * One adapter process per test. A test that waits for ever is failed here, before node:test's own
+ * timeout, so that `finally` still ends the adapter (and says what it printed).
+ */
+export async function withDap(fn: (d: Dap) => Promise<void>): Promise<void> {
+  const d = await startDap();
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      fn(d),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no end in 100 s; the adapter said:\n${d.output.join('')}`)), 100_000);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+    await d.stop();
+  }
+}
+
+/** The thread the adapter created: every run it starts is announced with a `langgraph/run` event. */
+export function threadOfRuns(d: Dap): string {
+  assert.ok(d.runs.length > 0, 'the adapter announced its runs');
+  assert.equal(new Set(d.runs.map((r) => r.threadId)).size, 1, 'a debug session is one thread');
+  return d.runs[0].threadId;
 }

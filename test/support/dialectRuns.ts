@@ -1,14 +1,32 @@
 // Scenario helpers shared by the dialect tests (test/client/dialects.test.ts runs them on the real
 // JS dev server and the Python-dialect server; pythonDialect.test.ts on the dialect server alone).
 import assert from 'node:assert/strict';
-import { compareEventIds, fetchRunExtras, isRecord, type LangGraphClient, type RunEvent, type RunParams } from '../../src/client';
+import { compareEventIds, fetchRunExtras, isRecord, LangGraphClient as Client, type LangGraphClient, type RunEvent, type RunParams } from '../../src/client';
+import { before, after } from 'node:test';
 import { RunModel } from '../../src/shared/runModel';
 import { collect } from './runs';
+import { startPythonServer, type PythonServerOptions } from './pythonServer';
 
 export interface Dialect {
   name: 'js' | 'python';
   url: string;
   client: LangGraphClient;
+}
+
+/** The Python-dialect server for this test file: started before its tests, closed after them. */
+export function usePythonDialect(opts: PythonServerOptions = {}): Dialect {
+  const py = { name: 'python' } as Dialect;
+  let close: () => Promise<void> = async () => undefined;
+  before(async () => {
+    const server = await startPythonServer({ heartbeatMs: 100, ...opts });
+    close = () => server.close();
+    Object.assign(py, { url: server.url, client: new Client({ url: server.url }) });
+  });
+  after(async () => {
+    await py.client?.close();
+    await close();
+  });
+  return py;
 }
 
 export const of = (events: RunEvent[], mode: string) => events.filter((e) => e.event === mode);

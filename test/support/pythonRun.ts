@@ -37,6 +37,8 @@ export interface RunOptions {
   input: Record<string, unknown> | null;
   command: { resume?: unknown } | null;
   checkpointId: string | null;
+  /** Static breakpoints given with the run (`interrupt_before`): node names, or `*` for every node. Root graph only, as on the real servers. */
+  interruptBefore?: string[] | '*';
 }
 
 export interface DialectClock {
@@ -123,6 +125,14 @@ export async function executeRun(
     stepNo++;
     const step = g.steps[at];
     if (taskIds.length !== step.length) taskIds = ids(step);
+    // A static breakpoint pauses before the step, except the step a run goes on from (it paused there
+    // already). Python publishes `__interrupt__: []` only when `updates` is streamed: else nothing.
+    const ib = opts.interruptBefore;
+    const resumingHere = first && opts.input === null && from !== undefined;
+    if (ib && !resumingHere && step.some((t) => ib === '*' || ib.includes(t.node))) {
+      emit('updates', [], { __interrupt__: [] });
+      return 'interrupted';
+    }
     const result = await runStep(g, step, taskIds, [], state, { input, resume: first && pendingTask ? resume : undefined }, opts, clock, emit, signal, stepNo);
     first = false;
     if (result.kind === 'error') {
@@ -229,4 +239,25 @@ async function runSubgraph(
     sub('values', inner, state);
   }
   return { kind: 'done', writes: [state] };
+}
+
+/**
+ * `POST /threads/{t}/state`: the values go through the graph's reducers onto the latest (or the
+ * named) checkpoint, and a new checkpoint (`source: "update"`, the step after) keeps what runs next.
+ */
+export function updateThreadState(thread: ThreadRec, body: Record<string, unknown>, clock: DialectClock): { checkpoint: Record<string, unknown> } {
+  const named = typeof body.checkpoint_id === 'string' ? body.checkpoint_id : undefined;
+  const base = named ? thread.checkpoints.find((c) => c.checkpoint_id === named) : thread.checkpoints.at(-1);
+  if (!base) throw new Error(named ? `checkpoint ${named} not found` : 'the thread has no checkpoint to update');
+  const g = SCRIPTS[base.graphId];
+  const values = applyWrites(g, base.values, (body.values ?? {}) as Record<string, unknown>);
+  const step = typeof base.metadata.step === 'number' ? base.metadata.step + 1 : 0;
+  const cp: Checkpoint = {
+    ...base, checkpoint_id: randomUUID(), parent: base.checkpoint_id, values, created_at: clock.iso(),
+    tasks: base.tasks.map((t) => ({ ...t, id: randomUUID() })),
+    metadata: { ...base.metadata, source: 'update', step, writes: body.values ?? null },
+  };
+  thread.checkpoints.push(cp);
+  if (thread.pending && cp.tasks.length === 1) thread.pending = { taskId: String(cp.tasks[0].id) };
+  return { checkpoint: { thread_id: thread.thread_id, checkpoint_ns: '', checkpoint_id: cp.checkpoint_id, checkpoint_map: null } };
 }

@@ -8,7 +8,7 @@ import http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { SCRIPTS } from './pythonScripts';
-import { RunCancelled, executeRun, type Checkpoint, type DialectClock, type ThreadRec } from './pythonRun';
+import { RunCancelled, executeRun, updateThreadState, type Checkpoint, type DialectClock, type ThreadRec } from './pythonRun';
 import { runStream, sseWriter, type RunRec, type SseEv } from './pythonStream';
 
 export interface PythonServerOptions {
@@ -156,6 +156,7 @@ export async function startPythonServer(opts: PythonServerOptions = {}): Promise
       const how = await executeRun(graphId, thread, run.run_id, {
         modes, subgraphs: body.stream_subgraphs === true, input: (body.input ?? null) as Record<string, unknown> | null,
         command: (body.command ?? null) as { resume?: unknown } | null, checkpointId: typeof body.checkpoint_id === 'string' ? body.checkpoint_id : null,
+        interruptBefore: body.interrupt_before === '*' ? '*' : Array.isArray(body.interrupt_before) ? body.interrupt_before.map(String) : undefined,
       }, clock, emit, run.abort.signal);
       run.status = how;
       thread.status = how === 'interrupted' ? 'interrupted' : how === 'error' ? 'error' : 'idle';
@@ -188,8 +189,10 @@ export async function startPythonServer(opts: PythonServerOptions = {}): Promise
     ['GET', /^\/assistants\/([^/]+)\/graph$/, (m, q) => {
       const a = assistantOf(m[1], true);
       const g = SCRIPTS[a.graph_id];
-      const names = [...new Set(g.edges.flat().filter((x): x is string => typeof x === 'string'))];
-      void q.get('xray');
+      // xray (true or a depth): a subgraph's nodes too, one level down, as `child:child_step`.
+      const xray = q.get('xray') !== null && q.get('xray') !== 'false' && q.get('xray') !== '0';
+      const inner = xray ? g.steps.flat().flatMap((t) => (t.subgraph ?? []).flat().map((x) => `${t.node}:${x.node}`)) : [];
+      const names = [...new Set(g.edges.flat().filter((x): x is string => typeof x === 'string')), ...inner];
       return { nodes: names.map((id) => ({ id, type: id.startsWith('__') ? 'schema' : 'runnable', data: id.startsWith('__') ? id : { id: ['langgraph', 'utils', 'runnable', 'RunnableCallable'], name: id }, metadata: null })), edges: g.edges.map(([source, target, c]) => ({ source, target, ...(c ? { conditional: true } : {}) })) };
     }],
     ['GET', /^\/assistants\/([^/]+)\/schemas$/, (m) => ({ graph_id: assistantOf(m[1], false).graph_id, input_schema: null, output_schema: null, state_schema: { type: 'object', properties: {} }, config_schema: null, context_schema: null })],
@@ -202,6 +205,7 @@ export async function startPythonServer(opts: PythonServerOptions = {}): Promise
       const t = threadOf(m[1]);
       return stateOf(t, t.checkpoints.at(-1));
     }],
+    ['POST', /^\/threads\/([^/]+)\/state$/, (m, _q, b) => updateThreadState(threadOf(m[1]), b, clock)],
     ['POST', /^\/threads\/([^/]+)\/history$/, (m, _q, b) => history(threadOf(m[1]), b)],
     ['GET', /^\/threads\/([^/]+)\/history$/, (m, q) => history(threadOf(m[1]), { limit: q.get('limit') ?? undefined, before: q.get('before') ?? undefined })],
     ['GET', /^\/threads\/([^/]+)\/runs$/, (m, q) => {
