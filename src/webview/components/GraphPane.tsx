@@ -125,16 +125,23 @@ export function GraphPane({ store }: { store: Store; seq?: number }) {
     if (v && shape && layout) v.setLayout(shape, layout);
   }, [layout, pane.hidden]);
 
-  // Light it: every render (a few a second while a run streams), a handful of attribute writes.
+  // Light it when what it shows changed (a few times a second while a run streams): a handful of attribute writes.
   const sel = store.ui.selected;
   const selectedEl = run && layout && sel !== null ? shownOf(run, layout, sel) : null;
   // Traced once per pass of the run (not per render: it reads every transition).
   const p0 = performance.now();
   const path = useMemo(() => (run && sel !== null && executions[sel] ? tracePath(run, executions, sel) : null), [run, sel]);
   const renderMs = updateMs + performance.now() - p0;
+  const litWith = useRef<unknown[]>([]);
   useEffect(() => {
     const v = viewRef.current;
     if (!v || !run || !layout || !shape) return;
+    // Most renders (an LLM answer streaming into the detail pane: one a frame) change nothing
+    // drawn here: the run's pass (a new object when it ran), the selection, the breakpoints.
+    const label = `Graph of ${session?.graphId ?? session?.assistantId ?? 'the run'}${shape.derived ? ', drawn from the run' : ''}`;
+    const inputs = [v, run, layout, shape, selectedEl, path, store.breakpoints, label];
+    if (inputs.length === litWith.current.length && inputs.every((x, i) => x === litWith.current[i])) return;
+    litWith.current = inputs;
     const l0 = performance.now();
     const pathElements = new Set<string>();
     if (path) {
@@ -144,7 +151,7 @@ export function GraphPane({ store }: { store: Store; seq?: number }) {
       }
     }
     if (path && path.edges.size && shape.byId.has(START)) pathElements.add(START);
-    v.setLabel(`Graph of ${session?.graphId ?? session?.assistantId ?? 'the run'}${shape.derived ? ', drawn from the run' : ''}`);
+    v.setLabel(label);
     v.light({
       runOf: (id) => run.nodes.get(id),
       edgeCounts: run.edgeCounts,
