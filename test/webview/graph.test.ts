@@ -50,6 +50,8 @@ const { graph: _kept, ...headerWithout } = research.header;
 const made = {
   nograph: writeRecording('nograph', { header: headerWithout, events: research.events }),
   hostile: writeRecording('hostile', { header: { ...research.header, graph: { graph: hostileGraph(), xray: true, fetchedAt: 0 } }, events: [] }),
+  /** Cut while research_a and research_b run (opened as a live session). */
+  running: writeRecording('running', { header: research.header, events: research.events.filter((e) => Number(e.id) <= 5) }),
   empty: writeRecording('empty', { header: { ...research.header, graph: { graph: { nodes: [], edges: [] }, xray: true, fetchedAt: 0 } }, events: [] }),
 };
 
@@ -239,6 +241,16 @@ describe('the graph pane on a recording of the research graph', () => {
     const before = await page.evaluate(() => window.lgtPreview.rendered?.executions);
     await page.keyboard.press('+');
     assert.equal(await page.evaluate(() => window.lgtPreview.rendered?.executions), before);
+    // Collapsed stays collapsed across a reload of the webview (kept with the panel's UI state).
+    await page.reload();
+    await waitRendered(page, model.executions.length);
+    await page.waitForSelector('.graph-svg .g-node');
+    assert.deepEqual(await page.$$eval('.graph-svg .g-node.kind-collapsed', (els) => els.map((e) => e.getAttribute('data-id'))), [collapsed[0][0]]);
+    // And opens again with c.
+    await page.locator('.graph-svg .g-node.kind-collapsed').focus();
+    await page.keyboard.press('c');
+    await page.waitForFunction(() => !document.querySelector('.graph-svg .g-node.kind-collapsed'));
+    assert.equal(await node(page, 'write:draft').count(), 1);
     assert.deepEqual(pageErrors(page), []);
     await page.context().close();
   });
@@ -299,6 +311,39 @@ describe('the graph pane on a recording of the research graph', () => {
     });
   }
 
+  test('running nodes pulse in a layer the compositor animates (opacity only), over their boxes', async () => {
+    const page = await open(made.running, { status: 'streaming' });
+    await page.waitForFunction(() => document.querySelectorAll('.graph-svg .g-node.running').length === 2);
+    await settle(page);
+    const running = await page.$$eval('.graph-svg .g-node.running', (els) => els.map((e) => e.getAttribute('data-id')).sort());
+    assert.deepEqual(running, ['research_a', 'research_b']);
+    const pulses = await page.$$eval('.graph-pulse', (els) =>
+      els.map((e) => {
+        const r = e.getBoundingClientRect();
+        const props = e.getAnimations().flatMap((a) => ((a.effect as KeyframeEffect | null)?.getKeyframes() ?? []).flatMap((k) => Object.keys(k).filter((p) => !['offset', 'easing', 'composite', 'computedOffset'].includes(p))));
+        return { x: r.x + r.width / 2, y: r.y + r.height / 2, w: r.width, props: [...new Set(props)] };
+      }),
+    );
+    assert.equal(pulses.length, 2, JSON.stringify(pulses));
+    for (const id of running) {
+      const b = (await node(page, id!).locator('.g-box').boundingBox())!;
+      const p = pulses.find((q) => Math.abs(q.x - (b.x + b.width / 2)) < 3 && Math.abs(q.y - (b.y + b.height / 2)) < 3);
+      assert.ok(p, `a pulse over ${id} ${JSON.stringify(b)} ${JSON.stringify(pulses)}`);
+      assert.ok(Math.abs(p.w - b.width) < 4, `as wide as its box: ${p.w} vs ${b.width}`);
+      assert.deepEqual(p.props, ['opacity']);
+    }
+    // Nothing in the SVG itself is animated (it would be restyled and repainted every frame).
+    assert.equal(await page.evaluate(() => [...document.querySelectorAll('.graph-svg *')].filter((e) => e.getAnimations().length).length), 0);
+    // Zoomed, the pulse follows its box.
+    await page.locator('.graph-pane').getByRole('button', { name: 'Zoom in (+)' }).click();
+    const b = (await node(page, 'research_a').locator('.g-box').boundingBox())!;
+    const after = await page.$$eval('.graph-pulse', (els) => els.map((e) => e.getBoundingClientRect()).map((r) => ({ x: r.x + r.width / 2, w: r.width })));
+    assert.ok(after.some((p) => Math.abs(p.x - (b.x + b.width / 2)) < 3 && Math.abs(p.w - b.width) < 5), `${JSON.stringify(b)} ${JSON.stringify(after)}`);
+    await page.locator('.graph-pane').screenshot({ path: join(ensureDir(screenshotDir), 'graph-running.png') });
+    assert.deepEqual(pageErrors(page), []);
+    await page.context().close();
+  });
+
   test('hide and show the split; drag it wider', async () => {
     const page = await openResearch();
     const w0 = (await page.locator('.graph-pane').boundingBox())!.width;
@@ -343,6 +388,39 @@ describe('without the server’s graph, and with hostile ones', () => {
     assert.deepEqual(pageErrors(page), []);
     await page.context().close();
   });
+
+  for (const theme of ['dark', 'light', 'hc']) {
+    test(`${theme}: the pane's head fits a narrow panel (800 px): cut with an ellipsis and a tooltip, nothing overlapping`, async () => {
+      const page = await open(made.nograph, { theme }, { width: 800, height: 600 });
+      await waitRendered(page, model.executions.length);
+      await page.waitForSelector('.graph-svg .g-node');
+      await settle(page);
+      const pane = (await page.locator('.graph-pane').boundingBox())!;
+      const parts = await page.$$eval('.graph-head .graph-title, .graph-head .graph-source, .graph-head .icon-btn', (els) =>
+        els.map((e) => {
+          const r = e.getBoundingClientRect();
+          return { name: e.getAttribute('aria-label') ?? e.className, x: r.x, y: r.y, w: r.width, h: r.height, cut: e.scrollWidth > e.clientWidth, title: e.getAttribute('title') };
+        }),
+      );
+      assert.equal(parts.length, 6, JSON.stringify(parts));
+      for (const p of parts) assert.ok(p.w > 0 && p.x >= pane.x - 0.5 && p.x + p.w <= pane.x + pane.width + 0.5, `${p.name} inside the pane ${JSON.stringify(p)} ${JSON.stringify(pane)}`);
+      for (let i = 0; i < parts.length; i++) {
+        for (let j = i + 1; j < parts.length; j++) {
+          const a = parts[i];
+          const b = parts[j];
+          const overlap = a.x < b.x + b.w - 0.5 && b.x < a.x + a.w - 0.5 && a.y < b.y + b.h - 0.5 && b.y < a.y + a.h - 0.5;
+          assert.ok(!overlap, `${a.name} and ${b.name} overlap: ${JSON.stringify([a, b])}`);
+        }
+      }
+      assert.ok(!parts.find((p) => p.name === 'graph-title')!.cut, 'the title is whole');
+      // What is cut says itself in full on hover.
+      const source = parts.find((p) => p.name === 'graph-source')!;
+      if (source.cut) assert.match(source.title ?? '', /drawn from the transitions/);
+      await page.locator('.graph-pane').screenshot({ path: join(ensureDir(screenshotDir), `graph-narrow-${theme}.png`) });
+      assert.deepEqual(pageErrors(page), []);
+      await page.context().close();
+    });
+  }
 
   test('a cancelled run: the node the cancel cut is marked cancelled, drawn and named so', async () => {
     // Recorded from the real server: `slow` cancelled while crunch ran (warm_up had finished).

@@ -1,5 +1,5 @@
 // The panel's UI state (selection, follow, the time window, filter, search, collapsed rows, the
-// detail tab) and what of it survives a reload: VS Code's getState/setState, for the same session
+// detail tab, the graph pane's collapsed clusters) and what of it survives a reload: VS Code's getState/setState, for the same session
 // only. Pure.
 import { span, type View } from '../viewport';
 import type { WebviewApi } from '../vscodeApi';
@@ -18,6 +18,8 @@ export interface UiState {
   search: string;
   collapsed: string[];
   tab: DetailTab;
+  /** Subgraph clusters the person collapsed in the graph pane (their ids). */
+  graphCollapsed: string[];
 }
 
 /** What survives a reload (VS Code's getState/setState), for the same session only. */
@@ -27,7 +29,7 @@ export interface Persisted {
   ui: UiState;
 }
 
-export const DEFAULT_UI: UiState = { selected: null, follow: true, zoomed: false, view: null, filter: '', search: '', collapsed: [], tab: 'changed' };
+export const DEFAULT_UI: UiState = { selected: null, follow: true, zoomed: false, view: null, filter: '', search: '', collapsed: [], tab: 'changed', graphCollapsed: [] };
 
 export function readPersisted(s: unknown): Persisted | null {
   if (typeof s !== 'object' || s === null) return null;
@@ -35,6 +37,7 @@ export function readPersisted(s: unknown): Persisted | null {
   if (p.v !== 1 || typeof p.sessionId !== 'string' || typeof p.ui !== 'object' || p.ui === null) return null;
   const ui = { ...DEFAULT_UI, ...p.ui };
   if (!Array.isArray(ui.collapsed)) ui.collapsed = [];
+  ui.graphCollapsed = Array.isArray(ui.graphCollapsed) ? ui.graphCollapsed.filter((c): c is string => typeof c === 'string') : [];
   if (ui.view && !(Number.isFinite(ui.view.start) && Number.isFinite(ui.view.end) && ui.view.end > ui.view.start)) ui.view = null;
   if (!['wrote', 'changed', 'state'].includes(ui.tab)) ui.tab = DEFAULT_UI.tab;
   return { v: 1, sessionId: p.sessionId, ui };
