@@ -36,8 +36,8 @@ export class ForkStateEditor implements vscode.FileSystemProvider {
     const uri = vscode.Uri.from({ scheme: FORK_SCHEME, path: `/${++this.seq}/${name.replace(/[\\/]/g, '-')}.json` });
     const file: Pending = { text: `${JSON.stringify(values, null, 2)}\n`, mtime: Date.now() };
     this.files.set(uri.path, file);
+    // A .json name: the editor reads it as JSON (highlighting, folding, syntax errors).
     const doc = await vscode.workspace.openTextDocument(uri);
-    await vscode.languages.setTextDocumentLanguage(doc, 'json');
     // Beside the timeline, which stays in view.
     await vscode.window.showTextDocument(doc, { preview: false, viewColumn: vscode.ViewColumn.Beside });
     try {

@@ -39,8 +39,6 @@ export type Post = (m: ToWebview) => boolean | PromiseLike<boolean>;
 export interface FeedOptions {
   firstSlice?: number;
   slice?: number;
-  /** Send big slices as JSON bytes (default true; see packedEvents.ts). */
-  pack?: boolean;
   /** Slices in flight beyond what the panel drew (default IN_FLIGHT). */
   inFlight?: number;
 }
@@ -57,7 +55,6 @@ export class PanelFeed {
   private infoSent: string | undefined;
   private readonly firstSlice: number;
   private readonly slice: number;
-  private readonly pack: boolean;
   private readonly inFlight: number;
   /** The panel could not read a packed slice of this session: the rest goes as objects. */
   private unpacked = false;
@@ -65,7 +62,6 @@ export class PanelFeed {
   constructor(private readonly post: Post, opts: FeedOptions = {}) {
     this.firstSlice = Math.max(1, opts.firstSlice ?? FIRST_SLICE);
     this.slice = Math.max(1, opts.slice ?? SLICE);
-    this.pack = opts.pack ?? true;
     this.inFlight = Math.max(1, opts.inFlight ?? IN_FLIGHT);
   }
 
@@ -113,7 +109,7 @@ export class PanelFeed {
       const to = Math.min(all.length, from + this.slice);
       this.sent = to;
       const slice = all.slice(from, to);
-      const m: ToWebview = this.pack && !this.unpacked && slice.length >= PACK_MIN ? { type: 'session/packed', sessionId: s.info.id, from, count: slice.length, json: packEvents(slice) } : { type: 'session/events', sessionId: s.info.id, from, events: slice };
+      const m: ToWebview = !this.unpacked && slice.length >= PACK_MIN ? { type: 'session/packed', sessionId: s.info.id, from, count: slice.length, json: packEvents(slice) } : { type: 'session/events', sessionId: s.info.id, from, events: slice };
       const taken = this.deliver(m, () => {
         this.sent = Math.min(this.sent, from);
       });

@@ -1,6 +1,6 @@
 // The panel's UI state (selection, follow, the time window, filter, search, collapsed rows, the
-// detail tab, the graph pane's collapsed clusters) and what of it survives a reload: VS Code's getState/setState, for the same session
-// only. Pure.
+// detail tab, the graph pane's collapsed clusters) and what of it survives a reload: VS Code's
+// getState/setState, for the same session only. Pure.
 import { span, type View } from '../viewport';
 import type { WebviewApi } from '../vscodeApi';
 
