@@ -23,7 +23,8 @@ export class Matcher {
   get done(): boolean {
     return this.cursor >= this.total;
   }
-  private total = 0;
+  /** Executions to judge, known from the first `advance`: a new query is not done before it. */
+  private total = Infinity;
 
   /** Judge up to `budgetMs` worth of not-yet-judged executions (Infinity: all of them). */
   advance(executions: readonly Execution[], budgetMs = Infinity, clock: () => number = now): boolean {

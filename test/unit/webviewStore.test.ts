@@ -256,6 +256,17 @@ describe('selection, filter, search', () => {
     assert.equal(h.store.search!.matches.length, 0);
   });
 
+  test('Enter pressed right after typing (the query not judged yet) jumps once it is', () => {
+    const h = loaded('agent');
+    h.store.setUi({ search: 'PARIS' });
+    // No frame yet: the new query has judged nothing, so it cannot say it has no matches.
+    assert.equal(h.store.search!.done, false);
+    h.store.nextMatch(1);
+    h.flush();
+    assert.ok(h.store.search!.matches.length > 0);
+    assert.equal(h.store.ui.selected, h.store.search!.matches[0]);
+  });
+
   test('a running node without writes matches a key filter once its update arrives', () => {
     const r = rec('slow');
     const h = harness();
