@@ -16,6 +16,24 @@ function testsIn(dir) {
   return readdirSync(abs).filter((f) => f.endsWith('.test.ts')).map((f) => join(dir, f));
 }
 
+/**
+ * `import source from 'lgt-worker:./x'`: the file bundled on its own (browser, iife) and imported
+ * as its source text, for a Web Worker the webview makes from a blob (its CSP allows `blob:`
+ * workers; a webview cannot start one from its resource URLs).
+ */
+const workerSource = {
+  name: 'lgt-worker',
+  setup(b) {
+    b.onResolve({ filter: /^lgt-worker:/ }, (args) => ({ path: join(args.resolveDir, args.path.slice('lgt-worker:'.length)), namespace: 'lgt-worker' }));
+    b.onLoad({ filter: /.*/, namespace: 'lgt-worker' }, async (args) => {
+      const file = ['', '.ts', '.js'].map((x) => args.path + x).find((f) => existsSync(f));
+      if (!file) return { errors: [{ text: `worker entry ${args.path} not found` }] };
+      const r = await esbuild.build({ entryPoints: [file], bundle: true, write: false, format: 'iife', platform: 'browser', target: 'es2022', minify: true, metafile: true, logLevel: 'silent' });
+      return { contents: `export default ${JSON.stringify(r.outputFiles[0].text)};`, loader: 'js', watchFiles: Object.keys(r.metafile.inputs).map((f) => join(root, f)) };
+    });
+  },
+};
+
 const node = {
   platform: 'node',
   target: 'node20',
@@ -23,6 +41,7 @@ const node = {
   bundle: true,
   sourcemap: true,
   logLevel: 'warning',
+  plugins: [workerSource],
 };
 
 const builds = [
@@ -44,6 +63,7 @@ const builds = [
     jsx: 'automatic',
     jsxImportSource: 'preact',
     loader: { '.ttf': 'file' },
+    plugins: [workerSource],
   },
   // Plain-Node tests, one bundle per file, run by node's test runner.
   ...['test/unit', 'test/client', 'test/webview'].map((dir) => ({

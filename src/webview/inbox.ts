@@ -6,6 +6,7 @@
 import type { RunEvent } from '../shared/events';
 import { unpackEvents } from '../shared/packedEvents';
 import type { ToWebview } from '../shared/protocol';
+import { blobWorker, startWorker } from './blobWorker';
 
 type Packed = Extract<ToWebview, { type: 'session/packed' }>;
 
@@ -46,19 +47,9 @@ export class Inbox {
   }
 
   private ensureWorker(): Worker | null {
-    if (this.worker === undefined) {
-      try {
-        this.worker = this.makeWorker();
-      } catch {
-        this.worker = null;
-      }
-      if (this.worker) {
-        this.worker.onmessage = (e: MessageEvent<Reply>) => this.answered(e.data);
-        // A worker that dies (or never starts) leaves its slices to the panel's thread... which
-        // no longer has their bytes (they were transferred): the store asks the host again.
-        this.worker.onerror = (e) => this.workerFailed(e.message || 'the unpacking worker failed');
-      }
-    }
+    // A worker that dies (or never starts) leaves its slices to the panel's thread... which no
+    // longer has their bytes (they were transferred): the store asks the host again.
+    if (this.worker === undefined) this.worker = startWorker<Reply>(this.makeWorker, (r) => this.answered(r), (e) => this.workerFailed(e.message || 'the unpacking worker failed'));
     return this.worker;
   }
 
@@ -94,7 +85,6 @@ export class Inbox {
 
 /** The worker: `unpackEvents` run on each slice posted to it. Built from source (the CSP allows blob: workers). */
 function unpackWorker(): Worker | null {
-  if (typeof Worker === 'undefined' || typeof Blob === 'undefined' || typeof URL.createObjectURL !== 'function') return null;
   const source = `const unpackEvents = ${unpackEvents.toString()};
 self.onmessage = (e) => {
   const { id, json, count } = e.data;
@@ -104,11 +94,5 @@ self.onmessage = (e) => {
     self.postMessage({ id, error: String(err && err.message || err) });
   }
 };`;
-  const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
-  try {
-    return new Worker(url);
-  } finally {
-    // The worker has fetched it (or will from the blob it holds): the URL is no longer needed.
-    setTimeout(() => URL.revokeObjectURL(url), 10_000);
-  }
+  return blobWorker(source);
 }

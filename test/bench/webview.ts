@@ -11,22 +11,12 @@ import { launch, pageUrl, repoRoot, startPreview } from '../webview/harness';
 import { generate } from '../support/bigRun';
 import { printCpuProfile, startCpuProfile } from './cpuProfile';
 import { pct } from './stats';
+import type { TraceEvent } from './frameTrace';
 
 const EXECUTIONS = Number(process.env.BENCH_EXECUTIONS ?? 100_000);
 const RATE = Number(process.env.BENCH_RATE ?? 2000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const BATCH_MS = 30;
-
-interface TraceEvent {
-  name: string;
-  ph: string;
-  pid: number;
-  tid: number;
-  ts: number;
-  dur?: number;
-  tdur?: number;
-  args?: Record<string, unknown>;
-}
 
 /**
  * Main-thread work of the page by kind, in thread time: what the frames spend on script (and

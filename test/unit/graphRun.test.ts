@@ -12,6 +12,8 @@ import { MAX_GRAPH_NODES, graphSpecOf, sessionGraphOf } from '../../src/shared/a
 import { END, START, edgeKey, graphIdOf, shapeFromGraph, shapeFromRun } from '../../src/webview/graph/graphShape';
 import { graphRun, leafTransitions, tracePath, type GraphRun as GraphRunT } from '../../src/webview/graph/graphRun';
 import { GraphLive } from '../../src/webview/graph/graphLive';
+import { RunTracker } from '../../src/webview/graph/graphTrack';
+import type { RunEvent } from '../../src/shared/events';
 import { layoutGraph, visibleId } from '../../src/webview/graph/graphLayout';
 import { nodeLabel } from '../../src/webview/graph/graphText';
 
@@ -189,6 +191,80 @@ describe('the incremental tracker gives what a full pass gives', () => {
       const want = graphRun(shape, model.executions, model.summary.runs, done);
       assert.deepEqual(plain(got.run!), plain(want));
       assert.ok(seen > 0 || !model.executions.length);
+      // The way to each execution, traced from the tracker's index, is the full pass's.
+      const norm = (p: { edges: Set<string>; executions: Set<number> }) => [[...p.edges].sort(), [...p.executions].sort((a, b) => a - b)];
+      for (let i = 0; i < model.executions.length; i++) assert.deepEqual(norm(tracePath(got.run!, model.executions, i)), norm(tracePath(want, model.executions, i)), `path to ${i}`);
+    });
+  }
+});
+
+describe('the incremental tracker on a long live run', () => {
+  // As bench:llmPanel streams it: one node starts first and stays open (an LLM answer streaming)
+  // while thousands of others start and finish after it, some in a subgraph's namespace.
+  function stream(n: number, seed: number): RunEvent[] {
+    let x = seed;
+    const rnd = () => ((x = (x * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const names = ['plan', 'retrieve', 'rerank', 'draft', 'critique', 'route'];
+    const evs: RunEvent[] = [{ id: '0', event: 'tasks', ns: [], data: { id: 'long', name: 'answer', input: {} }, t: 1000 }];
+    const open: { id: string; name: string; ns: string[] }[] = [];
+    let task = 0;
+    for (let k = 0; evs.length < n; k++) {
+      const t = 1000 + evs.length;
+      if (open.length < 3 || rnd() < 0.34) {
+        const name = names[Math.floor(rnd() * names.length)];
+        const ns = task % 10 === 0 ? ['child:sub'] : [];
+        const id = `t${task++}`;
+        open.push({ id, name, ns });
+        evs.push({ id: String(evs.length), event: 'tasks', ns, data: { id, name, input: {} }, t });
+      } else {
+        const o = open.splice(Math.floor(rnd() * open.length), 1)[0];
+        evs.push({ id: String(evs.length), event: 'updates', ns: o.ns, data: { [o.name]: { notes: o.id } }, t });
+        evs.push({ id: String(evs.length), event: 'tasks', ns: o.ns, data: { id: o.id, name: o.name, result: { notes: o.id }, error: null, interrupts: [] }, t });
+      }
+    }
+    evs.push({ id: String(evs.length), event: 'updates', ns: [], data: { answer: { notes: 'done' } }, t: 1000 + evs.length });
+    evs.push({ id: String(evs.length), event: 'tasks', ns: [], data: { id: 'long', name: 'answer', result: { notes: 'done' }, error: null, interrupts: [] }, t: 1000 + evs.length });
+    return evs;
+  }
+  const plain = (r: GraphRunT) => ({
+    nodes: Object.fromEntries([...r.nodes].filter(([id]) => id !== START && id !== END).map(([id, n]) => [id, [n.runs, n.running, n.status, n.errors, n.interrupts, Math.round(n.totalMs)]]).sort()),
+    edges: counts(r.edgeCounts),
+  });
+
+  for (const seed of [1, 7, 42]) {
+    test(`seed ${seed}: the same counts as a full pass at every checkpoint, and each pass recomputes only the steps that changed`, () => {
+      const evs = stream(6000, seed);
+      const model = new RunModel({});
+      const tracker = new RunTracker(model.executions, (gid) => gid, (a, b) => [edgeKey(a, b)]);
+      let worst = 0;
+      let checked = 0;
+      for (let i = 0; i < evs.length; i += 30) {
+        const before = model.executions.length;
+        for (const ev of evs.slice(i, i + 30)) model.apply(ev);
+        const live = i + 30 < evs.length;
+        const r = tracker.update(model.summary.runs, false, live);
+        // A pass costs what changed: the new executions' steps, the one before them, the run's
+        // first step — not every step since the one that stays open.
+        worst = Math.max(worst, tracker.lastPassSteps - (model.executions.length - before));
+        if ((i / 30) % 40 === 0 || !live) {
+          const shape = shapeFromRun(model.executions, tracker.pairs.values(), 'n');
+          const full = graphRun(shape, model.executions, model.summary.runs, false);
+          assert.deepEqual(plain(r), plain(full), `after ${i + 30} events`);
+          // The way to an execution, traced from the tracker's own index, is the full pass's.
+          for (const sel of [0, 1, Math.floor(model.executions.length / 2), model.executions.length - 1]) {
+            const a = tracePath(r, model.executions, sel);
+            const b = tracePath(full, model.executions, sel);
+            assert.deepEqual([[...a.edges].sort(), [...a.executions].sort((p, q) => p - q)], [[...b.edges].sort(), [...b.executions].sort((p, q) => p - q)], `path to ${sel}`);
+          }
+          checked++;
+        }
+      }
+      assert.ok(model.executions.length > 2000, `${model.executions.length} executions`);
+      // Many supersteps after the one held open (else nothing here would test settling around it).
+      const steps = new Set(model.executions.filter((e) => !e.ns.length).map((e) => e.step));
+      assert.ok(steps.size > 500, `${steps.size} steps`);
+      assert.ok(checked >= 5);
+      assert.ok(worst <= 4, `a pass recomputed ${worst} steps more than it took in`);
     });
   }
 });

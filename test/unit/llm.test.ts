@@ -10,6 +10,7 @@ import { parseRecording, type Recording } from '../../src/shared/recording';
 import { RunModel, callJson, costText, pricesFrom, type LlmCall } from '../../src/shared/runModel';
 import { isRecord, type RunEvent } from '../../src/shared/events';
 import { modelFromRecording, modelJson, renderTimelineText } from '../../src/cli/show';
+import { TAIL_STEP, TEXT_TAIL, tailStart } from '../../src/webview/textTail';
 
 const DIR = resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'recordings');
 const load = (name: string): Recording => parseRecording(readFileSync(join(DIR, `${name}.jsonl`), 'utf8'));
@@ -280,5 +281,25 @@ describe('bad input: shown or ignored with a note, never a crash, never mixed', 
     assert.deepEqual(pricesFrom({ a: { input: 1, output: 2 }, b: 'x', c: { input: -1 } }), { a: { input: 1, output: 2 } });
     assert.equal(costText(0.000043), '0.000043');
     assert.equal(costText(1.5), '1.5000');
+  });
+});
+
+describe('the drawn end of a long streamed answer', () => {
+  test('its start moves in steps, never past the last 20,000 characters, and begins after a space', () => {
+    let text = '';
+    let starts = 0;
+    let last = 0;
+    for (let k = 0; text.length < 100_000; k++) {
+      text += `word${k} `;
+      const from = tailStart(text);
+      assert.ok(text.length - from <= TEXT_TAIL, `${text.length - from} characters drawn`);
+      if (from > 0) assert.equal(text[from - 1], ' ', 'starts after a space');
+      if (from !== last) starts++;
+      assert.ok(from >= last, 'never moves back');
+      last = from;
+    }
+    // ~100,000 characters streamed: the start moved about once per 4,000, not with each of the ~12,000 chunks.
+    assert.ok(starts > 5 && starts <= Math.ceil(100_000 / TAIL_STEP), `${starts} moves`);
+    assert.equal(tailStart('short'), 0);
   });
 });

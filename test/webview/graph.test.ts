@@ -255,6 +255,22 @@ describe('the graph pane on a recording of the research graph', () => {
     await page.context().close();
   });
 
+  test('a click beside a subgraph’s chevron (not on its thin line) collapses it; one beside the collapsed box’s opens it', async () => {
+    const page = await openResearch();
+    await page.waitForSelector('.graph-svg .g-cluster .g-chevron');
+    const line = (await page.locator('.graph-svg .g-cluster .g-chevron').first().boundingBox())!;
+    // 3 px left of the chevron's stroke: where a person aiming at a small arrow often lands.
+    await page.mouse.click(line.x - 3, line.y + line.height / 2);
+    await page.waitForSelector('.graph-svg .g-node.kind-collapsed');
+    assert.equal(await page.locator('.execlist [aria-selected="true"]').count(), 0, 'the click toggled, it did not select');
+    const closed = (await page.locator('.graph-svg .g-node.kind-collapsed .g-chevron').boundingBox())!;
+    await page.mouse.click(closed.x - 3, closed.y + closed.height / 2);
+    await page.waitForFunction(() => !document.querySelector('.graph-svg .g-node.kind-collapsed'));
+    assert.equal(await node(page, 'write:draft').count(), 1);
+    assert.deepEqual(pageErrors(page), []);
+    await page.context().close();
+  });
+
   test('breakpoints: b on a node, or a click on its dot, toggles one; the name says so', async () => {
     const page = await openResearch();
     await node(page, 'review').focus();

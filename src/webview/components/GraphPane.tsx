@@ -6,7 +6,8 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { Store } from '../store';
 import { IconButton } from './ValueTree';
 import { GraphView } from '../graph/graphView';
-import { layoutGraph, type GraphLayout } from '../graph/graphLayout';
+import { finishLayout, planLayout, type GraphLayout } from '../graph/graphLayout';
+import { LayoutClient } from '../graph/graphLayoutClient';
 import { START, type GraphShape } from '../graph/graphShape';
 import { tracePath, type GraphRun } from '../graph/graphRun';
 import { GraphLive } from '../graph/graphLive';
@@ -21,6 +22,8 @@ const MIN_W = 180;
  */
 const DEFAULT_SHARE = 0.22;
 const DEFAULT_MAX = 360;
+/** One layout worker for the panel (made when the first graph is laid out). */
+let layouts: LayoutClient | null = null;
 let measureCtx: CanvasRenderingContext2D | null = null;
 function measurer(font: string): (text: string, bold: boolean) => number {
   measureCtx ??= document.createElement('canvas').getContext('2d');
@@ -82,20 +85,43 @@ export function GraphPane({ store }: { store: Store; seq?: number }) {
     const cs = getComputedStyle(document.body);
     return `12px ${cs.getPropertyValue('--vscode-font-family').trim() || cs.fontFamily || 'sans-serif'}`;
   }, []);
-  const laid = useMemo(() => {
-    if (!shape || !shape.nodes.length) return { layout: null, error: null };
+  // Planned here (measuring names needs the DOM), laid out in the worker, drawn when it is back:
+  // a big graph, or one drawn from a run that keeps growing, never holds up the timeline.
+  const planned = useMemo(() => {
+    if (!shape || !shape.nodes.length) return null;
     try {
-      const t0 = performance.now();
-      const layout = layoutGraph(shape, collapsedSet, measurer(font), wide ? 'LR' : 'TB');
-      // Read by the benchmark (npm run bench:graph).
-      performance.measure('lgt:graph-layout', { start: t0, detail: { nodes: shape.nodes.length + shape.clusters.length } });
-      return { layout, error: null };
+      return { shape, plan: planLayout(shape, collapsedSet, measurer(font), wide ? 'LR' : 'TB'), error: null };
     } catch (e) {
-      // Said in the pane; the rest of the panel goes on.
-      return { layout: null, error: `The graph could not be laid out (${(e as Error).message}).` };
+      return { shape, plan: null, error: `The graph could not be laid out (${(e as Error).message}).` };
     }
   }, [shape, collapsedSet, font, wide]);
+  const [laid, setLaid] = useState<{ shape: GraphShape | null; layout: GraphLayout | null; error: string | null }>({ shape: null, layout: null, error: null });
+  useEffect(() => {
+    if (!planned) return setLaid({ shape: null, layout: null, error: null });
+    const { shape: sh, plan, error } = planned;
+    if (!plan) return setLaid({ shape: null, layout: null, error });
+    let current = true;
+    const t0 = performance.now();
+    (layouts ??= new LayoutClient()).layout(plan.input).then(
+      (out) => {
+        if (!current) return;
+        const layout = finishLayout(sh, plan, out);
+        // Read by the benchmark (npm run bench:graph): asked → laid out → back on the panel's thread.
+        performance.measure('lgt:graph-layout', { start: t0, detail: { nodes: plan.size } });
+        setLaid({ shape: sh, layout, error: null });
+      },
+      (e: Error) => {
+        // Said in the pane; the rest of the panel goes on.
+        if (current) setLaid({ shape: null, layout: null, error: `The graph could not be laid out (${e.message}).` });
+      },
+    );
+    return () => {
+      current = false;
+    };
+  }, [planned]);
+  // Until a new layout is back, the last one stays drawn (lit with the run as it is now).
   const layout = laid.layout;
+  const laidShape = laid.shape;
   latest.current = { run, layout };
 
   // Mount the view once; it outlives renders.
@@ -122,7 +148,7 @@ export function GraphPane({ store }: { store: Store; seq?: number }) {
 
   useEffect(() => {
     const v = viewRef.current;
-    if (v && shape && layout) v.setLayout(shape, layout);
+    if (v && laidShape && layout) v.setLayout(laidShape, layout);
   }, [layout, pane.hidden]);
 
   // Light it when what it shows changed (a few times a second while a run streams): a handful of attribute writes.

@@ -5,9 +5,7 @@ import { useState } from 'preact/hooks';
 import { callTimes, costText, type LlmCall, type LlmTotals, type NodeLlmRow, type RunModel } from '../../shared/runModel';
 import type { Store } from '../store';
 import { formatDuration } from '../layout';
-
-/** Past this many characters only the end of a call's text is drawn, until asked for all of it. */
-const TEXT_TAIL = 20_000;
+import { STREAM_STEP, STREAM_TAIL, tailStart } from '../textTail';
 
 export function LlmCallsSection({ model, execution }: { model: RunModel; execution: number }) {
   const calls = model.llmCalls(execution);
@@ -28,8 +26,9 @@ function CallView({ call: c, n, of }: { call: LlmCall; n: number; of: number }) 
   if (firstTokenMs !== null) facts.push(`first token ${formatDuration(firstTokenMs)}`);
   if (durationMs !== null) facts.push(`${c.streaming ? 'streaming for' : 'streamed'} ${formatDuration(durationMs)}`);
   if (c.finishReason) facts.push(`finish: ${c.finishReason}`);
-  const cut = !all && c.text.length > TEXT_TAIL;
-  const shown = cut ? c.text.slice(-TEXT_TAIL) : c.text;
+  const from = all ? 0 : c.streaming ? tailStart(c.text, STREAM_TAIL, STREAM_STEP) : tailStart(c.text);
+  const cut = from > 0;
+  const shown = cut ? c.text.slice(from) : c.text;
   return (
     <div class={`llm-call${c.streaming ? ' streaming' : ''}`}>
       <div class="llm-head">

@@ -70,39 +70,77 @@ export function visibleId(shape: GraphShape, collapsed: ReadonlySet<string>, id:
   return shown;
 }
 
+/**
+ * What dagre is given: plain data, so it can be laid out in a worker (graphLayoutWorker.ts) as
+ * well as here. Nodes in dagre's order: clusters, then boxes (their order shapes the drawing).
+ */
+export interface LayoutInput {
+  graph: Record<string, unknown>;
+  options: Record<string, unknown>;
+  /** The subgraphs, open (a compound node) or collapsed (a box with a size), in the shape's order. */
+  clusters: { id: string; parent: string | null; w?: number; h?: number }[];
+  /** The nodes drawn as themselves. */
+  boxes: { id: string; w: number; h: number; parent: string | null }[];
+  edges: { key: string; source: string; target: string }[];
+}
+
+/** What dagre gave back: centres and sizes by id, each edge's points by key. */
+export interface LayoutOutput {
+  nodes: Record<string, { x: number; y: number; w: number; h: number }>;
+  edges: Record<string, { x: number; y: number }[]>;
+  width: number;
+  height: number;
+}
+
+/** A layout to be done: dagre's input, and what the drawing is made of once it is back. */
+export interface LayoutPlan {
+  input: LayoutInput;
+  leaves: LaidNode[];
+  edges: LaidEdge[];
+  shownAs: (id: string) => string;
+  /** Boxes and clusters dagre lays out (what a layout's cost grows with). */
+  size: number;
+}
+
 /** `LR`: left to right, for a pane much wider than tall (the narrow panel stacks it above). */
-export function layoutGraph(shape: GraphShape, collapsed: ReadonlySet<string>, measure: (text: string, bold: boolean) => number, dir: 'TB' | 'LR' = 'TB'): GraphLayout {
-  const g = new dagre.graphlib.Graph({ compound: true, multigraph: true });
+export function planLayout(shape: GraphShape, collapsed: ReadonlySet<string>, measure: (text: string, bold: boolean) => number, dir: 'TB' | 'LR' = 'TB'): LayoutPlan {
   const boxes = shape.nodes.length + shape.clusters.length;
   // Across ranks left to right, the gap between nodes of a rank holds the clusters' title strips.
   const gaps = dir === 'TB' ? { nodesep: 22, ranksep: 42 } : { nodesep: 34, ranksep: 36 };
-  g.setGraph({ rankdir: dir, ...gaps, edgesep: 12, marginx: 12, marginy: 12 + (dir === 'LR' ? HEAD_H : 0), ...(boxes > BIG ? { ranker: 'tight-tree' } : {}) });
-  g.setDefaultEdgeLabel(() => ({}));
+  const input: LayoutInput = {
+    graph: { rankdir: dir, ...gaps, edgesep: 12, marginx: 12, marginy: 12 + (dir === 'LR' ? HEAD_H : 0), ...(boxes > BIG ? { ranker: 'tight-tree' } : {}) },
+    options: boxes > HUGE ? { disableOptimalOrderHeuristic: true } : {},
+    clusters: [],
+    boxes: [],
+    edges: [],
+  };
   const shown = (id: string) => visibleId(shape, collapsed, id);
   const hidden = (clusterId: string | null): boolean => {
     for (let c = clusterId; c; c = shape.clusterById.get(c)?.parent ?? null) if (collapsed.has(c) && c !== clusterId) return true;
     return false;
   };
   const leaves = new Map<string, LaidNode>();
+  const open = new Set<string>();
   const widthOf = (name: string, bold: boolean) => Math.max(56, Math.ceil(measure(name, bold)) + 2 * PAD_X + 16);
+  const kept: { id: string; box: LaidNode | null; parent: string | null }[] = [];
   for (const c of shape.clusters) {
     if (hidden(c.id) || (c.parent && collapsed.has(c.parent))) continue;
     if (collapsed.has(c.id)) {
       const n: LaidNode = { id: c.id, x: 0, y: 0, w: widthOf(c.name, true) + 18, h: NODE_H, collapsed: true };
       leaves.set(c.id, n);
-      g.setNode(c.id, { width: n.w, height: n.h });
-    } else g.setNode(c.id, { label: c.id });
+      kept.push({ id: c.id, box: n, parent: c.parent });
+    } else {
+      open.add(c.id);
+      kept.push({ id: c.id, box: null, parent: c.parent });
+    }
   }
-  for (const c of shape.clusters) {
-    if (!g.hasNode(c.id) || !c.parent || !g.hasNode(c.parent)) continue;
-    g.setParent(c.id, c.parent);
-  }
+  const present = (id: string) => open.has(id) || leaves.has(id);
+  for (const k of kept) input.clusters.push({ id: k.id, parent: k.parent && present(k.parent) ? k.parent : null, ...(k.box ? { w: k.box.w, h: k.box.h } : {}) });
   for (const n of shape.nodes) {
     if (shown(n.id) !== n.id) continue;
     const laid: LaidNode = { id: n.id, x: 0, y: 0, w: n.kind === 'node' ? widthOf(n.name, false) : 84, h: n.kind === 'node' ? NODE_H : 26, collapsed: false };
     leaves.set(n.id, laid);
-    g.setNode(n.id, { width: laid.w, height: laid.h });
-    if (n.cluster && g.hasNode(n.cluster) && !collapsed.has(n.cluster)) g.setParent(n.id, n.cluster);
+    input.boxes.push({ id: n.id, w: laid.w, h: laid.h, parent: n.cluster && open.has(n.cluster) ? n.cluster : null });
   }
   const merged = new Map<string, LaidEdge>();
   for (const e of shape.edges) {
@@ -117,28 +155,55 @@ export function layoutGraph(shape: GraphShape, collapsed: ReadonlySet<string>, m
       m.conditional &&= e.conditional;
     } else merged.set(key, { key, source: s, target: t, conditional: e.conditional, edges: [e.key], points: [] });
   }
-  for (const e of merged.values()) g.setEdge(e.source, e.target, {}, e.key);
-  dagre.layout(g, boxes > HUGE ? { disableOptimalOrderHeuristic: true } : {});
-  for (const n of leaves.values()) {
-    const v = g.node(n.id);
-    n.x = v.x ?? 0;
-    n.y = v.y ?? 0;
+  for (const e of merged.values()) input.edges.push({ key: e.key, source: e.source, target: e.target });
+  return { input, leaves: [...leaves.values()], edges: [...merged.values()], shownAs: shown, size: boxes };
+}
+
+/** dagre on the plan's input. Pure (no DOM): runs in the layout worker or on the panel's thread. */
+export function runLayout(input: LayoutInput): LayoutOutput {
+  const g = new dagre.graphlib.Graph({ compound: true, multigraph: true });
+  g.setGraph({ ...input.graph });
+  g.setDefaultEdgeLabel(() => ({}));
+  // In the order the panel always gave them: subgraphs, their nesting, then the nodes.
+  for (const c of input.clusters) g.setNode(c.id, c.w !== undefined ? { width: c.w, height: c.h } : { label: c.id });
+  for (const c of input.clusters) if (c.parent) g.setParent(c.id, c.parent);
+  for (const b of input.boxes) {
+    g.setNode(b.id, { width: b.w, height: b.h });
+    if (b.parent) g.setParent(b.id, b.parent);
   }
-  const clusters: LaidCluster[] = [];
+  for (const e of input.edges) g.setEdge(e.source, e.target, {}, e.key);
+  dagre.layout(g, input.options);
+  const out: LayoutOutput = { nodes: {}, edges: {}, width: g.graph().width ?? 0, height: g.graph().height ?? 0 };
+  for (const id of g.nodes()) {
+    const v = g.node(id);
+    if (v) out.nodes[id] = { x: v.x ?? 0, y: v.y ?? 0, w: v.width ?? 0, h: v.height ?? 0 };
+  }
+  for (const e of input.edges) out.edges[e.key] = (g.edge(e.source, e.target, e.key)?.points ?? []).map((p: { x: number; y: number }) => ({ x: p.x, y: p.y }));
+  return out;
+}
+
+/** The drawing from a plan and dagre's answer. */
+export function finishLayout(shape: GraphShape, plan: LayoutPlan, out: LayoutOutput): GraphLayout {
+  const leaves = plan.leaves.map((n) => ({ ...n, x: out.nodes[n.id]?.x ?? 0, y: out.nodes[n.id]?.y ?? 0 }));
   const depthOf = (id: string) => {
     let d = 0;
     for (let c = shape.clusterById.get(id)?.parent ?? null; c; c = shape.clusterById.get(c)?.parent ?? null) d++;
     return d;
   };
-  for (const c of shape.clusters) {
-    if (!g.hasNode(c.id) || leaves.has(c.id)) continue;
-    const v = g.node(c.id);
-    clusters.push({ id: c.id, x: (v.x ?? 0) - v.width / 2 - CLUSTER_PAD / 2, y: (v.y ?? 0) - v.height / 2 - HEAD_H, w: v.width + CLUSTER_PAD, h: v.height + HEAD_H + CLUSTER_PAD / 2, depth: depthOf(c.id) });
+  const clusters: LaidCluster[] = [];
+  for (const c of plan.input.clusters) {
+    const v = out.nodes[c.id];
+    if (!v || c.w !== undefined) continue;
+    clusters.push({ id: c.id, x: v.x - v.w / 2 - CLUSTER_PAD / 2, y: v.y - v.h / 2 - HEAD_H, w: v.w + CLUSTER_PAD, h: v.h + HEAD_H + CLUSTER_PAD / 2, depth: depthOf(c.id) });
   }
   // Outer clusters first, so inner ones are drawn on top.
   clusters.sort((a, b) => a.depth - b.depth);
-  const edges = [...merged.values()];
-  for (const e of edges) e.points = (g.edge(e.source, e.target, e.key)?.points ?? []).map((p: { x: number; y: number }) => ({ x: p.x, y: p.y }));
-  const gr = g.graph();
-  return { nodes: [...leaves.values()], clusters, edges, width: gr.width ?? 0, height: gr.height ?? 0, shownAs: shown };
+  const edges = plan.edges.map((e) => ({ ...e, edges: [...e.edges], points: out.edges[e.key] ?? [] }));
+  return { nodes: leaves, clusters, edges, width: out.width, height: out.height, shownAs: plan.shownAs };
+}
+
+/** Plan, lay out and finish on this thread (tests, and a webview without workers). */
+export function layoutGraph(shape: GraphShape, collapsed: ReadonlySet<string>, measure: (text: string, bold: boolean) => number, dir: 'TB' | 'LR' = 'TB'): GraphLayout {
+  const plan = planLayout(shape, collapsed, measure, dir);
+  return finishLayout(shape, plan, runLayout(plan.input));
 }

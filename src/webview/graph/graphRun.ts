@@ -35,6 +35,12 @@ export interface GraphRun {
   transitions: Transition[];
   /** Execution → the element that shows it (a node, or the cluster of a subgraph it ran). */
   elementOf: (i: number) => string | null;
+  /**
+   * The transitions into an execution, and its children, where the run's keeper can say without
+   * reading the whole run (the live tracker); tracing a path then costs the path, not the run.
+   */
+  into?: (i: number) => readonly Transition[];
+  kidsOf?: (i: number) => readonly number[];
 }
 
 const emptyRun = (): NodeRun => ({ runs: 0, running: 0, totalMs: 0, errors: 0, interrupts: 0, status: 'not run', executions: [] });
@@ -156,20 +162,29 @@ export function graphRun(shape: GraphShape, executions: readonly Execution[], ru
  * branch that led into it), as edge keys, and the executions on the way.
  */
 export function tracePath(run: GraphRun, executions: readonly Execution[], selected: number): { edges: Set<string>; executions: Set<number> } {
-  const into = new Map<number, Transition[]>();
-  for (const t of run.transitions) {
-    if (t.to === 'end') continue;
-    let l = into.get(t.to);
-    if (!l) into.set(t.to, (l = []));
-    l.push(t);
+  let into = run.into;
+  if (!into) {
+    const map = new Map<number, Transition[]>();
+    for (const t of run.transitions) {
+      if (t.to === 'end') continue;
+      let l = map.get(t.to);
+      if (!l) map.set(t.to, (l = []));
+      l.push(t);
+    }
+    into = (i) => map.get(i) ?? [];
   }
   // A subgraph's execution is reached where its first nodes are.
   const starts: number[] = [];
-  const kids = new Map<number, number[]>();
-  for (const ex of executions) if (ex.parent !== null) (kids.get(ex.parent) ?? kids.set(ex.parent, []).get(ex.parent)!).push(ex.index);
+  let kidsOf = run.kidsOf;
+  if (!kidsOf) {
+    const kids = new Map<number, number[]>();
+    for (const ex of executions) if (ex.parent !== null) (kids.get(ex.parent) ?? kids.set(ex.parent, []).get(ex.parent)!).push(ex.index);
+    kidsOf = (i) => kids.get(i) ?? [];
+  }
+  const kidsFn = kidsOf;
   const firstLeaves = (i: number, depth = 0): number[] => {
-    const c = kids.get(i);
-    if (!c || depth > 32) return [i];
+    const c = kidsFn(i);
+    if (!c.length || depth > 32) return [i];
     const minStep = Math.min(...c.map((k) => executions[k].step));
     return c.filter((k) => executions[k].step === minStep).flatMap((k) => firstLeaves(k, depth + 1));
   };
@@ -181,7 +196,7 @@ export function tracePath(run: GraphRun, executions: readonly Execution[], selec
   // Inner executions on the way lead out to their parent (the cluster that holds them).
   while (queue.length) {
     const i = queue.shift()!;
-    for (const t of into.get(i) ?? []) {
+    for (const t of into(i)) {
       for (const k of t.edges) edges.add(k);
       if (t.from !== 'start' && !seen.has(t.from)) {
         seen.add(t.from);

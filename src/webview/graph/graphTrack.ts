@@ -1,22 +1,35 @@
 // The run on the graph, kept up to date incrementally: each pass takes in the executions added
-// since the last one and re-reads only those still open (running, or without an end) and the
-// last supersteps of each graph, so a live event costs the pane a few map updates, not a walk
-// over the whole run. Transitions into a superstep are settled once a later step exists and
-// nothing in them is open; they are counted once and kept. Same results as graphRun (tested).
-// Pure.
+// since the last one, re-reads only those still open (running, or without an end), and recomputes
+// only the supersteps whose transitions can have changed (a new execution in them or just before,
+// a subgraph's child linked under one). Transitions into a superstep are settled once a later
+// step exists and nothing in it or just before is open: they are counted once and kept, whatever
+// the steps around them do (a node that stays open for the whole run, a wide fan-out still going,
+// holds back only its own step and the next). Counts are kept as running sums, so a pass costs
+// what changed, not the length of the run. Same results as graphRun (tested). Pure.
 import type { Execution } from '../../shared/runModel';
 import type { RunInfo } from '../../shared/model/types';
 import { END, START, edgeKey, graphIdOf } from './graphShape';
 import type { GraphRun, NodeRun, Transition } from './graphRun';
+import type { EdgeMatcher } from './graphMatch';
+
+interface Step {
+  n: number;
+  /** Its place in its group's steps. */
+  k: number;
+  execs: number[];
+  /** The transitions into it (counted in the settled sums when `settled`, else in the tail's). */
+  out: Transition[];
+  settled: boolean;
+  /** `out` must be computed again (an execution joined it or the step before, or got children). */
+  stale: boolean;
+}
 
 interface Group {
   root: boolean;
   runId: string | null;
-  /** Supersteps in order, each the executions in it. */
-  steps: { n: number; execs: number[] }[];
-  /** Transitions into steps before this one are settled (and counted in `settled`). */
-  settledUpTo: number;
-  tail: Transition[];
+  /** Supersteps in order. */
+  steps: Step[];
+  unsettled: Set<Step>;
 }
 
 interface Contribution {
@@ -26,7 +39,30 @@ interface Contribution {
   start: number;
 }
 
-import type { EdgeMatcher } from './graphMatch';
+/** Running sums over a set of transitions: edge counts, the graph-id pairs joined, starts. */
+class Sums {
+  readonly counts = new Map<string, number>();
+  readonly pairs = new Map<string, { pair: [string, string]; n: number }>();
+  starts = 0;
+
+  add(list: readonly Transition[], sign: 1 | -1, pairOf: (t: Transition) => [string, string]): void {
+    for (const t of list) {
+      if (t.from === 'start') this.starts += sign;
+      const p = pairOf(t);
+      const pk = edgeKey(p[0], p[1]);
+      const had = this.pairs.get(pk);
+      if (had) {
+        had.n += sign;
+        if (had.n <= 0) this.pairs.delete(pk);
+      } else if (sign > 0) this.pairs.set(pk, { pair: p, n: 1 });
+      for (const e of t.edges) {
+        const n = (this.counts.get(e) ?? 0) + sign;
+        if (n > 0) this.counts.set(e, n);
+        else this.counts.delete(e);
+      }
+    }
+  }
+}
 
 export class RunTracker {
   private n = 0;
@@ -34,20 +70,22 @@ export class RunTracker {
   private readonly steps: number[] = [];
   private readonly kids = new Map<number, number[]>();
   private readonly groups = new Map<string, Group>();
+  /** The root graph's groups (one per run). */
+  private readonly roots: Group[] = [];
   private readonly groupOf: Group[] = [];
-  /** Each execution's step's position in its group's steps. */
-  private readonly posOf: number[] = [];
+  /** Each execution's step. */
+  private readonly stepOf: Step[] = [];
   private readonly contrib: Contribution[] = [];
   private readonly open = new Set<number>();
   private readonly nodes = new Map<string, NodeRun>();
-  private readonly settled: Transition[] = [];
-  private readonly settledCounts = new Map<string, number>();
-  private settledStarts = 0;
-  /** Distinct pairs of graph ids the settled transitions joined. */
-  private readonly settledPairs = new Map<string, { pair: [string, string]; n: number }>();
+  private readonly settled = new Sums();
+  private readonly tail = new Sums();
   /** The pairs of every transition so far (for a shape drawn from the run). */
   pairs: Map<string, [string, string]> = new Map();
+  /** Groups to look at in the next pass (something in them, or under them, changed). */
   private readonly dirty = new Set<Group>();
+  /** Steps computed again in the last pass (read by tests: a pass costs what changed). */
+  lastPassSteps = 0;
   /**
    * Executions in a subgraph whose parent the model has not linked yet (it may, once it knows the
    * parent's task), by their namespace's last segment (`write:<task id>`): looked at when an
@@ -56,6 +94,7 @@ export class RunTracker {
   private readonly orphans = new Map<string, number[]>();
   /** Every graph id that ran. */
   readonly ids = new Set<string>();
+  private readonly pairOfT = (t: Transition) => this.pairOf(t);
 
   constructor(
     private readonly executions: readonly Execution[],
@@ -89,43 +128,68 @@ export class RunTracker {
     if (!live) for (const key of [...this.orphans.keys()]) this.adopt(key);
     const runInfo = new Map(runs.map((r) => [r.runId, r]));
     const lastRun = runs.length ? runs[runs.length - 1].runId : null;
-    const tails: Transition[] = [];
+    this.lastPassSteps = 0;
     const ends: Transition[] = [];
-    for (const g of this.groups.values()) {
-      if (this.dirty.has(g) || g.settledUpTo < g.steps.length) this.retail(g, runInfo);
-      for (const t of g.tail) tails.push(t);
-      if (g.root) this.endsOf(g, runInfo, g.runId === lastRun ? finished : true, ends);
+    for (const g of this.roots) {
+      // A run's first step depends on how the run began (said by the run's info): read each pass.
+      if (g.steps.length && !g.steps[0].settled) {
+        g.steps[0].stale = true;
+        this.dirty.add(g);
+      }
+      this.endsOf(g, runInfo, g.runId === lastRun ? finished : true, ends);
     }
+    for (const g of this.dirty) this.retail(g, runInfo);
     this.dirty.clear();
     const pairs = new Map<string, [string, string]>();
-    for (const [k, v] of this.settledPairs) pairs.set(k, v.pair);
-    for (const t of [...tails, ...ends]) {
+    for (const [k, v] of this.settled.pairs) pairs.set(k, v.pair);
+    for (const [k, v] of this.tail.pairs) pairs.set(k, v.pair);
+    for (const t of ends) {
       const p = this.pairOf(t);
       pairs.set(edgeKey(p[0], p[1]), p);
     }
     this.pairs = pairs;
-    const edgeCounts = new Map(this.settledCounts);
-    for (const t of [...tails, ...ends]) for (const k of t.edges) edgeCounts.set(k, (edgeCounts.get(k) ?? 0) + 1);
+    const edgeCounts = new Map(this.settled.counts);
+    for (const [k, n] of this.tail.counts) edgeCounts.set(k, (edgeCounts.get(k) ?? 0) + n);
+    for (const t of ends) for (const k of t.edges) edgeCounts.set(k, (edgeCounts.get(k) ?? 0) + 1);
     const nodes = new Map<string, NodeRun>();
     for (const [id, r] of this.nodes) nodes.set(id, { ...r, executions: r.executions, status: statusOf(r, exs) });
     // __start__ and __end__ "ran" as often as the run began and ended there.
-    let starts = this.settledStarts;
-    for (const t of tails) if (t.from === 'start') starts++;
+    const starts = this.settled.starts + this.tail.starts;
     for (const [id, n] of [[START, starts], [END, ends.length]] as const) {
       if (n) nodes.set(id, { runs: n, running: 0, totalMs: 0, errors: 0, interrupts: 0, status: 'done', executions: [] });
     }
     const countsAs = this.countsAs;
-    const settled = this.settled;
+    const groups = [...this.groups.values()];
     let all: Transition[] | null = null;
     return {
       nodes,
       edgeCounts,
       // Only tracing a path reads them all: put together when asked.
       get transitions() {
-        return (all ??= [...settled, ...tails, ...ends]);
+        if (!all) {
+          all = [];
+          for (const g of groups) for (const s of g.steps) for (const t of s.out) all.push(t);
+          for (const t of ends) all.push(t);
+        }
+        return all;
       },
       elementOf: (i) => (exs[i] ? elementFor(countsAs, graphIdOf(exs[i])) : null),
+      into: (i) => this.transitionsInto(i),
+      kidsOf: (i) => this.kids.get(i) ?? [],
     };
+  }
+
+  /**
+   * The transitions that end at execution i: they are kept with its step, or (for the first
+   * nodes of a subgraph, entered through their parent) with the step of a parent.
+   */
+  private transitionsInto(i: number): Transition[] {
+    const out: Transition[] = [];
+    for (let p: number | null = i, depth = 0; p !== null && depth < 33; p = this.executions[p].parent, depth++) {
+      const s = this.stepOf[p];
+      if (s) for (const t of s.out) if (t.to === i) out.push(t);
+    }
+    return out;
   }
 
   private take(ex: Execution): void {
@@ -134,41 +198,66 @@ export class RunTracker {
     this.gids[i] = gid;
     this.steps[i] = ex.step;
     this.ids.add(gid);
-    if (ex.parent !== null) this.link(i, ex.parent);
-    else if (ex.ns.length) {
-      const key = ex.ns[ex.ns.length - 1];
-      const l = this.orphans.get(key);
-      if (l) l.push(i);
-      else this.orphans.set(key, [i]);
-    }
-    if (ex.taskId) this.adopt(`${ex.node}:${ex.taskId}`);
     const key = `${ex.ns.join('|')}#${ex.runId ?? ''}`;
     let g = this.groups.get(key);
-    if (!g) this.groups.set(key, (g = { root: !ex.ns.length, runId: ex.runId, steps: [], settledUpTo: 0, tail: [] }));
+    if (!g) {
+      this.groups.set(key, (g = { root: !ex.ns.length, runId: ex.runId, steps: [], unsettled: new Set() }));
+      if (g.root) this.roots.push(g);
+    }
     this.groupOf[i] = g;
-    const k = g.steps.length - 1;
-    if (k >= 0 && g.steps[k].n === ex.step) {
-      g.steps[k].execs.push(i);
-      this.posOf[i] = k;
-    } else if (k < 0 || g.steps[k].n < ex.step) {
-      g.steps.push({ n: ex.step, execs: [i] });
-      this.posOf[i] = k + 1;
+    const last = g.steps[g.steps.length - 1];
+    if (last && last.n === ex.step) {
+      last.execs.push(i);
+      this.stepOf[i] = last;
+      this.stale(g, last.k);
+    } else if (!last || last.n < ex.step) {
+      const s: Step = { n: ex.step, k: g.steps.length, execs: [i], out: [], settled: false, stale: true };
+      g.steps.push(s);
+      g.unsettled.add(s);
+      this.stepOf[i] = s;
     } else {
-      // Out of order (rare): insert it, and read the group again from there.
+      // Out of order (rare): into its step, or a new one put in its place.
       const at = g.steps.findIndex((s) => s.n >= ex.step);
-      if (g.steps[at].n === ex.step) g.steps[at].execs.push(i);
+      let s = g.steps[at];
+      if (s.n === ex.step) s.execs.push(i);
       else {
-        g.steps.splice(at, 0, { n: ex.step, execs: [i] });
-        for (let q = at + 1; q < g.steps.length; q++) for (const x of g.steps[q].execs) this.posOf[x] = q;
+        s = { n: ex.step, k: at, execs: [i], out: [], settled: false, stale: true };
+        g.steps.splice(at, 0, s);
+        g.unsettled.add(s);
+        for (let q = at + 1; q < g.steps.length; q++) g.steps[q].k = q;
       }
-      this.posOf[i] = at;
-      if (at < g.settledUpTo) this.resettle(g, at);
+      this.stepOf[i] = s;
+      this.stale(g, at);
+      this.stale(g, at + 1);
     }
     this.dirty.add(g);
+    // Linked only now that its own step is known (a link marks the parent's steps).
+    if (ex.parent !== null) this.link(i, ex.parent);
+    else if (ex.ns.length) {
+      const k = ex.ns[ex.ns.length - 1];
+      const l = this.orphans.get(k);
+      if (l) l.push(i);
+      else this.orphans.set(k, [i]);
+    }
+    if (ex.taskId) this.adopt(`${ex.node}:${ex.taskId}`);
     const c: Contribution = { id: this.countsAs(gid) === gid ? gid : null, status: ex.status, end: ex.end, start: ex.start };
     this.contrib[i] = c;
     this.add(c, i, 1);
     if (isOpen(ex)) this.open.add(i);
+  }
+
+  /** Step k of g (and so the transitions into it) is computed again; a settled one is taken back first. */
+  private stale(g: Group, k: number): void {
+    const s = g.steps[k];
+    if (!s) return;
+    if (s.settled) {
+      this.settled.add(s.out, -1, this.pairOfT);
+      this.tail.add(s.out, 1, this.pairOfT);
+      s.settled = false;
+      g.unsettled.add(s);
+    }
+    s.stale = true;
+    this.dirty.add(g);
   }
 
   /** Link the orphans under this namespace segment that the model has given a parent since. */
@@ -189,9 +278,15 @@ export class RunTracker {
     let c = this.kids.get(parent);
     if (!c) this.kids.set(parent, (c = []));
     c.push(child);
-    // The parent's way in and out go through its children: its group's tail is read again.
-    const pg = this.groupOf[parent];
-    if (pg) this.unsettleAround(pg, parent);
+    // The parent's ways in and out go through its children, and so do its own parents': their
+    // steps, and the steps after them, are read again.
+    for (let p: number | null = parent, depth = 0; p !== null && depth < 32; p = this.executions[p].parent, depth++) {
+      const g = this.groupOf[p];
+      const s = this.stepOf[p];
+      if (!g || !s) break;
+      this.stale(g, s.k);
+      this.stale(g, s.k + 1);
+    }
   }
 
   private recheck(ex: Execution): void {
@@ -202,11 +297,15 @@ export class RunTracker {
       const next: Contribution = { id: c.id, status: ex.status, end: ex.end, start: ex.start };
       this.contrib[i] = next;
       this.add(next, i, 1);
-      this.dirty.add(this.groupOf[i]);
-      const p = ex.parent;
-      if (p !== null && this.groupOf[p]) this.dirty.add(this.groupOf[p]);
     }
-    if (!isOpen(ex)) this.open.delete(i);
+    if (!isOpen(ex)) {
+      this.open.delete(i);
+      // Its step, and the steps holding it through its parents, may settle now.
+      for (let p: number | null = i, depth = 0; p !== null && depth < 33; p = this.executions[p].parent, depth++) {
+        const g = this.groupOf[p];
+        if (g) this.dirty.add(g);
+      }
+    }
     if (ex.taskId) this.adopt(`${ex.node}:${ex.taskId}`);
   }
 
@@ -222,79 +321,43 @@ export class RunTracker {
     if (c.status === 'interrupted') r.interrupts += sign;
   }
 
-  /** A subgraph's execution got children: transitions around its step are read again. */
-  private unsettleAround(g: Group, parent: number): void {
-    const at = this.posOf[parent];
-    if (at < g.settledUpTo) this.resettle(g, at);
-    this.dirty.add(g);
-  }
-
-  /** Take back what was settled from step `at` on (the transitions into and out of it). */
-  private resettle(g: Group, at: number): void {
-    const from = Math.max(0, at);
-    if (from >= g.settledUpTo) return;
-    for (let j = this.settled.length - 1; j >= 0; j--) {
-      const t = this.settled[j];
-      const to = t.to === 'end' ? -1 : t.to;
-      const owner = to >= 0 ? this.groupOf[to] : null;
-      // Transitions that end in this group's steps from `from` on (or in their subgraphs' leaves).
-      if (to >= 0 && (owner === g ? this.posOf[to] >= from : this.leafOf(to, g, from))) {
-        for (const k of t.edges) {
-          const n = (this.settledCounts.get(k) ?? 1) - 1;
-          if (n > 0) this.settledCounts.set(k, n);
-          else this.settledCounts.delete(k);
-        }
-        const pk = edgeKey(...this.pairOf(t));
-        const left = this.settledPairs.get(pk);
-        if (left && --left.n <= 0) this.settledPairs.delete(pk);
-        if (t.from === 'start') this.settledStarts--;
-        this.settled.splice(j, 1);
-      }
-    }
-    g.settledUpTo = from;
-  }
-
-  /** Execution `leaf` sits (through its parents) in group g at step ≥ from. */
-  private leafOf(leaf: number, g: Group, from: number): boolean {
-    for (let p: number | null = this.executions[leaf].parent; p !== null; p = this.executions[p].parent) {
-      if (this.groupOf[p] === g) return this.posOf[p] >= from;
-    }
-    return false;
-  }
-
-  /** Transitions into the group's unsettled steps, settling those that can no longer change. */
+  /** The group's unsettled steps: stale ones computed again, those that can no longer change settled. */
   private retail(g: Group, runs: Map<string, RunInfo>): void {
-    g.tail = [];
-    const exs = this.executions;
-    for (let k = g.settledUpTo; k < g.steps.length; k++) {
-      const out: Transition[] = [];
-      const cur = g.steps[k].execs;
-      if (k === 0) {
-        const info = g.runId ? runs.get(g.runId) : undefined;
-        const fresh = !info || ((!info.kind || info.kind === 'input') && info.command === undefined && !info.fork);
-        if (g.root && fresh && !cur.some((t) => exs[t].resumeOf !== undefined)) for (const t of cur) for (const b of this.ends(t, true)) out.push(this.transition('start', b));
-      } else {
-        for (const t of cur) {
-          if (exs[t].resumeOf !== undefined) continue;
-          for (const s of g.steps[k - 1].execs) for (const a of this.ends(s, false)) for (const b of this.ends(t, true)) out.push(this.transition(a, b));
-        }
+    for (const s of [...g.unsettled]) {
+      const k = s.k;
+      if (s.stale) {
+        this.tail.add(s.out, -1, this.pairOfT);
+        s.out = this.into(g, k, runs);
+        this.tail.add(s.out, 1, this.pairOfT);
+        s.stale = false;
+        this.lastPassSteps++;
       }
       // Settled: a later step exists, and nothing here or just before (or inside them) is open.
-      const canSettle = k === g.settledUpTo && k < g.steps.length - 1 && !this.anyOpen(cur) && (k === 0 || !this.anyOpen(g.steps[k - 1].execs));
-      if (canSettle) {
-        for (const t of out) {
-          this.settled.push(t);
-          if (t.from === 'start') this.settledStarts++;
-          const p = this.pairOf(t);
-          const pk = edgeKey(p[0], p[1]);
-          const had = this.settledPairs.get(pk);
-          if (had) had.n++;
-          else this.settledPairs.set(pk, { pair: p, n: 1 });
-          for (const e of t.edges) this.settledCounts.set(e, (this.settledCounts.get(e) ?? 0) + 1);
-        }
-        g.settledUpTo = k + 1;
-      } else for (const t of out) g.tail.push(t);
+      if (k < g.steps.length - 1 && !this.anyOpen(s.execs) && (k === 0 || !this.anyOpen(g.steps[k - 1].execs))) {
+        this.tail.add(s.out, -1, this.pairOfT);
+        this.settled.add(s.out, 1, this.pairOfT);
+        s.settled = true;
+        g.unsettled.delete(s);
+      }
     }
+  }
+
+  /** The transitions into step k of g. */
+  private into(g: Group, k: number, runs: Map<string, RunInfo>): Transition[] {
+    const exs = this.executions;
+    const out: Transition[] = [];
+    const cur = g.steps[k].execs;
+    if (k === 0) {
+      const info = g.runId ? runs.get(g.runId) : undefined;
+      const fresh = !info || ((!info.kind || info.kind === 'input') && info.command === undefined && !info.fork);
+      if (g.root && fresh && !cur.some((t) => exs[t].resumeOf !== undefined)) for (const t of cur) for (const b of this.ends(t, true)) out.push(this.transition('start', b));
+    } else {
+      for (const t of cur) {
+        if (exs[t].resumeOf !== undefined) continue;
+        for (const s of g.steps[k - 1].execs) for (const a of this.ends(s, false)) for (const b of this.ends(t, true)) out.push(this.transition(a, b));
+      }
+    }
+    return out;
   }
 
   private endsOf(g: Group, runs: Map<string, RunInfo>, ended: boolean, into: Transition[]): void {

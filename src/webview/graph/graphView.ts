@@ -42,13 +42,15 @@ interface NodeEls {
   cx: number;
   cy: number;
   kind: 'node' | 'start' | 'end' | 'collapsed' | 'cluster';
+  /** What it was last lit with: an element whose state did not change is not touched. */
+  lit?: string;
 }
 
 export class GraphView {
   readonly svg: SVGSVGElement;
   private readonly viewport: SVGGElement;
   private nodes = new Map<string, NodeEls>();
-  private edges = new Map<string, { path: SVGPathElement; label: SVGGElement; text: SVGTextElement; edge: LaidEdge }>();
+  private edges = new Map<string, { path: SVGPathElement; label: SVGGElement; text: SVGTextElement; edge: LaidEdge; lit?: string }>();
   private layout: GraphLayout | null = null;
   private shape: GraphShape | null = null;
   private k = 1;
@@ -125,8 +127,9 @@ export class GraphView {
       el('rect', { x: c.x, y: c.y, width: c.w, height: c.h, rx: 6, class: 'g-cluster-box' }, g);
       const head = el('g', { class: 'g-cluster-head' }, g);
       el('rect', { x: c.x, y: c.y, width: c.w, height: 20, rx: 6, class: 'g-cluster-headbg' }, head);
-      const chevron = el('path', { d: `M${c.x + 8},${c.y + 8} l4,4 l4,-4`, class: 'g-chevron', 'data-toggle': c.id }, head);
-      chevron.setAttribute('data-toggle', c.id);
+      // The chevron's line is 1.5 px wide: a 20 px square around it takes the click.
+      el('rect', { x: c.x + 1, y: c.y, width: 21, height: 20, rx: 4, class: 'g-hit', 'data-toggle': c.id }, head);
+      el('path', { d: `M${c.x + 8},${c.y + 8} l4,4 l4,-4`, class: 'g-chevron', 'data-toggle': c.id }, head);
       const name = el('text', { x: c.x + 22, y: c.y + 14, class: 'g-cluster-name' }, head);
       name.textContent = shape.clusterById.get(c.id)?.name ?? c.id;
       const stats = el('text', { x: c.x + c.w - 8, y: c.y + 14, class: 'g-stats g-cluster-stats', 'text-anchor': 'end' }, head);
@@ -167,6 +170,7 @@ export class GraphView {
       el('rect', { width: n.w, height: n.h, rx, class: 'g-box' }, g);
       if (n.collapsed) {
         el('rect', { x: 3, y: 3, width: n.w - 6, height: n.h - 6, rx: 3, class: 'g-box-inner' }, g);
+        el('rect', { x: 1, y: n.h / 2 - 10, width: 21, height: 20, rx: 4, class: 'g-hit', 'data-toggle': n.id }, g);
         el('path', { d: `M9,${n.h / 2 - 4} l4,4 l-4,4`, class: 'g-chevron', 'data-toggle': n.id }, g);
       }
       const name = el('text', { x: n.collapsed ? 22 : n.w / 2, y: kind === 'node' || kind === 'collapsed' ? 15 : n.h / 2 + 4, class: 'g-name', 'text-anchor': n.collapsed ? 'start' : 'middle' }, g);
@@ -191,6 +195,10 @@ export class GraphView {
     for (const [id, n] of this.nodes) {
       const r = lit.runOf(id);
       const status = r?.status ?? 'not run';
+      const key = r ? `${status}|${r.runs}|${r.running}|${r.errors}|${r.interrupts}|${r.totalMs}` : status;
+      const litKey = `${key}|${lit.selected === id}|${lit.pathElements.has(id)}|${lit.breakpoints.has(id)}`;
+      if (n.lit === litKey) continue;
+      n.lit = litKey;
       const cls = n.g.classList;
       cls.toggle('running', status === 'running');
       this.pulse(id, n, status === 'running');
@@ -214,10 +222,13 @@ export class GraphView {
       if (n.badge.textContent !== badge) n.badge.textContent = badge;
       if (n.kind === 'cluster') attr(n.stats, 'dx', badge ? '-14' : '0');
     }
-    for (const [key, e] of this.edges) {
+    for (const e of this.edges.values()) {
       let count = 0;
       for (const k of e.edge.edges) count += lit.edgeCounts.get(k) ?? 0;
       const onPath = e.edge.edges.some((k) => lit.pathEdges.has(k));
+      const litKey = `${count}|${onPath}`;
+      if (e.lit === litKey) continue;
+      e.lit = litKey;
       e.path.classList.toggle('taken', count > 0);
       e.path.classList.toggle('on-path', onPath);
       attr(e.path, 'marker-end', `url(#lgt-arrow-${onPath ? 'path' : count > 0 ? 'taken' : 'plain'})`);
@@ -226,7 +237,6 @@ export class GraphView {
       e.label.classList.toggle('on-path', onPath);
       const t = count > 0 ? `${count}×` : '';
       if (e.text.textContent !== t) e.text.textContent = t;
-      void key;
     }
   }
 
