@@ -145,6 +145,31 @@ class ConfigProvider implements vscode.DebugConfigurationProvider {
   }
 }
 
+/**
+ * A stop's source opens in the active editor group. When that is the timeline's group (no editor
+ * was open when the session started, or the timeline was alone in its group), the code covers the
+ * timeline: move the timeline beside it, so both stay in view. Checked when a stop is focused and
+ * when the editor showing it comes up, not on every tab change a person makes.
+ */
+function keepTimelineBeside(): vscode.Disposable {
+  let armed = false;
+  const check = () => {
+    if (!armed) return;
+    const panel = TimelinePanel.active?.panel;
+    const ed = vscode.window.activeTextEditor;
+    if (!panel || !ed) return;
+    armed = false;
+    if (!panel.visible && panel.viewColumn !== undefined && panel.viewColumn === ed.viewColumn) panel.reveal(vscode.ViewColumn.Beside, true);
+  };
+  return vscode.Disposable.from(
+    vscode.debug.onDidChangeActiveStackItem((item) => {
+      armed = item instanceof vscode.DebugStackFrame && item.session.type === DEBUG_TYPE;
+      check();
+    }),
+    vscode.window.onDidChangeActiveTextEditor(check),
+  );
+}
+
 export function registerDebugger(d: Deps): vscode.Disposable[] {
   const provider = new ConfigProvider(d);
   return [
@@ -154,5 +179,6 @@ export function registerDebugger(d: Deps): vscode.Disposable[] {
     vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, provider),
     vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, { provideDebugConfigurations: () => provider.provideDebugConfigurations() }, vscode.DebugConfigurationProviderTriggerKind.Dynamic),
     vscode.debug.onDidTerminateDebugSession((s) => shown.delete(s.id)),
+    keepTimelineBeside(),
   ];
 }
