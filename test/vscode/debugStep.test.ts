@@ -92,11 +92,16 @@ async function editorAt(file: vscode.Uri, line: number): Promise<void> {
 }
 
 /** The timeline and the stop's source side by side: each the active tab of its own editor group. */
-function sideBySide(source: string): void {
-  const shown = vscode.window.tabGroups.all.map((g) => g.activeTab?.label ?? '');
-  const tl = shown.findIndex((l) => l.startsWith('Timeline'));
-  const code = shown.indexOf(source);
-  assert.ok(tl >= 0 && code >= 0 && tl !== code, `the timeline beside ${source}: the groups show ${JSON.stringify(shown)}`);
+async function sideBySide(source: string): Promise<void> {
+  const shown = () => vscode.window.tabGroups.all.map((g) => g.activeTab?.label ?? '');
+  const ok = () => {
+    const tl = shown().findIndex((l) => l.startsWith('Timeline'));
+    const code = shown().indexOf(source);
+    return tl >= 0 && code >= 0 && tl !== code;
+  };
+  await until(`the timeline beside ${source}`, ok, 20_000).catch((e: Error) => {
+    throw new Error(`${e.message}: the groups show ${JSON.stringify(shown())}`);
+  });
 }
 
 /** The Variables view's rows (aria-labels), once one of them matches `want`. */
@@ -172,7 +177,7 @@ suite('debugging: Step Into and Step Out in the UI', () => {
     assert.strictEqual(first.description, 'Breakpoint: before child');
     assert.deepStrictEqual(await callStack('child'), ['child']);
     await editorAt(file, 26); // `const child = new StateGraph(State)`: the subgraph `child` runs
-    sideBySide('subgraph.ts');
+    await sideBySide('subgraph.ts');
 
     stopped = nextStop(session);
     await toolbar('step-into');
@@ -182,7 +187,7 @@ suite('debugging: Step Into and Step Out in the UI', () => {
     // Stopped before the parent's next step: the subgraph has run, so no frame of it is left.
     assert.deepStrictEqual(await callStack('finalize'), ['finalize']);
     await editorAt(file, 47);
-    sideBySide('subgraph.ts');
+    await sideBySide('subgraph.ts');
     const vars = await variables(/^depth/);
     assert.ok(vars.some((v) => /^depth\b.*\b2\b/.test(v)), `the grandchild ran (depth 2): ${vars.join(' | ')}`);
     const text = await debugConsole(/child:child_done ran/);
@@ -227,7 +232,7 @@ suite('debugging: Step Into and Step Out in the UI', () => {
     // The subgraph's task above the root task that runs it, the editor at the inner node.
     assert.deepStrictEqual(await callStack('team:approve (interrupt)'), ['team:approve (interrupt)', 'team (interrupt)']);
     await editorAt(file, 19);
-    sideBySide('review_team.ts');
+    await sideBySide('review_team.ts');
     const vars = await variables(/^Scope State of team/);
     assert.ok(vars.some((v) => /^draft\b.*A note on otters/.test(v)), `the subgraph's own state: ${vars.join(' | ')}`);
     assert.ok(vars.some((v) => /^Scope Interrupt/.test(v)), vars.join(' | '));
