@@ -188,8 +188,9 @@ suite('debugging: Step Into and Step Out in the UI', () => {
     assert.deepStrictEqual(await callStack('finalize'), ['finalize']);
     await editorAt(file, 47);
     await sideBySide('subgraph.ts');
-    const vars = await variables(/^depth/);
-    assert.ok(vars.some((v) => /^depth\b.*\b2\b/.test(v)), `the grandchild ran (depth 2): ${vars.join(' | ')}`);
+    // The root's State after the subgraph: the grandchild ran (depth 2), the trail holds the inner steps.
+    const vars = await variables(/^depth, value 2$/);
+    assert.ok(vars.some((v) => /^trail, value \(4\) \["parent\.prepare", "child\.child_step"/.test(v)), vars.join(' | '));
     const text = await debugConsole(/child:child_done ran/);
     assert.match(text, /Step Into child: the Agent Server cannot pause before a node inside a subgraph/);
     // Each inner step, in order; `child:grandchild` is the grandchild subgraph's own node in child, done after its step.
