@@ -12,7 +12,7 @@ import { withLlmOutput, type Commands } from './commands';
 import type { Deployments } from './deployments';
 import { log } from './log';
 import { RunSession } from './runSession';
-import { TimelinePanel } from './timelinePanel';
+import { TimelinePanel, VIEW_TYPE as TIMELINE_VIEW } from './timelinePanel';
 
 export const DEBUG_TYPE = 'langgraph';
 
@@ -145,6 +145,44 @@ class ConfigProvider implements vscode.DebugConfigurationProvider {
   }
 }
 
+/**
+ * A stop's source opens in the active editor group. When that is the timeline's group (no editor
+ * was open when the session started, or the timeline was alone in its group), the code covers the
+ * timeline: move the timeline beside it, so both stay in view. Only for the focused frame's own
+ * source, once it is shown (the editor comes up after the stop is focused), not on the tab changes
+ * a person makes.
+ */
+function keepTimelineBeside(): vscode.Disposable {
+  /** The focused frame's file, until the editor showing it has been seen. */
+  let awaited: string | undefined;
+  const check = () => {
+    if (!awaited) return;
+    const file = awaited;
+    const code = vscode.window.tabGroups.all.find((g) => g.activeTab?.input instanceof vscode.TabInputText && g.activeTab.input.uri.path === file);
+    if (!code) return;
+    awaited = undefined;
+    const panel = TimelinePanel.active?.panel;
+    const tl = vscode.window.tabGroups.all.find((g) => g.tabs.some((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith(TIMELINE_VIEW)))?.viewColumn ?? panel?.viewColumn;
+    log.info(`debug: the stop's source ${file} is in column ${code.viewColumn}, the timeline in ${tl}`);
+    if (panel && tl === code.viewColumn) panel.reveal(vscode.ViewColumn.Beside, true);
+  };
+  return vscode.Disposable.from(
+    vscode.debug.onDidChangeActiveStackItem(async (item) => {
+      awaited = undefined;
+      if (!(item instanceof vscode.DebugStackFrame) || item.session.type !== DEBUG_TYPE) return;
+      const r = (await Promise.resolve(item.session.customRequest('stackTrace', { threadId: item.threadId })).catch(() => undefined)) as { stackFrames?: { id: number; source?: { path?: string } }[] } | undefined;
+      const now = vscode.debug.activeStackItem; // a new object on each read: compare what it names
+      if (!(now instanceof vscode.DebugStackFrame) || now.session.id !== item.session.id || now.frameId !== item.frameId) return; // another stop (or frame) since
+      // VS Code hands the path on as a URI where the workspace is remote (code-server: vscode-remote://…).
+      const path = r?.stackFrames?.find((f) => f.id === item.frameId)?.source?.path;
+      awaited = path ? (/^[a-z][\w+.-]+:\/\//i.test(path) ? vscode.Uri.parse(path) : vscode.Uri.file(path)).path : undefined;
+      check();
+    }),
+    vscode.window.tabGroups.onDidChangeTabs(check),
+    vscode.window.tabGroups.onDidChangeTabGroups(check),
+  );
+}
+
 export function registerDebugger(d: Deps): vscode.Disposable[] {
   const provider = new ConfigProvider(d);
   return [
@@ -154,5 +192,6 @@ export function registerDebugger(d: Deps): vscode.Disposable[] {
     vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, provider),
     vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, { provideDebugConfigurations: () => provider.provideDebugConfigurations() }, vscode.DebugConfigurationProviderTriggerKind.Dynamic),
     vscode.debug.onDidTerminateDebugSession((s) => shown.delete(s.id)),
+    keepTimelineBeside(),
   ];
 }

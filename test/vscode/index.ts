@@ -48,6 +48,7 @@ async function loadSuites(resumed: boolean): Promise<void> {
     await import('./resilience.test');
     await import('./thread.test');
     await import('./debug.test');
+    await import('./debugStep.test');
     await import('./compare.test');
     await import('./lifecycle.test');
     await import('./codeChange.test');
