@@ -36,6 +36,8 @@ function measurer(font: string): (text: string, bold: boolean) => number {
 
 export function GraphPane({ store }: { store: Store; seq?: number }) {
   const [pane, setPane] = useState(paneState);
+  // The layout worker starts with the panel, on the other core, so the first graph does not wait for it.
+  useEffect(() => (layouts ??= new LayoutClient()).warm(), []);
   useEffect(() => onPaneState(() => setPane(paneState())), []);
   const hostRef = useRef<HTMLDivElement>(null);
   const paneRef = useRef<HTMLDivElement>(null);

@@ -25,6 +25,11 @@ export class LayoutClient {
     });
   }
 
+  /** Start the worker now (its script is compiled while the panel takes in its first data). */
+  warm(): void {
+    this.ensure();
+  }
+
   /** Whether layouts go to a worker (false after it failed, or where none can start). */
   get inWorker(): boolean {
     return !!this.ensure();
