@@ -266,13 +266,18 @@ let lastReport = '';
 function report(store: Store, shape: GraphShape, run: GraphRun, selected: string | null): void {
   const session = store.session;
   if (!session) return;
-  const nodes = shape.nodes.filter((n) => n.kind === 'node').map((n) => ({ id: n.id, runs: run.nodes.get(n.id)?.runs ?? 0, status: run.nodes.get(n.id)?.status ?? 'not run' }));
-  for (const c of shape.clusters) nodes.push({ id: c.id, runs: run.nodes.get(c.id)?.runs ?? 0, status: run.nodes.get(c.id)?.status ?? 'not run' });
-  const m = { type: 'graphRendered' as const, sessionId: session.id, source: shape.derived ? ('run' as const) : ('server' as const), nodes, selected };
-  const key = JSON.stringify(m);
+  // What it would say, as a key first (most passes change nothing it reports): cheaper than
+  // building and stringifying the message each time.
+  const ids = [...shape.nodes.filter((n) => n.kind === 'node').map((n) => n.id), ...shape.clusters.map((c) => c.id)];
+  let key = `${session.id}|${shape.derived ? 'run' : 'server'}|${selected}`;
+  for (const id of ids) {
+    const r = run.nodes.get(id);
+    key += `|${id}\u0000${r?.runs ?? 0}\u0000${r?.status ?? ''}`;
+  }
   if (key === lastReport) return;
   lastReport = key;
-  store.post(m);
+  const nodes = ids.map((id) => ({ id, runs: run.nodes.get(id)?.runs ?? 0, status: run.nodes.get(id)?.status ?? 'not run' }));
+  store.post({ type: 'graphRendered' as const, sessionId: session.id, source: shape.derived ? ('run' as const) : ('server' as const), nodes, selected });
 }
 
 /** The split's handle: drag it, or focus it and use ← → (Shift: further). */
