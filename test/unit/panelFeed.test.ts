@@ -66,7 +66,8 @@ function wire(source: FeedSource, opts: { firstSlice: number; slice: number; inF
   };
   /**
    * Deliver one message, or run one frame when none is waiting. False when both are idle (a live
-   * run with a running node asks for frames forever: a few in a row with no message is idle).
+   * run with a running node asks for frames forever: a few in a row with no message is idle, once
+   * the store's backlog is taken in — it takes a time budget per frame, so a slow machine needs more).
    */
   let idle = 0;
   const turn = () => {
@@ -74,7 +75,7 @@ function wire(source: FeedSource, opts: { firstSlice: number; slice: number; inF
     if (m) {
       store.handle(m);
       idle = 0;
-    } else if (queued && idle++ < 5) frame();
+    } else if (queued && (idle++ < 5 || store.loading > 0)) frame();
     else return false;
     return true;
   };
