@@ -7,7 +7,7 @@ import type { Store } from '../store';
 import { IconButton } from './ValueTree';
 import { GraphView } from '../graph/graphView';
 import { finishLayout, planLayout, type GraphLayout } from '../graph/graphLayout';
-import { LayoutClient } from '../graph/graphLayoutClient';
+import { layoutClient, layoutIsSmall } from '../graph/graphLayoutClient';
 import { START, type GraphShape } from '../graph/graphShape';
 import { tracePath, type GraphRun } from '../graph/graphRun';
 import { GraphLive } from '../graph/graphLive';
@@ -22,8 +22,6 @@ const MIN_W = 180;
  */
 const DEFAULT_SHARE = 0.22;
 const DEFAULT_MAX = 360;
-/** One layout worker for the panel (made when the first graph is laid out). */
-let layouts: LayoutClient | null = null;
 let measureCtx: CanvasRenderingContext2D | null = null;
 function measurer(font: string): (text: string, bold: boolean) => number {
   measureCtx ??= document.createElement('canvas').getContext('2d');
@@ -36,8 +34,6 @@ function measurer(font: string): (text: string, bold: boolean) => number {
 
 export function GraphPane({ store }: { store: Store; seq?: number }) {
   const [pane, setPane] = useState(paneState);
-  // The layout worker starts with the panel, on the other core, so the first graph does not wait for it.
-  useEffect(() => (layouts ??= new LayoutClient()).warm(), []);
   useEffect(() => onPaneState(() => setPane(paneState())), []);
   const hostRef = useRef<HTMLDivElement>(null);
   const paneRef = useRef<HTMLDivElement>(null);
@@ -98,15 +94,19 @@ export function GraphPane({ store }: { store: Store; seq?: number }) {
     }
   }, [shape, collapsedSet, font, wide]);
   const [laid, setLaid] = useState<{ shape: GraphShape | null; layout: GraphLayout | null; error: string | null }>({ shape: null, layout: null, error: null });
+  /** Boxes of a layout being done in the worker (said in the pane until the first is drawn). */
+  const [pending, setPending] = useState<number | null>(null);
   useEffect(() => {
     if (!planned) return setLaid({ shape: null, layout: null, error: null });
     const { shape: sh, plan, error } = planned;
     if (!plan) return setLaid({ shape: null, layout: null, error });
     let current = true;
     const t0 = performance.now();
-    (layouts ??= new LayoutClient()).layout(plan.input).then(
+    if (!layoutIsSmall(plan.input)) setPending(plan.size);
+    layoutClient().layout(plan.input).then(
       (out) => {
         if (!current) return;
+        setPending(null);
         const layout = finishLayout(sh, plan, out);
         // Read by the benchmark (npm run bench:graph): asked → laid out → back on the panel's thread.
         performance.measure('lgt:graph-layout', { start: t0, detail: { nodes: plan.size } });
@@ -114,7 +114,9 @@ export function GraphPane({ store }: { store: Store; seq?: number }) {
       },
       (e: Error) => {
         // Said in the pane; the rest of the panel goes on.
-        if (current) setLaid({ shape: null, layout: null, error: `The graph could not be laid out (${e.message}).` });
+        if (!current) return;
+        setPending(null);
+        setLaid({ shape: null, layout: null, error: `The graph could not be laid out (${e.message}).` });
       },
     );
     return () => {
@@ -207,6 +209,7 @@ export function GraphPane({ store }: { store: Store; seq?: number }) {
         class="graph-pane"
         ref={paneRef}
         aria-label="Graph"
+        data-laying-out={pending !== null ? 'true' : undefined}
         style={{ width: width !== null ? `${width}px` : `clamp(${MIN_W}px, ${DEFAULT_SHARE * 100}%, ${DEFAULT_MAX}px)` }}
       >
         <div class="graph-head">
@@ -229,6 +232,11 @@ export function GraphPane({ store }: { store: Store; seq?: number }) {
         {note && <div class="graph-note" role="note">{note}</div>}
         {shape && !shape.nodes.length && <div class="graph-note">The graph has no nodes to draw.</div>}
         {laid.error && <div class="graph-note" role="alert">{laid.error}</div>}
+        {pending !== null && !layout && (
+          <div class="graph-note" role="status">
+            Laying out {pending.toLocaleString()} nodes and subgraphs…
+          </div>
+        )}
         <div class="graph-host" ref={hostRef} />
       </section>
       <Resizer paneRef={paneRef} onDone={(w) => setPaneState({ width: w })} />
