@@ -2,7 +2,7 @@
 // a fork, a re-run chained into it; a thread opened from the tree, its finished runs told from its
 // history), or a recording read in slices. The events and notifications live in SessionStore.
 import * as vscode from 'vscode';
-import { LangGraphClient, LangGraphError, fetchRunExtras, lostRunOf, fetchSessionGraph, historyCovers, isCancelEvent, readHistory, runEnded, runErrorOf, type ConnectionState, type RunParams, type RunStream, type StreamMode } from '../client';
+import { LangGraphClient, LangGraphError, fetchRunExtras, joinedRunStart, lostRunOf, fetchSessionGraph, historyCovers, isCancelEvent, readHistory, runEnded, runErrorOf, type ConnectionState, type RunParams, type RunStream, type StreamMode } from '../client';
 import { isRecord, runStartOf, type RunEvent, type RunStart } from '../shared/events';
 import { runEventsFromHistory } from '../shared/historyRuns';
 import type { SessionInfo } from '../shared/protocol';
@@ -319,17 +319,17 @@ export class RunSession extends SessionStore {
     const client = this.client!;
     const threadId = this.info.threadId!;
     let status = known;
+    let createdAt: string | undefined;
     if (status === undefined || kwargs === undefined) {
       const run = await client.getRun(threadId, runId, this.abort.signal).catch(() => undefined);
       status ??= run?.status;
       kwargs ??= run?.kwargs;
+      createdAt = run?.created_at;
     }
     const replay = runEnded(status);
     this.info.runId = runId;
-    const start = kwargs !== undefined ? runStartOf(kwargs) : { kind: 'join' as const };
     // Who started it knows best how it began (a debugger's Continue names its checkpoint: not a fork).
-    if (kind && kind !== start.kind) Object.assign(start, { kind, fork: undefined });
-    this.emit('lgt/run', { ...start, runId, ...(replay ? { replay: true } : {}) } satisfies RunStart);
+    this.emit('lgt/run', joinedRunStart(runId, status, kwargs, createdAt, kind));
     log.info(`join: GET ${client.baseUrl}/threads/${threadId}/runs/${runId}/stream (Last-Event-ID: -1)${replay ? ', a replay' : ''}`);
     return this.consume(() => client.joinRun(threadId, runId, { ...this.control(), lastEventId: '-1' }), undefined, status);
   }

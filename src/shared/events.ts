@@ -50,6 +50,8 @@ export interface RunStart {
   from?: 'history';
   input?: unknown;
   command?: unknown;
+  /** When the server created the run (`created_at`, ms on the server's clock), when known. */
+  serverStart?: number;
   /**
    * Where a fork starts: the checkpoint (after the person's edit, if any), its step, the node that
    * runs next, the run it branched from, and the server's state there.

@@ -67,7 +67,7 @@ export class StreamReader extends ModelCore {
       runId,
       startedAt: t,
       ...(command !== undefined ? { command } : {}),
-      ...(said ? { kind: said.kind, ...(said.replay ? { replay: true } : {}), ...(said.from === 'history' ? { fromHistory: true } : {}), ...(said.input !== undefined ? { input: said.input } : {}), ...(said.fork ? { fork: said.fork } : {}) } : {}),
+      ...(said ? { kind: said.kind, ...(said.replay ? { replay: true } : {}), ...(said.from === 'history' ? { fromHistory: true } : {}), ...(said.input !== undefined ? { input: said.input } : {}), ...(said.fork ? { fork: said.fork } : {}), ...(typeof said.serverStart === 'number' && Number.isFinite(said.serverStart) ? { serverStart: said.serverStart } : {}) } : {}),
     });
     if (previous !== null) {
       // A new run on the same thread: a resume (or a follow-up). Earlier supersteps are over, and
