@@ -6,7 +6,7 @@ import type { Execution, RunSummary } from './types';
 import type { ThreadHistory } from './history';
 
 /** Server times of replayed executions, by index, kept so a better offset can move them again. */
-export type ServerTimes = Map<number, { start: number; end: number | null }>;
+export type ServerTimes = Map<number, { start: number; end: number | null; startUnknown?: boolean }>;
 
 /**
  * One reading of both clocks: the server's time `server` was seen here at `client`. The offset is
@@ -58,13 +58,14 @@ export function retimeReplays(executions: Execution[], summary: RunSummary, hist
         // Without one (interrupted, failed) it happened after this run began, when that is known.
         const began = runStart.get(x.runId);
         const at = end ?? (began !== undefined ? Math.max(from.createdAt, began) : from.createdAt);
-        st = { start: at, end: at };
+        st = { start: at, end: at, startUnknown: true };
       }
       kept.set(x.index, st);
     }
     x.start = st.start + shift;
     x.end = st.end === null ? x.start : st.end + shift;
     x.timeSource = 'server';
+    if (st.startUnknown) x.startUnknown = true;
   }
   // Parents first: a subgraph's node may have reported after the subgraph's own nodes.
   const nested = executions.filter((x) => x.ns.length).sort((a, b) => a.ns.length - b.ns.length);

@@ -76,6 +76,11 @@ export interface Execution {
     became: Record<string, unknown>;
     kind?: Record<string, ReducerKind>;
   };
+  /**
+   * Only its end is known (a replayed step that began from another run's checkpoint: the history
+   * keeps when it ended, not when it began): drawn as a mark, with no duration.
+   */
+  startUnknown?: boolean;
   /** This run of the node is the resume of that interrupted execution. */
   resumeOf?: number;
 }
@@ -141,4 +146,9 @@ export interface ModelOptions {
   reducers?: Record<string, ReducerKind>;
   /** What started the stream's first run, when it was a command (`{resume: …}` for a resume). */
   command?: unknown;
+}
+
+/** Drawn as a mark, with no duration: only its arrival, or only its end, is known. */
+export function isMark(ex: Pick<Execution, 'timeSource' | 'startUnknown'>): boolean {
+  return ex.timeSource === 'arrival' || ex.startUnknown === true;
 }
