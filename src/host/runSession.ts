@@ -3,7 +3,7 @@
 // history), or a recording read in slices. The events and notifications live in SessionStore.
 import * as vscode from 'vscode';
 import { LangGraphClient, LangGraphError, fetchRunExtras, joinedRunStart, lostRunOf, fetchSessionGraph, historyCovers, isCancelEvent, readHistory, runEnded, runErrorOf, type ConnectionState, type RunParams, type RunStream, type StreamMode } from '../client';
-import { isRecord, runStartOf, type RunEvent, type RunStart } from '../shared/events';
+import { isRecord, runStartOf, type DebugStopNote, type RunEvent, type RunStart } from '../shared/events';
 import { runEventsFromHistory } from '../shared/historyRuns';
 import type { SessionInfo } from '../shared/protocol';
 import type { SessionGraph } from '../shared/assistantGraph';
@@ -253,6 +253,20 @@ export class RunSession extends SessionStore {
     }));
   }
 
+  /** Why the debugger stopped each run (by run id), as its Call Stack says it. */
+  private readonly stops = new Map<string, string>();
+
+  /**
+   * The debugger stopped a run of this session: the story and the status say why ("Stepped:
+   * before finalize"), not only that a static breakpoint paused it.
+   */
+  noteStop(s: DebugStopNote): void {
+    this.emit('lgt/stop', s);
+    if (!s.runId) return;
+    this.stops.set(s.runId, s.description);
+    if (this.status.phase === 'interrupted' && this.info.runId === s.runId) this.setStatus({ ...this.status, message: `Stopped by the debugger: ${s.description}.` });
+  }
+
   /** The deployment's client (none for a recording). */
   get api(): LangGraphClient | undefined {
     return this.client;
@@ -442,7 +456,10 @@ export class RunSession extends SessionStore {
       if (!failed && !interrupted && !cancelled && !this.cancelling) cancelled = await this.wasCancelled(knownStatus);
       if (this.cancelling || cancelled) this.endCancelled();
       else if (failed) this.setStatus({ phase: 'error', message: failed });
-      else if (interrupted) this.setStatus({ phase: 'interrupted', message: atBreakpoint ? 'The run is paused at a breakpoint, before its next node.' : 'The run is waiting at an interrupt.' });
+      else if (interrupted) {
+        const stop = this.info.runId ? this.stops.get(this.info.runId) : undefined;
+        this.setStatus({ phase: 'interrupted', message: stop ? `Stopped by the debugger: ${stop}.` : atBreakpoint ? 'The run is paused at a breakpoint, before its next node.' : 'The run is waiting at an interrupt.' });
+      }
       else this.setStatus({ phase: 'done' });
       log.info(`run ${this.info.runId}: ended (${this.status.phase}), ${this.events.length} events`);
       await this.fetchExtras();

@@ -8,7 +8,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { fetchRunExtras, joinedRunStart, type LangGraphClient, type RunEvent } from '../../src/client';
-import type { RunStart } from '../../src/shared/events';
+import type { DebugStopNote, RunStart } from '../../src/shared/events';
+import { pauseText, threadStory } from '../../src/shared/model/story';
 import { RunModel } from '../../src/shared/runModel';
 import type { Execution } from '../../src/shared/model/types';
 import { useExampleServer } from '../support/server';
@@ -34,6 +35,9 @@ function followRuns(d: Dap): { events: RunEvent[]; done(): Promise<void> } {
   const events: RunEvent[] = [];
   const runs: { runId: string; threadId: string; kind: RunStart['kind'] }[] = [];
   d.dc.on('langgraph/run', (e: DebugProtocol.Event) => runs.push(e.body));
+  // The host's timeline is told each stop (DebugHooks.stopped) as an `lgt/stop` of the run that stopped.
+  const stops: DebugStopNote[] = [];
+  d.dc.on('stopped', (e: DebugProtocol.StoppedEvent) => stops.push({ runId: runs.at(-1)?.runId, reason: e.body.reason, description: e.body.description ?? '' }));
   return {
     events,
     done: async () => {
@@ -42,6 +46,7 @@ function followRuns(d: Dap): { events: RunEvent[]; done(): Promise<void> } {
         assert.notEqual(run.status, 'running', 'the session has ended: so has each of its runs');
         events.push({ id: null, event: 'lgt/run', ns: [], data: joinedRunStart(r.runId, run.status, run.kwargs, run.created_at, r.kind), t: Date.now() });
         events.push(...(await collect(client.joinRun(r.threadId, r.runId, { lastEventId: '-1' }))));
+        for (const s of stops.filter((x) => x.runId === r.runId)) events.push({ id: null, event: 'lgt/stop', ns: [], data: s, t: Date.now() });
       }
     },
   };
@@ -102,6 +107,10 @@ test('stop on entry, Step Over, Step Into a subgraph\'s interrupt(), :resume (a 
   const root = m.executions.filter((x) => !x.ns.length).map((x) => `${x.node}:${x.status}`);
   assert.deepEqual(root, ['intake:done', 'team:interrupted', 'team:done', 'send:done']);
   assertWaitsBetweenRuns(m);
+  // Each began from the checkpoint the run before left at the stop: only its end is backed, a mark.
+  const intake = m.executions.find((x) => x.node === 'intake')!;
+  assert.equal(intake.startUnknown, true, 'intake is a mark at its checkpoint, with no duration');
+  assert.equal(intake.start, intake.end);
 }));
 
 test('Continue from a breakpoint (three times): the node after each stop does not hold the time stopped', HANG_GUARD, () => withDap(async (d) => {
@@ -122,4 +131,9 @@ test('Step Into a subgraph node from a breakpoint, then Continue: the subgraph\'
   const m = await modelOf(d, followed);
   assert.ok(m.executions.some((x) => x.node === 'child' && !x.ns.length), m.executions.map(show).join('\n'));
   assertWaitsBetweenRuns(m);
+  // The story says what each stop was, as the Call Stack does: a breakpoint, then a step.
+  const paused = m.summary.interrupts.map((it) => pauseText(m, it));
+  assert.deepEqual(paused, ['Breakpoint: before child', 'Stepped: before finalize']);
+  const story = threadStory(m);
+  assert.deepEqual(story.map((g) => g.began), ['input {"messages":[]}', 'went on from run 1\'s stop (Breakpoint: before child)', 'went on from run 2\'s stop (Stepped: before finalize)']);
 }));

@@ -18,6 +18,8 @@ export interface RunInfo {
   cancelled?: boolean;
   /** The error it ended with. */
   error?: { name: string; message: string };
+  /** Where the debugger stopped it, as its Call Stack says (`Stepped: before finalize`). */
+  stop?: { reason: string; description: string };
   /** When the server created it (`created_at`, the server's clock), when the session said. */
   serverStart?: number;
   /** Its first execution (the timeline marks where each run of a thread begins). */
