@@ -8,6 +8,7 @@ import { isRecord } from '../shared/events';
 import { reducedLines } from '../shared/model/reduced';
 import { threadStory } from '../shared/model/story';
 import { pricesFrom, type ModelPrices } from '../shared/runModel';
+import { isMark } from '../shared/model/types';
 import { llmJson, llmLines, tokensCell } from './showLlm';
 
 /** The model of a recording, with what the recorder fetched besides the stream (history, state). */
@@ -51,7 +52,7 @@ export function renderTimelineText(rec: Recording, model: RunModel, prices?: Mod
     e.node,
     `${e.step}${e.stepSource === 'estimated' ? '?' : ''}`,
     `+${ms(e.start - t0)}`,
-    e.end !== null && e.timeSource !== 'arrival' ? ms(e.end - e.start) : '-',
+    e.end !== null && !isMark(e) ? ms(e.end - e.start) : '-',
     keys(e.writes),
     ...(withLlm ? [tokensCell(model, e.index)] : []),
     marks(e),
@@ -118,6 +119,7 @@ export function modelJson(rec: Recording, model: RunModel, prices?: ModelPrices)
       start: e.start,
       end: e.end,
       timeSource: e.timeSource,
+      ...(e.startUnknown ? { startUnknown: true } : {}),
       status: e.status,
       writes: e.writes,
       diff: model.diff(e.index).map(jsonChange),

@@ -1,6 +1,6 @@
 // Wire types of the LangGraph Agent Server API (the parts this extension reads), with guards
 // at the boundary instead of casts.
-import { isRecord } from '../shared/events';
+import { isRecord, runStartOf, type RunStart } from '../shared/events';
 
 export interface Assistant {
   assistant_id: string;
@@ -32,6 +32,18 @@ export type RunStatus = 'pending' | 'running' | 'error' | 'success' | 'timeout' 
 /** The run is over (whatever its outcome): nothing more will stream for it. Unknown is not over. */
 export function runEnded(status: string | undefined): boolean {
   return status !== undefined && status !== 'pending' && status !== 'running';
+}
+
+/**
+ * The `lgt/run` that opens a joined run: how it began (its `kwargs`, unless the one who started it
+ * says better: a debugger's Continue names its checkpoint, which is no fork), whether it is a
+ * replay (it had ended), and when the server created it.
+ */
+export function joinedRunStart(runId: string, status: string | undefined, kwargs: unknown, createdAt: string | undefined, kind?: RunStart['kind']): RunStart {
+  const start: RunStart = kwargs !== undefined ? runStartOf(kwargs) : { kind: 'join' };
+  if (kind && kind !== start.kind) Object.assign(start, { kind, fork: undefined });
+  const created = createdAt ? Date.parse(createdAt) : NaN;
+  return { ...start, runId, ...(runEnded(status) ? { replay: true } : {}), ...(Number.isFinite(created) ? { serverStart: created } : {}) };
 }
 export interface Run {
   run_id: string;

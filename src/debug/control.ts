@@ -33,6 +33,8 @@ export interface Stop {
   kind: 'breakpoint' | 'step' | 'entry' | 'pause' | 'interrupt' | 'error' | 'restart' | 'other';
   /** ms from the run's end to this stop known (the thread's state read). */
   readMs?: number;
+  /** The run that stopped here (none when attached to an idle thread). */
+  runId?: string;
 }
 
 export interface RunAnnounce {
@@ -222,6 +224,7 @@ export class RunControl {
           return;
         }
         stop.readMs = readMs;
+        if (this.runId && !attachedIdle) stop.runId = this.runId;
         this.stop = stop;
         this.busy = false;
         this.host.stopped(stop);

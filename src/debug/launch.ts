@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { LangGraphClient, LangGraphError, isStreamMode, runEnded, type Assistant, type StreamMode } from '../client';
 import { shortId } from '../shared/ids';
+import type { DebugStopNote } from '../shared/events';
 import type { GraphNames } from './breakpoints';
 
 export class LaunchError extends Error {}
@@ -41,6 +42,8 @@ export interface DebugHooks {
   askResumeValue?(i: { node: string; ns: string[]; value: unknown }): Promise<{ value: unknown } | undefined>;
   /** A run of the session started (the timeline panel follows it). */
   runStarted?(r: { runId: string; threadId: string; kind: string; url: string; assistantId: string; graphId: string; deploymentName: string }): void;
+  /** The session stopped (the timeline says why: a step, a breakpoint, before which node). */
+  stopped?(s: DebugStopNote): void;
 }
 
 export interface Connected {

@@ -156,6 +156,7 @@ export class LangGraphDebugSession extends LoggingDebugSession {
     }
     // Not shown to the person (VS Code keeps telemetry output out of the Debug Console): for the benchmark.
     this.sendEvent(new OutputEvent('stop', 'telemetry', { readMs: s.readMs ?? null, reason: s.reason }));
+    this.hooks.stopped?.({ ...(s.runId ? { runId: s.runId } : {}), reason: s.reason, description: s.description });
     const ev = new StoppedEvent(s.reason, THREAD_ID, s.text) as DebugProtocol.StoppedEvent;
     ev.body.description = s.description;
     ev.body.allThreadsStopped = true;

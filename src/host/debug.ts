@@ -7,7 +7,7 @@ import { LangGraphDebugSession } from '../debug/session';
 import type { DebugHooks } from '../debug/launch';
 import { interruptText } from '../shared/threadText';
 import { oneLine } from '../shared/text';
-import type { RunStart } from '../shared/events';
+import type { DebugStopNote, RunStart } from '../shared/events';
 import { withLlmOutput, type Commands } from './commands';
 import type { Deployments } from './deployments';
 import { log } from './log';
@@ -24,6 +24,8 @@ interface Deps {
 
 /** The session each debug session's runs are shown in (one thread, one timeline). */
 const shown = new Map<string, RunSession>();
+/** Stops said before the debug session's timeline was made (its first run's). */
+const early = new Map<string, DebugStopNote[]>();
 
 /** The timeline session of a debug session (for the tests). */
 export function timelineOf(debugSessionId: string): RunSession | undefined {
@@ -42,6 +44,11 @@ function hooksFor(session: vscode.DebugSession, d: Deps): DebugHooks {
       return { url: dep.url, name: dep.name, ...(await d.deployments.connection(dep.url)) };
     },
     askResumeValue: (i) => askResume(i.value, [...i.ns, i.node].join(':')),
+    stopped: (s) => {
+      const known = shown.get(session.id);
+      if (known) known.noteStop(s);
+      else early.set(session.id, [...(early.get(session.id) ?? []), s]);
+    },
     runStarted: (r) => {
       const known = shown.get(session.id);
       if (known) {
@@ -55,6 +62,8 @@ function hooksFor(session: vscode.DebugSession, d: Deps): DebugHooks {
         const s = RunSession.join({ client, deploymentName: r.deploymentName, assistantId: r.assistantId, graphId: r.graphId, threadId: r.threadId, runId: r.runId });
         s.info.debugSession = session.name;
         shown.set(session.id, s);
+        for (const st of early.get(session.id) ?? []) s.noteStop(st);
+        early.delete(session.id);
         d.commands.adopt(s);
         // Beside the editor (createOrShow), so the code the debugger shows stays in view.
         TimelinePanel.createOrShow(d.extensionUri, s);
@@ -191,7 +200,10 @@ export function registerDebugger(d: Deps): vscode.Disposable[] {
     }),
     vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, provider),
     vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, { provideDebugConfigurations: () => provider.provideDebugConfigurations() }, vscode.DebugConfigurationProviderTriggerKind.Dynamic),
-    vscode.debug.onDidTerminateDebugSession((s) => shown.delete(s.id)),
+    vscode.debug.onDidTerminateDebugSession((s) => {
+      shown.delete(s.id);
+      early.delete(s.id);
+    }),
     keepTimelineBeside(),
   ];
 }

@@ -2,8 +2,8 @@
 // a fork, a re-run chained into it; a thread opened from the tree, its finished runs told from its
 // history), or a recording read in slices. The events and notifications live in SessionStore.
 import * as vscode from 'vscode';
-import { LangGraphClient, LangGraphError, fetchRunExtras, lostRunOf, fetchSessionGraph, historyCovers, isCancelEvent, readHistory, runEnded, runErrorOf, type ConnectionState, type RunParams, type RunStream, type StreamMode } from '../client';
-import { isRecord, runStartOf, type RunEvent, type RunStart } from '../shared/events';
+import { LangGraphClient, LangGraphError, fetchRunExtras, joinedRunStart, lostRunOf, fetchSessionGraph, historyCovers, isCancelEvent, readHistory, runEnded, runErrorOf, type ConnectionState, type RunParams, type RunStream, type StreamMode } from '../client';
+import { isRecord, runStartOf, type DebugStopNote, type RunEvent, type RunStart } from '../shared/events';
 import { runEventsFromHistory } from '../shared/historyRuns';
 import type { SessionInfo } from '../shared/protocol';
 import type { SessionGraph } from '../shared/assistantGraph';
@@ -253,6 +253,20 @@ export class RunSession extends SessionStore {
     }));
   }
 
+  /** Why the debugger stopped each run (by run id), as its Call Stack says it. */
+  private readonly stops = new Map<string, string>();
+
+  /**
+   * The debugger stopped a run of this session: the story and the status say why ("Stepped:
+   * before finalize"), not only that a static breakpoint paused it.
+   */
+  noteStop(s: DebugStopNote): void {
+    this.emit('lgt/stop', s);
+    if (!s.runId) return;
+    this.stops.set(s.runId, s.description);
+    if (this.status.phase === 'interrupted' && this.info.runId === s.runId) this.setStatus({ ...this.status, message: `Stopped by the debugger: ${s.description}.` });
+  }
+
   /** The deployment's client (none for a recording). */
   get api(): LangGraphClient | undefined {
     return this.client;
@@ -319,17 +333,17 @@ export class RunSession extends SessionStore {
     const client = this.client!;
     const threadId = this.info.threadId!;
     let status = known;
+    let createdAt: string | undefined;
     if (status === undefined || kwargs === undefined) {
       const run = await client.getRun(threadId, runId, this.abort.signal).catch(() => undefined);
       status ??= run?.status;
       kwargs ??= run?.kwargs;
+      createdAt = run?.created_at;
     }
     const replay = runEnded(status);
     this.info.runId = runId;
-    const start = kwargs !== undefined ? runStartOf(kwargs) : { kind: 'join' as const };
     // Who started it knows best how it began (a debugger's Continue names its checkpoint: not a fork).
-    if (kind && kind !== start.kind) Object.assign(start, { kind, fork: undefined });
-    this.emit('lgt/run', { ...start, runId, ...(replay ? { replay: true } : {}) } satisfies RunStart);
+    this.emit('lgt/run', joinedRunStart(runId, status, kwargs, createdAt, kind));
     log.info(`join: GET ${client.baseUrl}/threads/${threadId}/runs/${runId}/stream (Last-Event-ID: -1)${replay ? ', a replay' : ''}`);
     return this.consume(() => client.joinRun(threadId, runId, { ...this.control(), lastEventId: '-1' }), undefined, status);
   }
@@ -442,7 +456,10 @@ export class RunSession extends SessionStore {
       if (!failed && !interrupted && !cancelled && !this.cancelling) cancelled = await this.wasCancelled(knownStatus);
       if (this.cancelling || cancelled) this.endCancelled();
       else if (failed) this.setStatus({ phase: 'error', message: failed });
-      else if (interrupted) this.setStatus({ phase: 'interrupted', message: atBreakpoint ? 'The run is paused at a breakpoint, before its next node.' : 'The run is waiting at an interrupt.' });
+      else if (interrupted) {
+        const stop = this.info.runId ? this.stops.get(this.info.runId) : undefined;
+        this.setStatus({ phase: 'interrupted', message: stop ? `Stopped by the debugger: ${stop}.` : atBreakpoint ? 'The run is paused at a breakpoint, before its next node.' : 'The run is waiting at an interrupt.' });
+      }
       else this.setStatus({ phase: 'done' });
       log.info(`run ${this.info.runId}: ended (${this.status.phase}), ${this.events.length} events`);
       await this.fetchExtras();

@@ -27,9 +27,17 @@ export type ClientEventName = 'lgt/gap' | 'lgt/malformed';
  * `lgt/cancelled` — the person cancelled the run; `lgt/clock` — one reading of the server's clock
  * against this client's (data: {server: ms since the epoch}, at the event's `t`).
  */
-export type HostEventName = 'lgt/run' | 'lgt/cancelled' | 'lgt/clock';
+export type HostEventName = 'lgt/run' | 'lgt/cancelled' | 'lgt/clock' | 'lgt/stop';
 
-const HOST_EVENTS: ReadonlySet<string> = new Set<HostEventName>(['lgt/run', 'lgt/cancelled', 'lgt/clock']);
+/** Where the debugger stopped a run, as its Call Stack says it (`Stepped: before finalize`). */
+export interface DebugStopNote {
+  runId?: string;
+  /** The DAP stop reason: entry, breakpoint, step, pause, exception, restart. */
+  reason: string;
+  description: string;
+}
+
+const HOST_EVENTS: ReadonlySet<string> = new Set<HostEventName>(['lgt/run', 'lgt/cancelled', 'lgt/clock', 'lgt/stop']);
 
 /** The events the server sent (and the client's own `lgt/gap`/`lgt/malformed`), without the session's. */
 export function fromServer<E extends { event: string }>(events: readonly E[]): E[] {
@@ -50,6 +58,8 @@ export interface RunStart {
   from?: 'history';
   input?: unknown;
   command?: unknown;
+  /** When the server created the run (`created_at`, ms on the server's clock), when known. */
+  serverStart?: number;
   /**
    * Where a fork starts: the checkpoint (after the person's edit, if any), its step, the node that
    * runs next, the run it branched from, and the server's state there.

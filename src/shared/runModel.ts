@@ -42,6 +42,7 @@ import { totalsByNode, totalsOf, type LlmCall, type LlmTotals, type ModelPrices,
 import { diffStates } from './model/helpers';
 
 export type { TimeSource, ExecStatus, StepSource, Execution, RunPhase, InterruptInfo, RunSummary, ModelExtras, ModelOptions } from './model/types';
+export { isMark } from './model/types';
 export { diffStates } from './model/helpers';
 export type { LlmCall, LlmTotals, ModelPrices, NodeLlmRow, LlmToolCall, LlmCallJson } from './model/llm';
 export { callJson, callTimes, costText, totalsOf, totalsByNode, pricesFrom } from './model/llm';

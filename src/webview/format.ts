@@ -45,6 +45,7 @@ export function describeExecution(ex: Execution, t0: number, now: number): strin
   let time: string;
   let status = ex.status === 'done' ? '' : `, ${ex.status}`;
   if (ex.timeSource === 'arrival') time = `at +${formatDuration(ex.start - t0)} (arrival)`;
+  else if (ex.startUnknown) time = `ended at +${formatDuration(ex.start - t0)} (its start is not known)`;
   else if (ex.status === 'running') time = `running for ${formatDuration(now - ex.start)}`;
   else if (ex.status === 'cancelled') {
     time = `cancelled after ${formatDuration((ex.end ?? ex.start) - ex.start)}`;

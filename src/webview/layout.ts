@@ -4,6 +4,7 @@
 // update looks only at new executions and at the few still open ones (running, or waiting for
 // their `updates` payload). No DOM; tested in Node.
 import type { Execution } from '../shared/runModel';
+import { isMark } from '../shared/model/types';
 import { nsNode } from '../shared/events';
 import { endChanged, placeLast, repackFrom, type LaneColumns } from './lanes';
 // The labels and descriptions used to live here; the panel's parts still import them from here.
@@ -49,7 +50,7 @@ export const KIND_MARK = 8;
 
 export function kindOf(ex: Execution): number {
   const s = ex.status === 'running' ? KIND_RUNNING : ex.status === 'error' ? KIND_ERROR : ex.status === 'interrupted' ? KIND_INTERRUPTED : ex.status === 'cancelled' ? KIND_CANCELLED : KIND_DONE;
-  return s | (ex.timeSource === 'arrival' ? KIND_MARK : 0);
+  return s | (isMark(ex) ? KIND_MARK : 0);
 }
 
 export interface Bounds {

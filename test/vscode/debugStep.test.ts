@@ -200,8 +200,9 @@ suite('debugging: Step Into and Step Out in the UI', () => {
     const api = await extensionApi();
     const tl = await until('the timeline of the session', () => api.debugTimeline(session.id), 30_000);
     await until('the inner steps in the timeline', () => tl.events.some((e) => e.event === 'updates' && e.ns.length === 2 && 'deep_step' in (e.data as object)), 30_000);
-    // ...and shows it, beside the code: the stop's banner and the inner step in its node list.
-    await ui({ action: 'waitFor', selector: '.banner.interrupt:has-text("stopped by the debugger")', frame: 'webview', timeoutMs: 30_000 });
+    // ...and shows it, beside the code: the stop's banner (what the stop was, as the Call Stack
+    // says it, not "paused at a breakpoint") and the inner step in its node list.
+    await ui({ action: 'waitFor', selector: '.banner.interrupt:has-text("Stepped: before finalize"):has-text("stopped by the debugger")', frame: 'webview', timeoutMs: 30_000 });
     await screenshot('debug-step-into-subgraph', 'workbench');
 
     const ended = endOf(session);

@@ -6,7 +6,7 @@ import type { Execution, RunSummary } from './types';
 import type { ThreadHistory } from './history';
 
 /** Server times of replayed executions, by index, kept so a better offset can move them again. */
-export type ServerTimes = Map<number, { start: number; end: number | null }>;
+export type ServerTimes = Map<number, { start: number; end: number | null; startUnknown?: boolean }>;
 
 /**
  * One reading of both clocks: the server's time `server` was seen here at `client`. The offset is
@@ -19,13 +19,16 @@ export function readClock(summary: RunSummary, client: number, server: number): 
 
 /**
  * A root execution of step n of a replayed run ran from the checkpoint of step n − 1 to that of
- * step n (an interrupted or failed one wrote no checkpoint: it is an instant at its start). With
+ * step n (an interrupted or failed one wrote no checkpoint: it is an instant at its start), when
+ * the run wrote both: a step that began from another run's checkpoint (a resume, a debugger's
+ * Step or Continue, a fork) is a mark at its own checkpoint, never a bar across the wait. With
  * a live run beside the replays the axis stays the client's and server times move by the offset;
  * with no offset known they keep their arrival marks. A replay's subgraph executions have no
  * time of their own: a mark at their parent's start. Returns whether anything moved.
  */
 export function retimeReplays(executions: Execution[], summary: RunSummary, history: ThreadHistory, kept: ServerTimes): boolean {
   const replayed = new Set(summary.runs.filter((r) => r.replay).map((r) => r.runId));
+  const runStart = new Map(summary.runs.flatMap((r) => (r.serverStart !== undefined ? [[r.runId, r.serverStart] as const] : [])));
   if (!replayed.size || !history.all.length) return false;
   const live = summary.runs.some((r) => !r.replay);
   if (live) {
@@ -46,12 +49,23 @@ export function retimeReplays(executions: Execution[], summary: RunSummary, hist
       const from = history.at(x.step - 1, x.runId);
       const to = history.at(x.step, x.runId);
       if (!from || !Number.isFinite(from.createdAt)) continue;
-      st = { start: from.createdAt, end: x.status === 'done' && to && Number.isFinite(to.createdAt) ? to.createdAt : null };
+      const end = x.status === 'done' && to && Number.isFinite(to.createdAt) ? to.createdAt : null;
+      if (from.runId === x.runId) st = { start: from.createdAt, end };
+      else {
+        // The step began in this run, from a checkpoint another run (or a state edit) wrote: the
+        // time between the two is the wait between the runs (a debugger's stop, a person reading
+        // an interrupt), not the node's. Its checkpoint is all the history backs: a mark there.
+        // Without one (interrupted, failed) it happened after this run began, when that is known.
+        const began = runStart.get(x.runId);
+        const at = end ?? (began !== undefined ? Math.max(from.createdAt, began) : from.createdAt);
+        st = { start: at, end: at, startUnknown: true };
+      }
       kept.set(x.index, st);
     }
     x.start = st.start + shift;
     x.end = st.end === null ? x.start : st.end + shift;
     x.timeSource = 'server';
+    if (st.startUnknown) x.startUnknown = true;
   }
   // Parents first: a subgraph's node may have reported after the subgraph's own nodes.
   const nested = executions.filter((x) => x.ns.length).sort((a, b) => a.ns.length - b.ns.length);

@@ -47,6 +47,8 @@ export class ModelCore {
   protected ended = false;
   /** What the session said about the next run to begin (an `lgt/run` event before its metadata). */
   protected pendingRun: RunStart | null = null;
+  /** Why the debugger stopped each run (an `lgt/stop` may come before or after the run's events). */
+  protected readonly debugStops = new Map<string, { reason: string; description: string }>();
   /** Server times of replayed runs' executions, kept so a better clock offset can move them again. */
   protected readonly serverTimes: ServerTimes = new Map();
 

@@ -26,7 +26,7 @@ export interface StorySegment {
   /** The run whose interrupt this one answered, and with what. */
   answers?: { n: number; runId: string; node?: string; value?: unknown };
   /** The run whose static breakpoint this one went on past (a continue, not an answer). */
-  past?: { n: number; runId: string };
+  past?: { n: number; runId: string; stop?: string };
   /** Where a fork branched off: the run it left, the step and node it re-runs from. */
   forkOf?: { n?: number; runId?: string; step?: number; node?: string; edited: boolean };
   error?: { name: string; message: string };
@@ -37,6 +37,16 @@ const MAX = 60;
 function short(v: unknown): string {
   const s = typeof v === 'string' ? JSON.stringify(v) : JSON.stringify(v) ?? 'undefined';
   return s.length > MAX ? `${s.slice(0, MAX - 1)}…` : s;
+}
+
+/**
+ * What a static breakpoint (an interrupt with no value) was: where the debugger stopped the run
+ * and why, as its Call Stack says it ("Stepped: before finalize"), or, without the debugger's
+ * word, a breakpoint.
+ */
+export function pauseText(model: RunModel, it: Pick<InterruptInfo, 'runId'>): string {
+  const stop = model.summary.runs.find((r) => r.runId === it.runId)?.stop;
+  return stop ? stop.description : 'paused at a breakpoint';
 }
 
 export function threadStory(model: RunModel): StorySegment[] {
@@ -87,7 +97,8 @@ export function threadStory(model: RunModel): StorySegment[] {
       // A static breakpoint (interrupt_before/after, the debugger's stops) asks nothing: the next
       // run goes on past it rather than answering it.
       seg.kind = 'continue';
-      seg.past = { n: nOf.get(answered.runId) ?? 0, runId: answered.runId };
+      const stop = s.runs.find((x) => x.runId === answered.runId)?.stop;
+      seg.past = { n: nOf.get(answered.runId) ?? 0, runId: answered.runId, ...(stop ? { stop: stop.description } : {}) };
     } else if (answered && answered.runId) {
       seg.kind = 'resume';
       seg.answers = { n: nOf.get(answered.runId) ?? 0, runId: answered.runId, ...(answered.node ? { node: answered.node } : {}), ...(answered.resume && 'value' in answered.resume ? { value: answered.resume.value } : {}) };
@@ -121,6 +132,7 @@ function describeStart(seg: StorySegment, r: RunInfo): string {
       return `fork${of} from ${where || 'a checkpoint'}${f.edited ? ' (state edited)' : ''}`;
     }
     case 'continue':
+      if (seg.past?.stop) return `went on from run ${seg.past.n}'s stop (${seg.past.stop})`;
       return seg.past ? `continued past run ${seg.past.n}'s breakpoint` : 'continued from its last checkpoint';
     default:
       return r.input !== undefined ? `input ${short(r.input)}` : 'new input';

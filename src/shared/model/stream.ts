@@ -41,6 +41,17 @@ export class StreamReader extends ModelCore {
       case 'lgt/run':
         if (isRunStart(ev.data)) this.pendingRun = ev.data;
         return;
+      case 'lgt/stop':
+        if (isRecord(ev.data) && typeof ev.data.description === 'string' && typeof ev.data.reason === 'string') {
+          const runId = typeof ev.data.runId === 'string' ? ev.data.runId : this.currentRun;
+          if (runId === null) return;
+          const stop = { reason: ev.data.reason, description: ev.data.description };
+          this.debugStops.set(runId, stop);
+          const run = s.runs.find((r) => r.runId === runId);
+          if (run) run.stop = stop;
+          this.version++;
+        }
+        return;
       case 'lgt/clock':
         if (isRecord(ev.data) && typeof ev.data.server === 'number') this.readClock(ev.t, ev.data.server);
         return;
@@ -67,8 +78,10 @@ export class StreamReader extends ModelCore {
       runId,
       startedAt: t,
       ...(command !== undefined ? { command } : {}),
-      ...(said ? { kind: said.kind, ...(said.replay ? { replay: true } : {}), ...(said.from === 'history' ? { fromHistory: true } : {}), ...(said.input !== undefined ? { input: said.input } : {}), ...(said.fork ? { fork: said.fork } : {}) } : {}),
+      ...(said ? { kind: said.kind, ...(said.replay ? { replay: true } : {}), ...(said.from === 'history' ? { fromHistory: true } : {}), ...(said.input !== undefined ? { input: said.input } : {}), ...(said.fork ? { fork: said.fork } : {}), ...(typeof said.serverStart === 'number' && Number.isFinite(said.serverStart) ? { serverStart: said.serverStart } : {}) } : {}),
     });
+    const stop = this.debugStops.get(runId);
+    if (stop) s.runs[s.runs.length - 1].stop = stop;
     if (previous !== null) {
       // A new run on the same thread: a resume (or a follow-up). Earlier supersteps are over, and
       // an earlier run's error is its own (the story keeps it), not this run's.

@@ -18,6 +18,10 @@ export interface RunInfo {
   cancelled?: boolean;
   /** The error it ended with. */
   error?: { name: string; message: string };
+  /** Where the debugger stopped it, as its Call Stack says (`Stepped: before finalize`). */
+  stop?: { reason: string; description: string };
+  /** When the server created it (`created_at`, the server's clock), when the session said. */
+  serverStart?: number;
   /** Its first execution (the timeline marks where each run of a thread begins). */
   firstExecution?: number;
 }
@@ -74,6 +78,11 @@ export interface Execution {
     became: Record<string, unknown>;
     kind?: Record<string, ReducerKind>;
   };
+  /**
+   * Only its end is known (a replayed step that began from another run's checkpoint: the history
+   * keeps when it ended, not when it began): drawn as a mark, with no duration.
+   */
+  startUnknown?: boolean;
   /** This run of the node is the resume of that interrupted execution. */
   resumeOf?: number;
 }
@@ -139,4 +148,9 @@ export interface ModelOptions {
   reducers?: Record<string, ReducerKind>;
   /** What started the stream's first run, when it was a command (`{resume: …}` for a resume). */
   command?: unknown;
+}
+
+/** Drawn as a mark, with no duration: only its arrival, or only its end, is known. */
+export function isMark(ex: Pick<Execution, 'timeSource' | 'startUnknown'>): boolean {
+  return ex.timeSource === 'arrival' || ex.startUnknown === true;
 }

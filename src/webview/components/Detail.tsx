@@ -1,6 +1,7 @@
 // The selected execution: what it wrote, what it changed in the state, the whole state after it.
 import { useMemo } from 'preact/hooks';
 import type { Execution, RunModel } from '../../shared/runModel';
+import { isMark } from '../../shared/model/types';
 import type { DetailTab, Store } from '../store';
 import { describeExecution, formatAt, formatDuration, writtenKeys } from '../layout';
 import { changesOf, stateAfter, stateBefore, type Maybe } from '../stateAccess';
@@ -85,9 +86,9 @@ function DetailBody({ store, model, ex, t0, tab, sig }: { store: Store; model: R
             {ex.step >= 0 ? ex.step : 'unknown'}
             {ex.stepSource === 'estimated' ? ' (estimated)' : ''}
           </dd>
-          <dt>{ex.timeSource === 'arrival' ? 'arrived' : 'started'}</dt>
+          <dt>{ex.timeSource === 'arrival' ? 'arrived' : ex.startUnknown ? 'ended' : 'started'}</dt>
           <dd>+{formatAt(ex.start - t0)}</dd>
-          {dur !== null && ex.timeSource !== 'arrival' && (
+          {dur !== null && !isMark(ex) && (
             <>
               <dt>{ex.status === 'running' ? 'running for' : 'took'}</dt>
               <dd>{formatDuration(dur)}</dd>
@@ -102,6 +103,7 @@ function DetailBody({ store, model, ex, t0, tab, sig }: { store: Store; model: R
             </>
           )}
         </dl>
+        {ex.startUnknown && <p class="note muted">Its run went on from another run's checkpoint (after a debugger's stop, an interrupt, a fork): the server's history keeps when this node ended, not when it began, so it has no duration here.</p>}
         {ex.timeSource === 'arrival' && <p class="note muted">Only the arrival of this node's update is known; stream with <code>tasks</code> or <code>debug</code> for start and end times.</p>}
         {ex.error && (
           <div class="banner error" role="note">

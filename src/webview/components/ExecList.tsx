@@ -4,6 +4,7 @@ import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { Store } from '../store';
 import { describeExecution, formatAt, formatDuration, writtenKeys } from '../layout';
 import { CODE_CHANGED } from '../../shared/nodeSpans';
+import { isMark } from '../../shared/model/types';
 
 export const ITEM_H = 22;
 const OVERSCAN = 8;
@@ -123,7 +124,7 @@ export function ExecList({ store }: { store: Store; seq?: number }) {
     const sel = ui.selected === i;
     const match = store.search ? store.search.has(i) : false;
     const stale = code.isStale(ex);
-    const dur = ex.timeSource === 'arrival' ? '' : ex.end !== null ? formatDuration(ex.end - ex.start) : ex.status === 'running' ? `${formatDuration(now - ex.start)}…` : '';
+    const dur = isMark(ex) ? '' : ex.end !== null ? formatDuration(ex.end - ex.start) : ex.status === 'running' ? `${formatDuration(now - ex.start)}…` : '';
     items.push(
       <div
         // Keyed by place in the window, not by execution: while a run streams in, the rows shown

@@ -3,7 +3,7 @@
 // done next (resume, continue after a cancel). Run data is shown as text only.
 import { useEffect } from 'preact/hooks';
 import type { Store } from '../store';
-import { threadStory, type StorySegment } from '../../shared/model/story';
+import { pauseText, threadStory, type StorySegment } from '../../shared/model/story';
 import type { InterruptInfo } from '../../shared/runModel';
 import { interruptText } from '../../shared/threadText';
 import { shortId } from '../../shared/ids';
@@ -66,7 +66,7 @@ export function Story({ store }: { store: Store; seq?: number }) {
                 </button>
                 {g.interrupts.map((it, k) => (
                   <span class="seg-note" key={k}>
-                    {it.value === null ? 'paused at a breakpoint' : `asked ${questionOf(it)}`}
+                    {it.value === null ? pauseText(model, it) : `asked ${questionOf(it)}`}
                     {it.resume ? ` → ${it.value === null ? 'went on in' : 'answered by'} run ${segs.find((x) => x.runId === it.resume!.runId)?.n ?? shortId(it.resume.runId)}${'value' in it.resume && it.value !== null ? ` with ${preview(it.resume.value, 60)}` : ''}` : ''}
                   </span>
                 ))}
@@ -77,7 +77,9 @@ export function Story({ store }: { store: Store; seq?: number }) {
       )}
       {pending.length > 0 && (
         <div class="banner interrupt" role="alert">
-          <span class="codicon codicon-debug-pause" aria-hidden="true" /> <b>Waiting{pending[0].node ? ` at ${pending[0].node}` : ''}</b>: {pending.map(questionOf).join('; ')}
+          <span class="codicon codicon-debug-pause" aria-hidden="true" /> {pending[0].value === null && pending.length === 1
+            ? <b>{pauseText(model, pending[0])}</b>
+            : <><b>Waiting{pending[0].node ? ` at ${pending[0].node}` : ''}</b>: {pending.map((it) => (it.value === null ? pauseText(model, it) : questionOf(it))).join('; ')}</>}
           {debugged && <span class="debug-note"> · stopped by the debugger ({debugged}): Continue (F5) or Step Over (F10) from the debug toolbar</span>}
           {canAct && (
             <span class="answers">

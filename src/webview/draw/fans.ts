@@ -5,6 +5,7 @@
 // in for it. Drawn under the bars, in the base layer; only for rows with lanes, and only where a
 // row shows few enough executions for the lines to be read.
 import type { Execution } from '../../shared/runModel';
+import { isMark } from '../../shared/model/types';
 import { BAR_H, laneTop } from '../lanes';
 import { rowRange, type Row, type TimelineIndex } from '../layout';
 import type { Palette } from '../theme';
@@ -114,7 +115,7 @@ function fan(s: FanScene, members: number[]): boolean {
   const ySrc = src ? laneMid(s, src.index) : null;
   const yDst = dst ? laneMid(s, dst.index) : null;
   // Fan-out: down from where the sender ended (or a bracket just before the group), into each lane.
-  const xs = src && ySrc !== null ? X(src.timeSource === 'arrival' ? src.start : (src.end ?? src.start)) : X(t0) - BRACKET;
+  const xs = src && ySrc !== null ? X(isMark(src) ? src.start : (src.end ?? src.start)) : X(t0) - BRACKET;
   // Fan-in: from each lane's end to where the next step starts (or a bracket just after the group).
   const xd = dst && yDst !== null ? X(dst.start) : X(t1) + BRACKET;
   if (Math.max(xs, xd) < -1 || Math.min(xs, xd) > s.width + 1) return false;

@@ -11,6 +11,7 @@
 //   selection outlines.
 // Run data reaches the canvas only as fillText (inert).
 import type { Execution } from '../../shared/runModel';
+import { isMark } from '../../shared/model/types';
 import { KIND_STATUS, kindOf, lowerBound, upperBound, type Row, type TimelineIndex } from '../layout';
 import { BAR_H, MARK_W, MIN_BAR_W, laneTop, rowAt } from '../lanes';
 import { span, ticks, type View } from '../viewport';
@@ -257,7 +258,7 @@ export class TimelineRenderer {
       if (ri === undefined || ri < first || ri >= last) continue;
       const by = AXIS_H + d.tops[ri] - d.scrollTop + laneTop(d.index.laneOf(i));
       const style = kindOf(ex) & KIND_STATUS;
-      if (ex.timeSource === 'arrival') {
+      if (isMark(ex)) {
         const x = X(ex.start);
         if (x < -MARK_W || x > W + MARK_W) continue;
         bar(ctx, p, x - MARK_W / 2, x + MARK_W / 2, by, style, false, true, 1);
@@ -386,7 +387,7 @@ export class TimelineRenderer {
       const y = rowY(ri) + laneTop(d.index.laneOf(i)) - 2;
       let x0 = X(ex.start);
       let x1 = X(ex.end ?? (ex.status === 'running' ? d.now : ex.start));
-      if (ex.timeSource === 'arrival') {
+      if (isMark(ex)) {
         x0 -= MARK_W / 2 + 1;
         x1 = x0 + MARK_W + 2;
       }
