@@ -459,7 +459,8 @@ describe('without the server’s graph, and with hostile ones', () => {
   test('300 nodes, markup and RTL/astral names, cycles, a lone node: drawn as text; an empty graph explained', async () => {
     const { nodes } = hostileGraph();
     const page = await open(made.hostile);
-    await page.waitForSelector('.graph-svg .g-node');
+    // A graph this big is laid out in the worker: what the run showed may be drawn before it.
+    await page.waitForFunction((n) => document.querySelectorAll('.graph-svg .g-node').length === n && !document.querySelector('.graph-pane[data-laying-out]'), nodes.length, { timeout: 60_000 });
     await settle(page);
     assert.equal(await page.locator('.graph-svg .g-node').count(), nodes.length);
     assert.equal(await page.locator('.graph-svg image, .graph-svg img, .graph-pane img').count(), 0, 'no markup made from a name');
