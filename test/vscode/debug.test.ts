@@ -136,8 +136,9 @@ suite('debugging a run like a program', () => {
     // The story says the later runs went on past the breakpoints (they answered no question).
     await until('the story to tell the three runs', async () => (await read('.story .seg', { frame: 'webview', attr: 'aria-label' })).length === 3, 30_000);
     const segs = await read('.story .seg', { frame: 'webview', attr: 'aria-label' });
-    assert.match(segs[1], /^Run 2: continued past run 1's breakpoint, interrupted/, segs.join(' | '));
-    assert.match(segs[2], /^Run 3: continued past run 2's breakpoint, success/, segs.join(' | '));
+    // …and what each stop was (the debugger's own words: a breakpoint, then a step).
+    assert.match(segs[1], /^Run 2: went on from run 1's stop \(Breakpoint: before write\), interrupted/, segs.join(' | '));
+    assert.match(segs[2], /^Run 3: went on from run 2's stop \(Stepped: before review\), success/, segs.join(' | '));
     await screenshot('debug-finished', 'workbench');
   });
 });
