@@ -2,41 +2,11 @@
 // node's line (F9), F5 with no launch.json (pick the graph), the stop shown at that line with the
 // state in the Variables view, the timeline beside, then Continue (F5) to the end.
 import * as assert from 'node:assert';
-import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { extensionApi, read, screenshot, serverUrl, ui, until } from './harness';
+import { copyExamples, endOf, nextStop, trackDebugTraffic, untrackDebugTraffic } from './debugTraffic';
 
 const WRITE_LINE = 37; // examples/src/simple.ts: inside write's body
-
-/** Every stop each debug session reported, as the adapter sent it (a tracker sees the DAP traffic). */
-const stops = new Map<string, { reason: string; description?: string }[]>();
-let tracker: vscode.Disposable | undefined;
-function trackStops(): void {
-  tracker ??= vscode.debug.registerDebugAdapterTrackerFactory('langgraph', {
-    createDebugAdapterTracker: (s) => ({
-      onDidSendMessage: (m: { type: string; event?: string; body?: { reason: string; description?: string } }) => {
-        if (m.type === 'event' && m.event === 'stopped') stops.set(s.id, [...(stops.get(s.id) ?? []), m.body!]);
-      },
-    }),
-  });
-}
-
-/** The next stop of `session` after the ones seen so far. */
-function stopAt(session: vscode.DebugSession): Promise<{ reason: string; description?: string }> {
-  const seen = stops.get(session.id)?.length ?? 0;
-  return until('the next stop', () => stops.get(session.id)?.[seen], 60_000);
-}
-
-function endOf(session: vscode.DebugSession): Promise<void> {
-  return new Promise((resolve) => {
-    const sub = vscode.debug.onDidTerminateDebugSession((s) => {
-      if (s.id === session.id) {
-        sub.dispose();
-        resolve();
-      }
-    });
-  });
-}
 
 suite('debugging a run like a program', () => {
   let file: vscode.Uri;
@@ -44,24 +14,17 @@ suite('debugging a run like a program', () => {
   suiteSetup(async function () {
     this.timeout(120_000);
     await extensionApi();
-    trackStops();
+    trackDebugTraffic();
     await vscode.commands.executeCommand('langgraph.addDeployment', { name: 'Example', url: serverUrl() });
     // A clean editor area, as after opening a project: the timeline then opens beside the code.
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     // The example project in the workspace: langgraph.json and the graph file the server runs.
-    const ws = vscode.workspace.workspaceFolders![0].uri;
-    const dir = vscode.Uri.joinPath(ws, 'agent');
-    // This bundle is dist/test/vscode/index.js: the repository is three folders up.
-    const src = (p: string) => vscode.Uri.file(join(__dirname, '..', '..', '..', 'examples', p));
-    await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(dir, 'src'));
-    await vscode.workspace.fs.copy(src('langgraph.json'), vscode.Uri.joinPath(dir, 'langgraph.json'), { overwrite: true });
+    const dir = await copyExamples(['langgraph.json', 'src/simple.ts']);
     file = vscode.Uri.joinPath(dir, 'src', 'simple.ts');
-    await vscode.workspace.fs.copy(src('src/simple.ts'), file, { overwrite: true });
   });
 
   suiteTeardown(async () => {
-    tracker?.dispose();
-    tracker = undefined;
+    untrackDebugTraffic();
     vscode.debug.removeBreakpoints(vscode.debug.breakpoints);
     await vscode.debug.stopDebugging();
   });
@@ -117,7 +80,7 @@ suite('debugging a run like a program', () => {
     await screenshot('debug-stopped', 'workbench');
 
     // Step Over (F10): one superstep, to the next node.
-    const stepped = stopAt(session);
+    const stepped = nextStop(session, 60_000);
     await ui({ action: 'press', key: 'F10' });
     assert.strictEqual((await stepped).reason, 'step');
     await ui({ action: 'waitFor', selector: '.debug-call-stack .monaco-list-row:has-text("review")', timeoutMs: 30_000 });

@@ -7,49 +7,9 @@
 // Into on `team` stops inside it (`team:approve (interrupt)` above `team (interrupt)`), and Step
 // Out answers it and stops before the parent's next step, `send`.
 import * as assert from 'node:assert';
-import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { extensionApi, read, screenshot, serverUrl, ui, until } from './harness';
-
-interface StopBody { reason: string; description?: string }
-
-/** What the adapter sent each session: its stops, its Debug Console lines, the threads of its runs. */
-const stops = new Map<string, StopBody[]>();
-const said = new Map<string, string[]>();
-const threads = new Map<string, string>();
-let tracker: vscode.Disposable | undefined;
-
-function track(): void {
-  tracker ??= vscode.debug.registerDebugAdapterTrackerFactory('langgraph', {
-    createDebugAdapterTracker: (s) => ({
-      onDidSendMessage: (m: { type: string; event?: string; body?: StopBody & { output?: string; category?: string; threadId?: string } }) => {
-        if (m.type !== 'event') return;
-        if (m.event === 'stopped') stops.set(s.id, [...(stops.get(s.id) ?? []), m.body!]);
-        if (m.event === 'output' && m.body?.output && m.body.category !== 'telemetry') said.set(s.id, [...(said.get(s.id) ?? []), m.body.output]);
-        if (m.event === 'langgraph/run' && typeof m.body?.threadId === 'string') threads.set(s.id, m.body.threadId);
-      },
-    }),
-  });
-}
-
-/** The next stop of `session` after the ones seen so far (call before pressing the key). */
-function nextStop(session: vscode.DebugSession): Promise<StopBody> {
-  const seen = stops.get(session.id)?.length ?? 0;
-  return until('the next stop', () => stops.get(session.id)?.[seen], 90_000).catch((e: Error) => {
-    throw new Error(`${e.message}; the adapter said: ${(said.get(session.id) ?? []).join('')}`);
-  });
-}
-
-function endOf(session: vscode.DebugSession): Promise<void> {
-  return new Promise((resolve) => {
-    const sub = vscode.debug.onDidTerminateDebugSession((s) => {
-      if (s.id === session.id) {
-        sub.dispose();
-        resolve();
-      }
-    });
-  });
-}
+import { copyExamples, endOf, nextStop, stops, threads, trackDebugTraffic, untrackDebugTraffic, type StopBody } from './debugTraffic';
 
 async function start(config: { name: string } & Record<string, unknown>): Promise<vscode.DebugSession> {
   const started = new Promise<vscode.DebugSession>((resolve) => {
@@ -142,25 +102,19 @@ suite('debugging: Step Into and Step Out in the UI', () => {
   suiteSetup(async function () {
     this.timeout(120_000);
     await extensionApi();
-    track();
+    trackDebugTraffic();
     await vscode.commands.executeCommand('langgraph.addDeployment', { name: 'Example', url: serverUrl() });
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     vscode.debug.removeBreakpoints(vscode.debug.breakpoints);
     // The example project in the workspace, so the frames open at their graph's source.
-    dir = vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0].uri, 'agent');
-    const src = (p: string) => vscode.Uri.file(join(__dirname, '..', '..', '..', 'examples', p));
-    await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(dir, 'src'));
-    for (const p of ['langgraph.json', 'src/subgraph.ts', 'src/review_team.ts', 'src/util.ts']) {
-      await vscode.workspace.fs.copy(src(p), vscode.Uri.joinPath(dir, p), { overwrite: true });
-    }
+    dir = await copyExamples(['langgraph.json', 'src/subgraph.ts', 'src/review_team.ts', 'src/util.ts']);
   });
 
   // A test that failed with its session stopped would leave its frames in the next one's Call Stack.
   teardown(() => vscode.debug.stopDebugging());
 
   suiteTeardown(async () => {
-    tracker?.dispose();
-    tracker = undefined;
+    untrackDebugTraffic();
     vscode.debug.removeBreakpoints(vscode.debug.breakpoints);
     await vscode.debug.stopDebugging();
   });
