@@ -44,16 +44,6 @@ export class LayoutClient {
     this.ensure();
   }
 
-  /** Whether layouts go to a worker (false after it failed, or where none can start). */
-  get inWorker(): boolean {
-    return !!this.ensure();
-  }
-
-  dispose(): void {
-    this.worker?.terminate();
-    this.worker = null;
-  }
-
   private here(input: LayoutInput, resolve: (o: LayoutOutput) => void, reject: (e: Error) => void): void {
     try {
       resolve(runLayout(input));
