@@ -8,7 +8,7 @@ import { isMark } from '../shared/model/types';
 import { nsNode } from '../shared/events';
 import { endChanged, placeLast, repackFrom, type LaneColumns } from './lanes';
 // The labels and descriptions used to live here; the panel's parts still import them from here.
-export { describeExecution, formatAt, formatCount, formatDuration, formatOffset, writtenKeys } from './format';
+export { describeExecution, formatAt, formatCount, formatDuration, formatNumber, formatOffset, writtenKeys } from './format';
 
 export interface Row extends LaneColumns {
   /** Stable across updates and reloads: names of the enclosing nodes + this node. */

@@ -1,4 +1,5 @@
 // Messages shown as a conversation: role, content, tool calls with the results that answered them.
+import { formatNumber } from '../layout';
 import { useState } from 'preact/hooks';
 import { asMessage, callLabel, copyText, messageText, nonTextBlocks, pathString, TRUNCATE_AT, type ChatMessage, type PathSeg, type ToolCall } from '../values';
 import { copyToClipboard } from '../copy';
@@ -91,7 +92,7 @@ export function LongText(p: { text: string; class?: string; limit?: number }) {
       {long && !full ? `${p.text.slice(0, limit)}…` : p.text}
       {long && (
         <button class="link" onClick={() => setFull(!full)}>
-          {full ? 'show less' : `show all ${p.text.length.toLocaleString()} chars`}
+          {full ? 'show less' : `show all ${formatNumber(p.text.length)} chars`}
         </button>
       )}
     </div>

@@ -2,6 +2,7 @@
 // lit as the run moves, in a split the person can resize or hide. Selection is shared with the
 // timeline both ways: choosing a node selects its executions in turn; selecting an execution
 // lights its node and traces how the run reached it.
+import { formatNumber } from '../layout';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { Store } from '../store';
 import { IconButton } from './ValueTree';
@@ -234,7 +235,7 @@ export function GraphPane({ store }: { store: Store; seq?: number }) {
         {laid.error && <div class="graph-note" role="alert">{laid.error}</div>}
         {pending !== null && !layout && (
           <div class="graph-note" role="status">
-            Laying out {pending.toLocaleString()} nodes and subgraphs…
+            Laying out {formatNumber(pending)} nodes and subgraphs…
           </div>
         )}
         <div class="graph-host" ref={hostRef} />

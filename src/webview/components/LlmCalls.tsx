@@ -4,7 +4,7 @@
 import { useState } from 'preact/hooks';
 import { callTimes, costText, type LlmCall, type LlmTotals, type NodeLlmRow, type RunModel } from '../../shared/runModel';
 import type { Store } from '../store';
-import { formatDuration } from '../layout';
+import { formatDuration, formatNumber } from '../layout';
 import { STREAM_STEP, STREAM_TAIL, tailStart } from '../textTail';
 
 export function LlmCallsSection({ model, execution }: { model: RunModel; execution: number }) {
@@ -52,7 +52,7 @@ function CallView({ call: c, n, of }: { call: LlmCall; n: number; of: number }) 
       )}
       {cut && (
         <button class="btn secondary" onClick={() => setAll(true)}>
-          Show all {c.text.length.toLocaleString()} characters
+          Show all {formatNumber(c.text.length)} characters
         </button>
       )}
       {(shown || c.streaming) && (
@@ -69,7 +69,7 @@ function CallView({ call: c, n, of }: { call: LlmCall; n: number; of: number }) 
 export function totalsLine(t: LlmTotals): string {
   const time = t.timed ? formatDuration(t.llmMs) : 'time unknown';
   const cost = t.cost !== null ? ` · cost ${costText(t.cost)}` : '';
-  return `${t.calls} LLM call${t.calls === 1 ? '' : 's'} · ${t.inputTokens.toLocaleString()} in / ${t.outputTokens.toLocaleString()} out tokens · ${time}${cost}`;
+  return `${t.calls} LLM call${t.calls === 1 ? '' : 's'} · ${formatNumber(t.inputTokens)} in / ${formatNumber(t.outputTokens)} out tokens · ${time}${cost}`;
 }
 
 type SortKey = 'node' | 'calls' | 'inputTokens' | 'outputTokens' | 'totalTokens' | 'llmMs' | 'share' | 'cost';
@@ -130,9 +130,9 @@ export function LlmSummary({ store }: { store: Store; seq?: number }) {
               <tr key={r.node}>
                 <td>{r.node}</td>
                 <td class="num">{r.calls}</td>
-                <td class="num">{r.inputTokens.toLocaleString()}{r.unknownTokens ? ' +?' : ''}</td>
-                <td class="num">{r.outputTokens.toLocaleString()}</td>
-                <td class="num">{r.totalTokens.toLocaleString()}</td>
+                <td class="num">{formatNumber(r.inputTokens)}{r.unknownTokens ? ' +?' : ''}</td>
+                <td class="num">{formatNumber(r.outputTokens)}</td>
+                <td class="num">{formatNumber(r.totalTokens)}</td>
                 <td class="num">{r.timed ? formatDuration(r.llmMs) : '?'}</td>
                 <td class="num">{Math.round(r.share * 100)}%</td>
                 {priced && <td class="num">{r.cost !== null ? costText(r.cost) : '?'}</td>}

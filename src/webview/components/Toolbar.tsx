@@ -1,6 +1,6 @@
 // Top bar: run title and phase, counts, filter and search boxes, zoom/fit/follow controls.
 import type { Store } from '../store';
-import { formatCount } from '../layout';
+import { formatCount, formatNumber } from '../layout';
 import { IconButton } from './ValueTree';
 import { GraphToggle } from './GraphToggle';
 
@@ -57,7 +57,7 @@ export function Toolbar({ store, onHelp }: { store: Store; seq?: number; onHelp:
               }
             }}
           />
-          {store.filter && <span class="muted field-count">{store.filter.matches.length.toLocaleString()}</span>}
+          {store.filter && <span class="muted field-count">{formatNumber(store.filter.matches.length)}</span>}
         </label>
         <label class="field" title="Search text in what nodes wrote — Ctrl+F; Enter / Shift+Enter: next / previous">
           <span class="codicon codicon-search" aria-hidden="true" />
@@ -83,7 +83,7 @@ export function Toolbar({ store, onHelp }: { store: Store; seq?: number; onHelp:
           {q && (
             <span class="muted field-count" aria-live="polite">
               {q.done ? '' : '…'}
-              {matchCount ? `${selPos >= 0 ? `${selPos + 1} of ` : ''}${matchCount.toLocaleString()}` : q.done ? 'no results' : ''}
+              {matchCount ? `${selPos >= 0 ? `${selPos + 1} of ` : ''}${formatNumber(matchCount)}` : q.done ? 'no results' : ''}
             </span>
           )}
           {q && <IconButton icon="arrow-up" label="Previous match (Shift+Enter)" tabIndex={0} disabled={!matchCount} onClick={() => store.nextMatch(-1)} />}

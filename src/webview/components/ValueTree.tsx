@@ -1,6 +1,7 @@
 // A JSON-like value as a collapsible tree (ARIA tree, roving focus). Long strings and big
 // containers are cut with a way to see more; every node can copy its value or its path.
 // Run data is only ever rendered as text.
+import { formatNumber } from '../layout';
 import { plural } from '../../shared/text';
 import { useState } from 'preact/hooks';
 import type { ComponentChildren } from 'preact';
@@ -99,7 +100,7 @@ function Node(p: NodeProps) {
         <Leaf value={p.value} open={open} full={full} />
         {isLong && (
           <button class="link" tabIndex={-1} onClick={(e) => { e.stopPropagation(); setFull(!full); }}>
-            {full ? 'show less' : `show all ${(p.value as string).length.toLocaleString()} chars`}
+            {full ? 'show less' : `show all ${formatNumber((p.value as string).length)} chars`}
           </button>
         )}
         <span class="vt-actions">
