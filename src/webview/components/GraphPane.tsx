@@ -2,12 +2,12 @@
 // lit as the run moves, in a split the person can resize or hide. Selection is shared with the
 // timeline both ways: choosing a node selects its executions in turn; selecting an execution
 // lights its node and traces how the run reached it.
-import { formatNumber } from '../layout';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { formatNumber } from '../layout';
 import type { Store } from '../store';
 import { IconButton } from './ValueTree';
 import { GraphView } from '../graph/graphView';
-import { finishLayout, planLayout, type GraphLayout } from '../graph/graphLayout';
+import { finishLayout, planLayout, type GraphLayout, type LayoutPlan } from '../graph/graphLayout';
 import { layoutClient, layoutIsSmall } from '../graph/graphLayoutClient';
 import { START, type GraphShape } from '../graph/graphShape';
 import { tracePath, type GraphRun } from '../graph/graphRun';
@@ -94,30 +94,25 @@ export function GraphPane({ store }: { store: Store; seq?: number }) {
       return { shape, plan: null, error: `The graph could not be laid out (${(e as Error).message}).` };
     }
   }, [shape, collapsedSet, font, wide]);
-  const [laid, setLaid] = useState<{ shape: GraphShape | null; layout: GraphLayout | null; error: string | null }>({ shape: null, layout: null, error: null });
-  /** Boxes of a layout being done in the worker (said in the pane until the first is drawn). */
-  const [pending, setPending] = useState<number | null>(null);
+  /** The drawing, and the plan it answers (so a plan still being laid out is known). */
+  const [laid, setLaid] = useState<{ shape: GraphShape | null; layout: GraphLayout | null; error: string | null; plan: LayoutPlan | null }>({ shape: null, layout: null, error: null, plan: null });
   useEffect(() => {
-    if (!planned) return setLaid({ shape: null, layout: null, error: null });
+    if (!planned) return setLaid({ shape: null, layout: null, error: null, plan: null });
     const { shape: sh, plan, error } = planned;
-    if (!plan) return setLaid({ shape: null, layout: null, error });
+    if (!plan) return setLaid({ shape: null, layout: null, error, plan: null });
     let current = true;
     const t0 = performance.now();
-    if (!layoutIsSmall(plan.input)) setPending(plan.size);
     layoutClient().layout(plan.input).then(
       (out) => {
         if (!current) return;
-        setPending(null);
         const layout = finishLayout(sh, plan, out);
         // Read by the benchmark (npm run bench:graph): asked → laid out → back on the panel's thread.
         performance.measure('lgt:graph-layout', { start: t0, detail: { nodes: plan.size } });
-        setLaid({ shape: sh, layout, error: null });
+        setLaid({ shape: sh, layout, error: null, plan });
       },
       (e: Error) => {
         // Said in the pane; the rest of the panel goes on.
-        if (!current) return;
-        setPending(null);
-        setLaid({ shape: null, layout: null, error: `The graph could not be laid out (${e.message}).` });
+        if (current) setLaid({ shape: null, layout: null, error: `The graph could not be laid out (${e.message}).`, plan });
       },
     );
     return () => {
@@ -126,6 +121,8 @@ export function GraphPane({ store }: { store: Store; seq?: number }) {
   }, [planned]);
   // Until a new layout is back, the last one stays drawn (lit with the run as it is now).
   const layout = laid.layout;
+  /** Boxes of a layout being done in the worker (said in the pane until the first is drawn). */
+  const pending = planned?.plan && planned.plan !== laid.plan && !layoutIsSmall(planned.plan.input) ? planned.plan.size : null;
   const laidShape = laid.shape;
   latest.current = { run, layout };
 

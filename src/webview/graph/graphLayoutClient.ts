@@ -28,9 +28,8 @@ export class LayoutClient {
 
   /** Lay out off the panel's thread when it can. */
   layout(input: LayoutInput): Promise<LayoutOutput> {
-    const small = layoutIsSmall(input);
-    const w = small ? null : this.ensure();
-    if (small) return new Promise((resolve, reject) => this.here(input, resolve, reject));
+    if (layoutIsSmall(input)) return new Promise((resolve, reject) => this.here(input, resolve, reject));
+    const w = this.ensure();
     if (!w) return new Promise((resolve, reject) => setTimeout(() => this.here(input, resolve, reject), 0));
     const id = ++this.nextId;
     return new Promise((resolve, reject) => {
