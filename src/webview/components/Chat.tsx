@@ -1,6 +1,6 @@
 // Messages shown as a conversation: role, content, tool calls with the results that answered them.
-import { formatNumber } from '../layout';
 import { useState } from 'preact/hooks';
+import { formatNumber } from '../layout';
 import { asMessage, callLabel, copyText, messageText, nonTextBlocks, pathString, TRUNCATE_AT, type ChatMessage, type PathSeg, type ToolCall } from '../values';
 import { copyToClipboard } from '../copy';
 import { IconButton, ValueTree } from './ValueTree';

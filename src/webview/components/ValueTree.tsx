@@ -1,9 +1,9 @@
 // A JSON-like value as a collapsible tree (ARIA tree, roving focus). Long strings and big
 // containers are cut with a way to see more; every node can copy its value or its path.
 // Run data is only ever rendered as text.
-import { formatNumber } from '../layout';
 import { plural } from '../../shared/text';
 import { useState } from 'preact/hooks';
+import { formatNumber } from '../layout';
 import type { ComponentChildren } from 'preact';
 import { copyToClipboard } from '../copy';
 import { asMessage, copyText, isMessageList, pathString, preview, toolResults, TRUNCATE_AT, type PathSeg } from '../values';
