@@ -2,9 +2,10 @@
 // only ever become text nodes and attribute values), so it is crisp at any pixel ratio and every
 // node is a focusable element with an accessible name. Zoom and pan move one transform; the run's
 // state only changes classes and texts, so a live event costs a few attribute writes.
-import type { GraphLayout, LaidEdge } from './graphLayout';
+import type { GraphLayout } from './graphLayout';
 import type { GraphShape } from './graphShape';
-import { nodeLabel, statsText, clusterLabel, type Lit } from './graphText';
+import type { Lit } from './graphText';
+import { lightDrawing, type EdgeEls, type NodeEls } from './graphLight';
 import { neighbour, pathOf, round } from './graphGeometry';
 
 const SVG = 'http://www.w3.org/2000/svg';
@@ -33,24 +34,12 @@ function el<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, 
   return e;
 }
 
-interface NodeEls {
-  g: SVGGElement;
-  /** The box in layout coordinates (the pulse overlay's place). */
-  box: { x: number; y: number; w: number; h: number; r: number };
-  stats: SVGTextElement;
-  badge: SVGTextElement;
-  cx: number;
-  cy: number;
-  kind: 'node' | 'start' | 'end' | 'collapsed' | 'cluster';
-  /** What it was last lit with: an element whose state did not change is not touched. */
-  lit?: string;
-}
 
 export class GraphView {
   readonly svg: SVGSVGElement;
   private readonly viewport: SVGGElement;
   private nodes = new Map<string, NodeEls>();
-  private edges = new Map<string, { path: SVGPathElement; label: SVGGElement; text: SVGTextElement; edge: LaidEdge; lit?: string }>();
+  private edges = new Map<string, EdgeEls>();
   private layout: GraphLayout | null = null;
   private shape: GraphShape | null = null;
   private k = 1;
@@ -134,14 +123,14 @@ export class GraphView {
       name.textContent = shape.clusterById.get(c.id)?.name ?? c.id;
       const stats = el('text', { x: c.x + c.w - 8, y: c.y + 14, class: 'g-stats g-cluster-stats', 'text-anchor': 'end' }, head);
       const badge = el('text', { x: c.x + c.w - 8, y: c.y + 14, class: 'g-badge', 'text-anchor': 'end' }, head);
-      this.nodes.set(c.id, { g, box: { x: c.x, y: c.y, w: c.w, h: c.h, r: 6 }, stats, badge, cx: c.x + c.w / 2, cy: c.y + 11, kind: 'cluster' });
+      this.nodes.set(c.id, { g, box: { x: c.x, y: c.y, w: c.w, h: c.h, r: 6 }, stats, badge, cx: c.x + c.w / 2, cy: c.y + 11, kind: 'cluster', written: new Map() });
     }
     for (const e of layout.edges) {
       const path = el('path', { d: pathOf(e.points), class: `g-edge${e.conditional ? ' conditional' : ''}`, 'marker-end': 'url(#lgt-arrow-plain)', 'data-source': e.source, 'data-target': e.target }, edgesG);
       const label = el('g', { class: 'g-edge-label' }, labelsG);
       el('rect', { x: -12, y: -8, width: 24, height: 15, rx: 7 }, label);
       const text = el('text', { x: 0, y: 3.5, 'text-anchor': 'middle' }, label);
-      this.edges.set(e.key, { path, label, text, edge: e });
+      this.edges.set(e.key, { path, label, text, edge: e, written: new Map() });
     }
     // Counts halfway along each edge's curve (attached now, so the curve can be measured).
     // Off the clusters' title strips: further along the curve when the middle falls on one.
@@ -179,7 +168,7 @@ export class GraphView {
       const badge = el('text', { x: n.w - 4, y: 11, class: 'g-badge', 'text-anchor': 'end' }, g);
       // A breakpoint dot in the box's left margin (shown faintly on hover, as in the editor's gutter).
       if (kind === 'node') el('circle', { cx: 8, cy: n.h / 2, r: 4, class: 'g-bp', 'data-bp': n.id }, g);
-      this.nodes.set(n.id, { g, box: { x: n.x - n.w / 2, y: n.y - n.h / 2, w: n.w, h: n.h, r: rx }, stats, badge, cx: n.x, cy: n.y, kind });
+      this.nodes.set(n.id, { g, box: { x: n.x - n.w / 2, y: n.y - n.h / 2, w: n.w, h: n.h, r: rx }, stats, badge, cx: n.x, cy: n.y, kind, written: new Map() });
     }
     if (!this.active || !this.nodes.has(this.active)) this.active = this.firstId();
     this.syncTabStop();
@@ -190,54 +179,7 @@ export class GraphView {
 
   /** The run's state on the drawing. */
   light(lit: Lit): void {
-    const shape = this.shape;
-    if (!shape) return;
-    for (const [id, n] of this.nodes) {
-      const r = lit.runOf(id);
-      const status = r?.status ?? 'not run';
-      const key = r ? `${status}|${r.runs}|${r.running}|${r.errors}|${r.interrupts}|${r.totalMs}` : status;
-      const litKey = `${key}|${lit.selected === id}|${lit.pathElements.has(id)}|${lit.breakpoints.has(id)}`;
-      if (n.lit === litKey) continue;
-      n.lit = litKey;
-      const cls = n.g.classList;
-      cls.toggle('running', status === 'running');
-      this.pulse(id, n, status === 'running');
-      cls.toggle('ran', !!r && r.runs > 0);
-      cls.toggle('error', !!r && r.errors > 0);
-      cls.toggle('interrupted', !!r && r.interrupts > 0);
-      // Its last execution was cut by a cancel: not done, not failed.
-      cls.toggle('cancelled', status === 'cancelled');
-      cls.toggle('selected', lit.selected === id);
-      cls.toggle('on-path', lit.pathElements.has(id));
-      attr(n.g, 'data-status', status);
-      attr(n.g, 'data-runs', String(r?.runs ?? 0));
-      if (n.kind === 'cluster' || n.kind === 'collapsed') attr(n.g, 'aria-label', clusterLabel(shape.clusterById.get(id)?.name ?? id, r, n.kind === 'collapsed'));
-      else attr(n.g, 'aria-label', nodeLabel(shape.byId.get(id)!, r, shape, lit.breakpoints.has(id)));
-      cls.toggle('has-bp', n.kind === 'node' && lit.breakpoints.has(id));
-      if (lit.selected === id) attr(n.g, 'aria-current', 'true');
-      else n.g.removeAttribute('aria-current');
-      const text = n.kind === 'start' || n.kind === 'end' ? '' : statsText(r);
-      if (n.stats.textContent !== text) n.stats.textContent = text;
-      const badge = r?.errors ? '⚠' : r?.interrupts ? '⏸' : status === 'cancelled' ? '⊘' : '';
-      if (n.badge.textContent !== badge) n.badge.textContent = badge;
-      if (n.kind === 'cluster') attr(n.stats, 'dx', badge ? '-14' : '0');
-    }
-    for (const e of this.edges.values()) {
-      let count = 0;
-      for (const k of e.edge.edges) count += lit.edgeCounts.get(k) ?? 0;
-      const onPath = e.edge.edges.some((k) => lit.pathEdges.has(k));
-      const litKey = `${count}|${onPath}`;
-      if (e.lit === litKey) continue;
-      e.lit = litKey;
-      e.path.classList.toggle('taken', count > 0);
-      e.path.classList.toggle('on-path', onPath);
-      attr(e.path, 'marker-end', `url(#lgt-arrow-${onPath ? 'path' : count > 0 ? 'taken' : 'plain'})`);
-      attr(e.path, 'data-count', String(count));
-      e.label.classList.toggle('shown', count > 0);
-      e.label.classList.toggle('on-path', onPath);
-      const t = count > 0 ? `${count}×` : '';
-      if (e.text.textContent !== t) e.text.textContent = t;
-    }
+    if (this.shape) lightDrawing(this.shape, this.nodes, this.edges, lit, (id, n, on) => this.pulse(id, n, on));
   }
 
   // ---- zoom and pan -------------------------------------------------------------------------

@@ -1,0 +1,108 @@
+// The run's state on the graph pane's drawing (graphView.ts builds it): classes, attributes and
+// texts of the elements whose state changed, each part written only when its value did.
+import type { LaidEdge } from './graphLayout';
+import type { GraphShape } from './graphShape';
+import { clusterLabel, nodeLabel, statsText, type Lit } from './graphText';
+
+export interface NodeEls {
+  g: SVGGElement;
+  /** The box in layout coordinates (the pulse overlay's place). */
+  box: { x: number; y: number; w: number; h: number; r: number };
+  stats: SVGTextElement;
+  badge: SVGTextElement;
+  cx: number;
+  cy: number;
+  kind: 'node' | 'start' | 'end' | 'collapsed' | 'cluster';
+  /** What it was last lit with: an element whose state did not change is not touched. */
+  lit?: string;
+  written: Written;
+}
+
+export interface EdgeEls {
+  path: SVGPathElement;
+  label: SVGGElement;
+  text: SVGTextElement;
+  edge: LaidEdge;
+  lit?: string;
+  written: Written;
+}
+
+/**
+ * What was last written to an element's parts, by attribute, class (`.name`) or text: a pass
+ * compares with it and writes only what changed, reading nothing back from the DOM. On a busy run
+ * a pass changes one count or text of most elements and nothing else, and every write is a
+ * mutation (observers, the accessibility tree).
+ */
+export type Written = Map<string, string | boolean | null>;
+
+function put(e: Element, w: Written, name: string, value: string | null, key = name): void {
+  if (w.get(key) === value) return;
+  w.set(key, value);
+  if (value === null) e.removeAttribute(name);
+  else e.setAttribute(name, value);
+}
+
+function flag(e: Element, w: Written, cls: string, on: boolean, key = `.${cls}`): void {
+  if (w.get(key) === on) return;
+  w.set(key, on);
+  e.classList.toggle(cls, on);
+}
+
+/** Through the element's one text node: replacing the node (textContent) cost ~1.6× as much, measured in the pane. */
+function text(e: Element, w: Written, key: string, value: string): void {
+  if (w.get(key) === value) return;
+  w.set(key, value);
+  const t = e.firstChild;
+  if (t instanceof Text && !t.nextSibling) t.data = value;
+  else e.textContent = value;
+}
+
+/** Lights the drawing with the run's state; `pulse` turns a node's running outline on or off. */
+export function lightDrawing(shape: GraphShape, nodes: ReadonlyMap<string, NodeEls>, edges: ReadonlyMap<string, EdgeEls>, lit: Lit, pulse: (id: string, n: NodeEls, on: boolean) => void): void {
+  for (const [id, n] of nodes) {
+    const r = lit.runOf(id);
+    const status = r?.status ?? 'not run';
+    const key = r ? `${status}|${r.runs}|${r.running}|${r.errors}|${r.interrupts}|${r.totalMs}` : status;
+    const litKey = `${key}|${lit.selected === id}|${lit.pathElements.has(id)}|${lit.breakpoints.has(id)}`;
+    if (n.lit === litKey) continue;
+    n.lit = litKey;
+    const g = n.g;
+    const w = n.written;
+    flag(g, w, 'running', status === 'running');
+    pulse(id, n, status === 'running');
+    flag(g, w, 'ran', !!r && r.runs > 0);
+    flag(g, w, 'error', !!r && r.errors > 0);
+    flag(g, w, 'interrupted', !!r && r.interrupts > 0);
+    // Its last execution was cut by a cancel: not done, not failed.
+    flag(g, w, 'cancelled', status === 'cancelled');
+    flag(g, w, 'selected', lit.selected === id);
+    flag(g, w, 'on-path', lit.pathElements.has(id));
+    put(g, w, 'data-status', status);
+    put(g, w, 'data-runs', String(r?.runs ?? 0));
+    if (n.kind === 'cluster' || n.kind === 'collapsed') put(g, w, 'aria-label', clusterLabel(shape.clusterById.get(id)?.name ?? id, r, n.kind === 'collapsed'));
+    else put(g, w, 'aria-label', nodeLabel(shape.byId.get(id)!, r, shape, lit.breakpoints.has(id)));
+    flag(g, w, 'has-bp', n.kind === 'node' && lit.breakpoints.has(id));
+    put(g, w, 'aria-current', lit.selected === id ? 'true' : null);
+    text(n.stats, w, 'stats', n.kind === 'start' || n.kind === 'end' ? '' : statsText(r));
+    const badge = r?.errors ? '⚠' : r?.interrupts ? '⏸' : status === 'cancelled' ? '⊘' : '';
+    text(n.badge, w, 'badge', badge);
+    if (n.kind === 'cluster') put(n.stats, w, 'dx', badge ? '-14' : '0', 'stats.dx');
+  }
+  for (const e of edges.values()) {
+    let count = 0;
+    for (const k of e.edge.edges) count += lit.edgeCounts.get(k) ?? 0;
+    const onPath = e.edge.edges.some((k) => lit.pathEdges.has(k));
+    const litKey = `${count}|${onPath}`;
+    if (e.lit === litKey) continue;
+    e.lit = litKey;
+    // A count going up (every taken edge, on most passes of a live run) writes its number only.
+    const w = e.written;
+    flag(e.path, w, 'taken', count > 0);
+    flag(e.path, w, 'on-path', onPath);
+    put(e.path, w, 'marker-end', `url(#lgt-arrow-${onPath ? 'path' : count > 0 ? 'taken' : 'plain'})`);
+    put(e.path, w, 'data-count', String(count));
+    flag(e.label, w, 'shown', count > 0, 'label.shown');
+    flag(e.label, w, 'on-path', onPath, 'label.on-path');
+    text(e.text, w, 'text', count > 0 ? `${count}×` : '');
+  }
+}
