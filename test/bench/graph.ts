@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { launch, pageUrl, repoRoot, startPreview } from '../webview/harness';
 import { parseRecording, serializeRecording } from '../../src/shared/recording';
+import { generatedGraph as generated } from './generatedGraph';
 
 const RUNS = 5;
 const LIVE_RATE = 200;
@@ -18,19 +19,6 @@ const LIVE_SECONDS = 5;
 function pct(a: number[], p: number): number {
   const s = [...a].sort((x, y) => x - y);
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
-}
-
-/** A layered graph of n nodes: 1–2 edges forward from each, some conditional, a few back edges, clusters. */
-function generated(n: number): { nodes: { id: string }[]; edges: { source: string; target: string; conditional: boolean }[] } {
-  let x = 7;
-  const rnd = () => (x = (x * 1103515245 + 12345) % 2147483648) / 2147483648;
-  const ids = ['__start__', ...Array.from({ length: n }, (_, i) => (i % 10 < 3 ? `sub${Math.floor(i / 30)}:node_${i}` : `node_${i}`)), '__end__'];
-  const edges: { source: string; target: string; conditional: boolean }[] = [{ source: ids[0], target: ids[1], conditional: false }];
-  for (let i = 1; i <= n; i++) {
-    for (let j = 0, k = 1 + Math.floor(rnd() * 2); j < k; j++) edges.push({ source: ids[i], target: ids[Math.min(n + 1, i + 1 + Math.floor(rnd() * 4))], conditional: rnd() < 0.2 });
-    if (rnd() < 0.08 && i > 3) edges.push({ source: ids[i], target: ids[i - 3], conditional: true });
-  }
-  return { nodes: ids.map((id) => ({ id })), edges };
 }
 
 async function main(): Promise<void> {
