@@ -105,3 +105,29 @@ describe('the execution list in a narrow panel', () => {
     await page.context().close();
   });
 });
+
+describe('the detail pane in a narrow panel', () => {
+  test('its facts fit: the task id takes one line inside the pane, cut with an ellipsis, whole in its tooltip', async () => {
+    const page = await (await env.browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+    await page.goto(pageUrl(env.preview, 'test/fixtures/webview/agent.jsonl', { theme: 'dark', chrome: '0' }));
+    await waitRendered(page, 3);
+    await page.locator('.execlist [role="option"]').nth(1).click();
+    await page.locator('.facts dd.task-id').waitFor();
+    for (const width of [1280, 800]) {
+      await page.setViewportSize({ width, height: 800 });
+      await settle(page);
+      const r = await page.locator('.facts dd.task-id').evaluate((e) => {
+        const box = e.getBoundingClientRect();
+        const pane = e.closest('.detail')!.getBoundingClientRect();
+        return { h: box.height, font: parseFloat(getComputedStyle(e).fontSize), right: box.right, paneRight: pane.right, title: e.getAttribute('title'), text: e.textContent, cut: e.scrollWidth > e.clientWidth, ellipsis: getComputedStyle(e).textOverflow };
+      });
+      assert.ok(r.h < 2 * r.font, `${width} px: the task id takes ${r.h} px (font ${r.font} px), more than a line`);
+      assert.ok(r.right <= r.paneRight + 0.5, `${width} px: the task id runs out of the pane`);
+      assert.match(r.text!, /^[0-9a-f-]{36}$/, 'the whole id is in the DOM');
+      assert.equal(r.title, r.text, 'and in its tooltip');
+      if (r.cut) assert.equal(r.ellipsis, 'ellipsis', `${width} px: cut without an ellipsis`);
+    }
+    await page.screenshot({ path: join(screenshotDir, 'detail-facts-800.png') });
+    await page.context().close();
+  });
+});

@@ -99,7 +99,9 @@ function DetailBody({ store, model, ex, t0, tab, sig }: { store: Store; model: R
           {ex.taskId && (
             <>
               <dt>task</dt>
-              <dd class="mono">{ex.taskId}</dd>
+              <dd class="mono task-id" title={ex.taskId}>
+                {ex.taskId}
+              </dd>
             </>
           )}
         </dl>
