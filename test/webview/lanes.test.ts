@@ -188,6 +188,42 @@ describe('toolbar', () => {
     await page.context().close();
   });
 
+  test('at the width VS Code gives the panel beside the sidebar (930 px), the toolbar keeps one row, and the overview its histogram, as the run goes from streaming to done', async () => {
+    const page = await open('test/fixtures/webview/interrupt.jsonl', {}, { width: 930, height: 800 });
+    await waitRendered(page, 2);
+    // The example agent's run as the extension sends it: titled with the graph's name.
+    const rec = parseRecording(readFileSync(join(repoRoot, 'test/fixtures/webview/agent.jsonl'), 'utf8'));
+    const session: SessionInfo = { id: 'live', title: 'agent', url: 'http://127.0.0.1:1', assistantId: 'agent', graphId: 'agent', threadId: null, runId: null, streamMode: ['updates', 'tasks', 'messages-tuple'], startedAt: rec.header.startedAt, input: {} };
+    await page.evaluate(({ s, events }) => window.lgtPreview.send({ type: 'session/snapshot', session: s, status: { phase: 'streaming' }, events }), { s: session, events: rec.events });
+    await page.waitForFunction(() => document.querySelector('.toolbar .title')?.textContent === 'agent');
+    const rows: Record<string, number> = {};
+    for (const phase of ['streaming', 'done', 'cancelled', 'streaming'] as const) {
+      await page.evaluate((p) => window.lgtPreview.send({ type: 'session/status', sessionId: 'live', status: { phase: p } }), phase);
+      await page.waitForFunction((p) => document.querySelector('.toolbar .pill-text')?.textContent === p, phase);
+      await settle(page);
+      // Rows: the parts' middles, apart by more than half a row.
+      const mids = (await boxes(page, '.toolbar .title, .toolbar .pill, .toolbar .field, .toolbar .tb-view .icon-btn')).map((b) => b.y + b.h / 2).sort((a, b) => a - b);
+      rows[phase] = mids.filter((m, i) => i === 0 || m - mids[i - 1] > 12).length;
+      if (phase === 'done') await shot(page, 'toolbar-930-done.png');
+      // The overview keeps the run's histogram as its bounds change with the phase (it was left
+      // with the last live moment's when the run ended within a rebin's wait).
+      await page.waitForFunction(() => {
+        const c = document.querySelector('.overview canvas') as HTMLCanvasElement;
+        const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+        let coloured = 0;
+        for (let y = 4; y < c.height - 5; y++) {
+          for (let x = 4; x < c.width - 4; x++) {
+            const i = (y * c.width + x) * 4;
+            if (Math.max(d[i], d[i + 1], d[i + 2]) - Math.min(d[i], d[i + 1], d[i + 2]) > 40) coloured++;
+          }
+        }
+        return coloured > c.width;
+      }, null, { timeout: 5000 }).catch(() => assert.fail(`${phase}: the overview has no histogram`));
+    }
+    assert.deepEqual(rows, { streaming: 1, done: 1, cancelled: 1 }, 'rows of the toolbar by phase (a change moves the whole panel)');
+    await page.context().close();
+  });
+
   test('counts are pluralised: "1 node run · 1 event", "5 node runs · 16 events"', async () => {
     const { model, rec } = fanout();
     const page = await open(FANOUT);

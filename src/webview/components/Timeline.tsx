@@ -47,6 +47,7 @@ export function Timeline({ store }: { store: Store; seq?: number }) {
     const palette = readPalette();
     const tl = new TimelineRenderer(canvasRef.current!, overlayRef.current!, palette);
     const ov = new OverviewRenderer(overviewRef.current!, palette);
+    ov.onStale = () => store.changed();
     r.current.tl = tl;
     r.current.ov = ov;
     const size = () => {
@@ -93,6 +94,7 @@ export function Timeline({ store }: { store: Store; seq?: number }) {
     scroller.addEventListener('wheel', wheel, { passive: false });
     store.changed();
     return () => {
+      ov.onStale = null;
       ro.disconnect();
       dprQuery?.removeEventListener('change', onDpr);
       unTheme();

@@ -38,6 +38,18 @@ export class OverviewRenderer {
     this.binnedCount = -1;
   }
 
+  /** Called when a put-off rebin is due (the panel draws again). */
+  onStale: (() => void) | null = null;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+
+  private later(ms: number): void {
+    if (this.timer !== null || !this.onStale) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.onStale?.();
+    }, Math.max(0, ms) + 1);
+  }
+
   /** Forget the histogram (theme change, new session). */
   invalidate(): void {
     this.binnedCount = -1;
@@ -54,6 +66,9 @@ export class OverviewRenderer {
     const H = this.h;
     const stale = this.binnedCount !== executions.length || this.binnedBounds.t0 !== b.t0 || this.binnedBounds.t1 !== b.t1;
     if (this.binnedCount < 0 || (stale && clock - this.binnedAt >= REBIN_MS)) this.rebin(executions, b, now, clock);
+    // Put off (rebinned a moment ago): ask for a draw once it may be, or a run that ends now (its
+    // bounds change once more, then nothing asks to draw) keeps the histogram of its last moment.
+    else if (stale) this.later(REBIN_MS - (clock - this.binnedAt));
     ctx.setTransform(this.dpr, 0, 0, this.dpr, 0, 0);
     ctx.fillStyle = p.bg;
     ctx.fillRect(0, 0, W, H);
