@@ -128,6 +128,27 @@ describe('the detail pane in a narrow panel', () => {
       if (r.cut) assert.equal(r.ellipsis, 'ellipsis', `${width} px: cut without an ellipsis`);
     }
     await page.screenshot({ path: join(screenshotDir, 'detail-facts-800.png') });
+    // The first agent step's AI message asks for two tools: in the narrow pane each call's label
+    // breaks between words, never inside one.
+    await page.locator('.execlist [role="option"]').nth(0).click();
+    await page.locator('.tab', { hasText: 'Changed' }).click();
+    await page.locator('.call-label').first().waitFor();
+    const split = await page.locator('.call-label').evaluateAll((els) =>
+      els.flatMap((e) => {
+        const text = e.textContent ?? '';
+        const node = [...e.childNodes].find((n) => n.nodeType === Node.TEXT_NODE) ?? e.firstChild!;
+        const out: string[] = [];
+        for (const m of text.matchAll(/[A-Za-z_]+/g)) {
+          const r = document.createRange();
+          r.setStart(node, m.index!);
+          r.setEnd(node, m.index! + m[0].length);
+          if (r.getClientRects().length > 1) out.push(m[0]);
+        }
+        return out;
+      }),
+    );
+    assert.deepEqual(split, [], 'words of a tool call broken across lines');
+    await page.screenshot({ path: join(screenshotDir, 'detail-calls-800.png') });
     await page.context().close();
   });
 });
