@@ -52,6 +52,8 @@ const made = {
   hostile: writeRecording('hostile', { header: { ...research.header, graph: { graph: hostileGraph(), xray: true, fetchedAt: 0 } }, events: [] }),
   /** Cut while research_a and research_b run (opened as a live session). */
   running: writeRecording('running', { header: research.header, events: research.events.filter((e) => Number(e.id) <= 5) }),
+  /** Streamed without subgraph events: `write` is one execution, its nodes inside are not seen. */
+  flat: writeRecording('flat', { header: { ...research.header, streamSubgraphs: false }, events: research.events.filter((e) => !e.ns.length) }),
   empty: writeRecording('empty', { header: { ...research.header, graph: { graph: { nodes: [], edges: [] }, xray: true, fetchedAt: 0 } }, events: [] }),
 };
 
@@ -386,6 +388,30 @@ describe('the graph pane on a recording of the research graph', () => {
     await page.waitForSelector('.graph-svg .g-node');
     assert.equal(await node(page, 'plan').count(), 1);
     await page.context().close();
+  });
+});
+
+describe('a run streamed without subgraph events', () => {
+  test('a subgraph that ran says so; the nodes inside it are "not seen", not "did not run", and drawn apart', async () => {
+    const page = await open(made.flat);
+    await page.waitForSelector('.graph-svg .g-node');
+    await page.waitForFunction(() => document.querySelector('.graph-svg [data-id="write"]')?.getAttribute('aria-label')?.includes('ran 1 time'));
+    await settle(page);
+    assert.match((await node(page, 'write').getAttribute('aria-label'))!, /^write, ran 1 time, done/);
+    for (const id of ['write:draft', 'write:edit:proofread', 'write:edit:polish']) {
+      const label = (await node(page, id).getAttribute('aria-label'))!;
+      assert.match(label, /^\w+, not seen: this run was streamed without subgraph events, in subgraph write/, `${id}: "${label}"`);
+      assert.ok(await node(page, id).evaluate((e) => e.classList.contains('unseen')), `${id} drawn as not seen`);
+    }
+    // Nodes of the graph itself that ran are as before; none of them is "not seen".
+    assert.match((await node(page, 'research_a').getAttribute('aria-label'))!, /^research_a, ran 2 times, done/);
+    assert.equal(await page.locator('.graph-svg .g-node.unseen').count(), 3);
+    await page.locator('.graph-pane').screenshot({ path: join(ensureDir(screenshotDir), 'graph-flat-dark.png') });
+    await page.context().close();
+    // Streamed with them, the same graph has nothing "not seen".
+    const full = await openResearch();
+    assert.equal(await full.locator('.graph-svg .g-node.unseen').count(), 0);
+    await full.context().close();
   });
 });
 

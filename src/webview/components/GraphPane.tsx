@@ -161,13 +161,19 @@ export function GraphPane({ store }: { store: Store; seq?: number }) {
   const path = useMemo(() => (run && sel !== null && executions[sel] ? tracePath(run, executions, sel) : null), [run, sel]);
   const renderMs = updateMs + performance.now() - p0;
   const litWith = useRef<unknown[]>([]);
+  // Streamed without subgraph events, and none came (a recording may not say how it was streamed).
+  const nested = useRef({ n: 0, seen: false, session: '' });
+  if (nested.current.session !== session?.id || executions.length < nested.current.n) nested.current = { n: 0, seen: false, session: session?.id ?? '' };
+  for (let i = nested.current.n; i < executions.length && !nested.current.seen; i++) if (executions[i].ns.length) nested.current.seen = true;
+  nested.current.n = executions.length;
+  const insideUnseen = session?.streamSubgraphs !== true && !nested.current.seen;
   useEffect(() => {
     const v = viewRef.current;
     if (!v || !run || !layout || !shape) return;
     // Most renders (an LLM answer streaming into the detail pane: one a frame) change nothing
     // drawn here: the run's pass (a new object when it ran), the selection, the breakpoints.
     const label = `Graph of ${session?.graphId ?? session?.assistantId ?? 'the run'}${shape.derived ? ', drawn from the run' : ''}`;
-    const inputs = [v, run, layout, shape, selectedEl, path, store.breakpoints, label];
+    const inputs = [v, run, layout, shape, selectedEl, path, store.breakpoints, label, insideUnseen];
     if (inputs.length === litWith.current.length && inputs.every((x, i) => x === litWith.current[i])) return;
     litWith.current = inputs;
     const l0 = performance.now();
@@ -187,6 +193,7 @@ export function GraphPane({ store }: { store: Store; seq?: number }) {
       pathEdges: path?.edges ?? new Set(),
       pathElements,
       breakpoints: store.breakpoints,
+      insideUnseen,
     });
     report(store, shape, run, selectedEl);
     measureUpdate(u0, renderMs + performance.now() - l0, { run: updateMs, path: renderMs - updateMs, light: performance.now() - l0 });

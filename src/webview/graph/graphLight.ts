@@ -63,7 +63,8 @@ export function lightDrawing(shape: GraphShape, nodes: ReadonlyMap<string, NodeE
     const r = lit.runOf(id);
     const status = r?.status ?? 'not run';
     const key = r ? `${status}|${r.runs}|${r.running}|${r.errors}|${r.interrupts}|${r.totalMs}` : status;
-    const litKey = `${key}|${lit.selected === id}|${lit.pathElements.has(id)}|${lit.breakpoints.has(id)}`;
+    const unseen = lit.insideUnseen && n.kind === 'node' && !r?.runs && clusterRan(shape, lit, shape.byId.get(id)?.cluster ?? null);
+    const litKey = `${key}|${lit.selected === id}|${lit.pathElements.has(id)}|${lit.breakpoints.has(id)}|${unseen}`;
     if (n.lit === litKey) continue;
     n.lit = litKey;
     const g = n.g;
@@ -80,7 +81,8 @@ export function lightDrawing(shape: GraphShape, nodes: ReadonlyMap<string, NodeE
     put(g, w, 'data-status', status);
     put(g, w, 'data-runs', String(r?.runs ?? 0));
     if (n.kind === 'cluster' || n.kind === 'collapsed') put(g, w, 'aria-label', clusterLabel(shape.clusterById.get(id)?.name ?? id, r, n.kind === 'collapsed'));
-    else put(g, w, 'aria-label', nodeLabel(shape.byId.get(id)!, r, shape, lit.breakpoints.has(id)));
+    else put(g, w, 'aria-label', nodeLabel(shape.byId.get(id)!, r, shape, lit.breakpoints.has(id), unseen));
+    flag(g, w, 'unseen', unseen);
     flag(g, w, 'has-bp', n.kind === 'node' && lit.breakpoints.has(id));
     put(g, w, 'aria-current', lit.selected === id ? 'true' : null);
     text(n.stats, w, 'stats', n.kind === 'start' || n.kind === 'end' ? '' : statsText(r));
@@ -105,4 +107,10 @@ export function lightDrawing(shape: GraphShape, nodes: ReadonlyMap<string, NodeE
     flag(e.label, w, 'on-path', onPath, 'label.on-path');
     text(e.text, w, 'text', count > 0 ? `${count}×` : '');
   }
+}
+
+/** Whether the cluster, or one around it, ran. */
+function clusterRan(shape: GraphShape, lit: Lit, cluster: string | null): boolean {
+  for (let c = cluster; c; c = shape.clusterById.get(c)?.parent ?? null) if ((lit.runOf(c)?.runs ?? 0) > 0) return true;
+  return false;
 }

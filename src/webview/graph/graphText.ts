@@ -14,6 +14,11 @@ export interface Lit {
   pathElements: ReadonlySet<string>;
   /** Nodes with a breakpoint (function breakpoints by node id). */
   breakpoints: ReadonlySet<string>;
+  /**
+   * The run was streamed without subgraph events (and none came): a subgraph's nodes are not seen
+   * even when the subgraph ran, so they are "not seen", not "did not run".
+   */
+  insideUnseen: boolean;
 }
 
 function times(n: number): string {
@@ -30,13 +35,16 @@ function state(r: NodeRun): string {
   return parts.join(', ');
 }
 
-export function nodeLabel(n: ShapeNode, r: NodeRun | undefined, shape: GraphShape, breakpoint = false): string {
+/** What the run's stream cannot say of a node inside a subgraph that ran (see Lit.insideUnseen). */
+export const UNSEEN = 'not seen: this run was streamed without subgraph events';
+
+export function nodeLabel(n: ShapeNode, r: NodeRun | undefined, shape: GraphShape, breakpoint = false, unseen = false): string {
   if (n.kind === 'start') return '__start__, where the graph begins';
   if (n.kind === 'end') return r && r.runs ? '__end__, reached' : '__end__, where the graph ends';
   const where = n.cluster ? `, in subgraph ${clusterPath(shape, n.cluster)}` : '';
   const sub = n.subgraph ? ', runs a subgraph' : '';
   const bp = `${breakpoint ? ', breakpoint' : ''}${n.interrupt ? `, compiled to interrupt ${n.interrupt.replace(',', ' and ')}` : ''}`;
-  if (!r || !r.runs) return `${n.name}, did not run${where}${sub}${bp}`;
+  if (!r || !r.runs) return `${n.name}, ${unseen ? UNSEEN : 'did not run'}${where}${sub}${bp}`;
   return `${n.name}, ${times(r.runs)}, ${state(r)}${where}${sub}${bp}`;
 }
 
