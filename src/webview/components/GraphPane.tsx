@@ -161,6 +161,8 @@ export function GraphPane({ store }: { store: Store; seq?: number }) {
   const path = useMemo(() => (run && sel !== null && executions[sel] ? tracePath(run, executions, sel) : null), [run, sel]);
   const renderMs = updateMs + performance.now() - p0;
   const litWith = useRef<unknown[]>([]);
+  /** Executions when it was last lit (the benchmark's executions per update). */
+  const litAt = useRef(0);
   // Streamed without subgraph events, and none came (a recording may not say how it was streamed).
   const nested = useRef({ n: 0, seen: false, session: '' });
   if (nested.current.session !== session?.id || executions.length < nested.current.n) nested.current = { n: 0, seen: false, session: session?.id ?? '' };
@@ -196,7 +198,9 @@ export function GraphPane({ store }: { store: Store; seq?: number }) {
       insideUnseen,
     });
     report(store, shape, run, selectedEl);
-    measureUpdate(u0, renderMs + performance.now() - l0, { run: updateMs, path: renderMs - updateMs, light: performance.now() - l0 });
+    const taken = Math.max(0, executions.length - litAt.current);
+    litAt.current = executions.length;
+    measureUpdate(u0, renderMs + performance.now() - l0, { run: updateMs, path: renderMs - updateMs, light: performance.now() - l0, executions: taken });
   });
 
   // The timeline selected an execution: its node comes into view.
@@ -255,7 +259,7 @@ let updates = 0;
  * measure the benchmark observes (npm run bench:graph); cleared now and then, so a long live
  * session does not pile them up.
  */
-function measureUpdate(start: number, duration: number, detail: { run: number; path: number; light: number }): void {
+function measureUpdate(start: number, duration: number, detail: { run: number; path: number; light: number; executions: number }): void {
   if (++updates % 500 === 0) performance.clearMeasures('lgt:graph-update');
   performance.measure('lgt:graph-update', { start, duration, detail });
 }

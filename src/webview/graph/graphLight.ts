@@ -35,6 +35,28 @@ export interface EdgeEls {
  */
 export type Written = Map<string, string | boolean | null>;
 
+const NODE_FLAGS = ['running', 'ran', 'error', 'interrupted', 'cancelled', 'selected', 'on-path', 'has-bp', 'unseen'];
+
+/**
+ * What a node's element holds as graphView.ts builds it (no state classes, no stats or badge, no
+ * aria-current): a new drawing's first pass writes only what differs from that.
+ */
+export function builtNode(): Written {
+  return new Map<string, string | boolean | null>([...NODE_FLAGS.map((c) => [`.${c}`, false] as const), ['aria-current', null], ['stats', ''], ['badge', '']]);
+}
+
+/** An edge as built: plain, not taken, its count label hidden and empty. */
+export function builtEdge(): Written {
+  return new Map<string, string | boolean | null>([
+    ['.taken', false],
+    ['.on-path', false],
+    ['marker-end', 'url(#lgt-arrow-plain)'],
+    ['label.shown', false],
+    ['label.on-path', false],
+    ['text', ''],
+  ]);
+}
+
 function put(e: Element, w: Written, name: string, value: string | null, key = name): void {
   if (w.get(key) === value) return;
   w.set(key, value);

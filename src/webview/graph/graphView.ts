@@ -5,7 +5,7 @@
 import type { GraphLayout } from './graphLayout';
 import type { GraphShape } from './graphShape';
 import type { Lit } from './graphText';
-import { lightDrawing, type EdgeEls, type NodeEls } from './graphLight';
+import { builtEdge, builtNode, lightDrawing, type EdgeEls, type NodeEls } from './graphLight';
 import { neighbour, pathOf, round } from './graphGeometry';
 
 const SVG = 'http://www.w3.org/2000/svg';
@@ -123,14 +123,14 @@ export class GraphView {
       name.textContent = shape.clusterById.get(c.id)?.name ?? c.id;
       const stats = el('text', { x: c.x + c.w - 8, y: c.y + 14, class: 'g-stats g-cluster-stats', 'text-anchor': 'end' }, head);
       const badge = el('text', { x: c.x + c.w - 8, y: c.y + 14, class: 'g-badge', 'text-anchor': 'end' }, head);
-      this.nodes.set(c.id, { g, box: { x: c.x, y: c.y, w: c.w, h: c.h, r: 6 }, stats, badge, cx: c.x + c.w / 2, cy: c.y + 11, kind: 'cluster', written: new Map() });
+      this.nodes.set(c.id, { g, box: { x: c.x, y: c.y, w: c.w, h: c.h, r: 6 }, stats, badge, cx: c.x + c.w / 2, cy: c.y + 11, kind: 'cluster', written: builtNode() });
     }
     for (const e of layout.edges) {
       const path = el('path', { d: pathOf(e.points), class: `g-edge${e.conditional ? ' conditional' : ''}`, 'marker-end': 'url(#lgt-arrow-plain)', 'data-source': e.source, 'data-target': e.target }, edgesG);
       const label = el('g', { class: 'g-edge-label' }, labelsG);
       el('rect', { x: -12, y: -8, width: 24, height: 15, rx: 7 }, label);
       const text = el('text', { x: 0, y: 3.5, 'text-anchor': 'middle' }, label);
-      this.edges.set(e.key, { path, label, text, edge: e, written: new Map() });
+      this.edges.set(e.key, { path, label, text, edge: e, written: builtEdge() });
     }
     // Counts halfway along each edge's curve (attached now, so the curve can be measured).
     // Off the clusters' title strips: further along the curve when the middle falls on one.
@@ -168,7 +168,7 @@ export class GraphView {
       const badge = el('text', { x: n.w - 4, y: 11, class: 'g-badge', 'text-anchor': 'end' }, g);
       // A breakpoint dot in the box's left margin (shown faintly on hover, as in the editor's gutter).
       if (kind === 'node') el('circle', { cx: 8, cy: n.h / 2, r: 4, class: 'g-bp', 'data-bp': n.id }, g);
-      this.nodes.set(n.id, { g, box: { x: n.x - n.w / 2, y: n.y - n.h / 2, w: n.w, h: n.h, r: rx }, stats, badge, cx: n.x, cy: n.y, kind, written: new Map() });
+      this.nodes.set(n.id, { g, box: { x: n.x - n.w / 2, y: n.y - n.h / 2, w: n.w, h: n.h, r: rx }, stats, badge, cx: n.x, cy: n.y, kind, written: builtNode() });
     }
     if (!this.active || !this.nodes.has(this.active)) this.active = this.firstId();
     this.syncTabStop();
