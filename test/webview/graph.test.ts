@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { parseRecording, serializeRecording, type Recording } from '../../src/shared/recording';
 import { RunModel, type Execution } from '../../src/shared/runModel';
-import { ensureDir, fixture, launch, pageUrl, screenshotDir, settle, startPreview, waitRendered, type Preview } from './harness';
+import { ensureDir, fixture, launch, pageUrl, repoRoot, screenshotDir, settle, startPreview, waitRendered, type Preview } from './harness';
 
 let preview: Preview;
 let browser: Browser;
@@ -45,6 +45,9 @@ function hostileGraph() {
   return { nodes, edges };
 }
 
+/** The example `interrupt` graph: run 1 waits at human_review, run 2 answers it (recorded from the real server). */
+const RESUMED = join(repoRoot, 'test', 'fixtures', 'recordings', 'interrupt-resume-updates.jsonl');
+
 const { graph: _kept, ...headerWithout } = research.header;
 /** Recordings made from the research one (the preview serves only files it was given). */
 const made = {
@@ -58,7 +61,7 @@ const made = {
 };
 
 before(async () => {
-  preview = await startPreview([fixture('research.jsonl'), ...Object.values(made)]);
+  preview = await startPreview([fixture('research.jsonl'), fixture('interrupt.jsonl'), RESUMED, ...Object.values(made)]);
   browser = await launch();
 });
 after(async () => {
@@ -388,6 +391,30 @@ describe('the graph pane on a recording of the research graph', () => {
     await page.waitForSelector('.graph-svg .g-node');
     assert.equal(await node(page, 'plan').count(), 1);
     await page.context().close();
+  });
+});
+
+describe('interrupts', () => {
+  test('a node waiting at an interrupt is marked (⏸, dashed); once the interrupt is answered it is drawn as it stands, its name still saying so', async () => {
+    const page = await open('test/fixtures/webview/interrupt.jsonl');
+    await waitRendered(page, 2);
+    await page.waitForFunction(() => document.querySelector('.graph-svg [data-id="human_review"]')?.getAttribute('data-status') === 'interrupted');
+    const waiting = node(page, 'human_review');
+    assert.match((await waiting.getAttribute('aria-label'))!, /^human_review, ran 1 time, interrupted/);
+    assert.ok(await waiting.evaluate((e) => e.classList.contains('interrupted')));
+    assert.equal(await waiting.locator('.g-badge').textContent(), '⏸');
+    await page.context().close();
+
+    const after = await open(RESUMED);
+    await waitRendered(after, 4);
+    await after.waitForFunction(() => document.querySelector('.graph-svg [data-id="finish"]')?.getAttribute('data-runs') === '1');
+    const answered = node(after, 'human_review');
+    assert.match((await answered.getAttribute('aria-label'))!, /^human_review, ran 2 times, done, 1 interrupted/);
+    assert.equal(await answered.getAttribute('data-status'), 'done');
+    assert.ok(!(await answered.evaluate((e) => e.classList.contains('interrupted'))), 'still drawn as waiting at the interrupt');
+    assert.equal(await answered.locator('.g-badge').textContent(), '');
+    await after.locator('.graph-pane').screenshot({ path: join(ensureDir(screenshotDir), 'graph-interrupt-answered-dark.png') });
+    await after.context().close();
   });
 });
 

@@ -95,7 +95,9 @@ export function lightDrawing(shape: GraphShape, nodes: ReadonlyMap<string, NodeE
     pulse(id, n, status === 'running');
     flag(g, w, 'ran', !!r && r.runs > 0);
     flag(g, w, 'error', !!r && r.errors > 0);
-    flag(g, w, 'interrupted', !!r && r.interrupts > 0);
+    // Marked while its last execution waits at an interrupt; once resumed, its name still says
+    // how often it was interrupted, but the box is drawn as it stands.
+    flag(g, w, 'interrupted', status === 'interrupted');
     // Its last execution was cut by a cancel: not done, not failed.
     flag(g, w, 'cancelled', status === 'cancelled');
     flag(g, w, 'selected', lit.selected === id);
@@ -108,7 +110,7 @@ export function lightDrawing(shape: GraphShape, nodes: ReadonlyMap<string, NodeE
     flag(g, w, 'has-bp', n.kind === 'node' && lit.breakpoints.has(id));
     put(g, w, 'aria-current', lit.selected === id ? 'true' : null);
     text(n.stats, w, 'stats', n.kind === 'start' || n.kind === 'end' ? '' : statsText(r));
-    const badge = r?.errors ? '⚠' : r?.interrupts ? '⏸' : status === 'cancelled' ? '⊘' : '';
+    const badge = r?.errors ? '⚠' : status === 'interrupted' ? '⏸' : status === 'cancelled' ? '⊘' : '';
     text(n.badge, w, 'badge', badge);
     if (n.kind === 'cluster') put(n.stats, w, 'dx', badge ? '-14' : '0', 'stats.dx');
   }
