@@ -23,7 +23,7 @@ export interface BenchHost {
 
 const abs = () => performance.timeOrigin + performance.now();
 
-const NODES = ['plan', 'retrieve', 'rerank', 'draft', 'critique', 'tool_call', 'summarize', 'route'];
+export const BENCH_NODES = ['plan', 'retrieve', 'rerank', 'draft', 'critique', 'tool_call', 'summarize', 'route'];
 
 /**
  * `rate` events per second for `seconds`, posted every `batchMs` like the host's batching:
@@ -96,7 +96,7 @@ export async function benchStream(host: BenchHost, rate: number, seconds: number
         created.push(base - batchMs * (1 - k / n));
         const seq = String(events.length + batch.length);
         if (open.length < 3 || k % 3 === 0) {
-          const name = NODES[task % NODES.length];
+          const name = BENCH_NODES[task % BENCH_NODES.length];
           const ns = task % 10 === 0 ? ['child:bench-sub'] : [];
           const tid = `s${task++}`;
           open.push({ id: tid, name, ns });
