@@ -36,7 +36,7 @@ function state(r: NodeRun): string {
 }
 
 /** What the run's stream cannot say of a node inside a subgraph that ran (see Lit.insideUnseen). */
-export const UNSEEN = 'not seen: this run was streamed without subgraph events';
+const UNSEEN = 'not seen: this run was streamed without subgraph events';
 
 export function nodeLabel(n: ShapeNode, r: NodeRun | undefined, shape: GraphShape, breakpoint = false, unseen = false): string {
   if (n.kind === 'start') return '__start__, where the graph begins';

@@ -34,7 +34,6 @@ function el<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, 
   return e;
 }
 
-
 export class GraphView {
   readonly svg: SVGSVGElement;
   private readonly viewport: SVGGElement;
