@@ -101,7 +101,7 @@ async function main(): Promise<void> {
             await window.lgtPreview.stream({ rate, seconds, batchMs: 30 });
             await new Promise((res) => setTimeout(res, 300));
             obs.disconnect();
-            return { d, taken, parts, running: document.querySelectorAll('.graph-pulse').length, nodes: document.querySelectorAll('.graph-svg .g-node').length };
+            return { d, taken, parts, running: document.querySelectorAll('.graph-pulse:not([hidden])').length, nodes: document.querySelectorAll('.graph-svg .g-node').length };
           },
           { rate: LIVE_RATE, seconds: LIVE_SECONDS },
         );

@@ -235,7 +235,7 @@ describe('the incremental tracker on a long live run', () => {
     test(`seed ${seed}: the same counts as a full pass at every checkpoint, and each pass recomputes only the steps that changed`, () => {
       const evs = stream(6000, seed);
       const model = new RunModel({});
-      const tracker = new RunTracker(model.executions, (gid) => gid, (a, b) => [edgeKey(a, b)]);
+      const tracker = new RunTracker(model.executions, (gid) => gid, (a, b) => [edgeKey(a, b)], true);
       let worst = 0;
       let checked = 0;
       for (let i = 0; i < evs.length; i += 30) {

@@ -338,7 +338,7 @@ describe('the graph pane on a recording of the research graph', () => {
     await settle(page);
     const running = await page.$$eval('.graph-svg .g-node.running', (els) => els.map((e) => e.getAttribute('data-id')).sort());
     assert.deepEqual(running, ['research_a', 'research_b']);
-    const pulses = await page.$$eval('.graph-pulse', (els) =>
+    const pulses = await page.$$eval('.graph-pulse:not([hidden])', (els) =>
       els.map((e) => {
         const r = e.getBoundingClientRect();
         const props = e.getAnimations().flatMap((a) => ((a.effect as KeyframeEffect | null)?.getKeyframes() ?? []).flatMap((k) => Object.keys(k).filter((p) => !['offset', 'easing', 'composite', 'computedOffset'].includes(p))));
@@ -358,9 +358,15 @@ describe('the graph pane on a recording of the research graph', () => {
     // Zoomed, the pulse follows its box.
     await page.locator('.graph-pane').getByRole('button', { name: 'Zoom in (+)' }).click();
     const b = (await node(page, 'research_a').locator('.g-box').boundingBox())!;
-    const after = await page.$$eval('.graph-pulse', (els) => els.map((e) => e.getBoundingClientRect()).map((r) => ({ x: r.x + r.width / 2, w: r.width })));
+    const after = await page.$$eval('.graph-pulse:not([hidden])', (els) => els.map((e) => e.getBoundingClientRect()).map((r) => ({ x: r.x + r.width / 2, w: r.width })));
     assert.ok(after.some((p) => Math.abs(p.x - (b.x + b.width / 2)) < 3 && Math.abs(p.w - b.width) < 5), `${JSON.stringify(b)} ${JSON.stringify(after)}`);
     await page.locator('.graph-pane').screenshot({ path: join(ensureDir(screenshotDir), 'graph-running.png') });
+    // The rest of the run comes: once nothing runs, nothing pulses.
+    const rest = research.events.filter((e) => Number(e.id) > 5);
+    await page.evaluate(({ events, from }) => window.lgtPreview.send({ type: 'session/events', sessionId: window.lgtPreview.sessionId!, from, events }), { events: rest, from: research.events.length - rest.length });
+    await page.waitForFunction(() => document.querySelectorAll('.graph-svg .g-node.running').length === 0 && [...document.querySelectorAll('.graph-svg .g-node')].some((e) => e.getAttribute('aria-label')?.startsWith('polish, ran 1 time')));
+    await settle(page);
+    assert.equal(await page.$$eval('.graph-pulse:not([hidden])', (els) => els.length), 0);
     assert.deepEqual(pageErrors(page), []);
     await page.context().close();
   });

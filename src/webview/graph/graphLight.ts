@@ -23,8 +23,9 @@ export interface EdgeEls {
   label: SVGGElement;
   text: SVGTextElement;
   edge: LaidEdge;
-  lit?: string;
-  written: Written;
+  /** What it was last lit with (as built: not taken, not on the path). */
+  count: number;
+  onPath: boolean;
 }
 
 /**
@@ -45,18 +46,6 @@ export function builtNode(): Written {
   return new Map<string, string | boolean | null>([...NODE_FLAGS.map((c) => [`.${c}`, false] as const), ['aria-current', null], ['stats', ''], ['badge', '']]);
 }
 
-/** An edge as built: plain, not taken, its count label hidden and empty. */
-export function builtEdge(): Written {
-  return new Map<string, string | boolean | null>([
-    ['.taken', false],
-    ['.on-path', false],
-    ['marker-end', 'url(#lgt-arrow-plain)'],
-    ['label.shown', false],
-    ['label.on-path', false],
-    ['text', ''],
-  ]);
-}
-
 function put(e: Element, w: Written, name: string, value: string | null, key = name): void {
   if (w.get(key) === value) return;
   w.set(key, value);
@@ -74,6 +63,10 @@ function flag(e: Element, w: Written, cls: string, on: boolean, key = `.${cls}`)
 function text(e: Element, w: Written, key: string, value: string): void {
   if (w.get(key) === value) return;
   w.set(key, value);
+  setText(e, value);
+}
+
+function setText(e: Element, value: string): void {
   const t = e.firstChild;
   if (t instanceof Text && !t.nextSibling) t.data = value;
   else e.textContent = value;
@@ -114,22 +107,35 @@ export function lightDrawing(shape: GraphShape, nodes: ReadonlyMap<string, NodeE
     text(n.badge, w, 'badge', badge);
     if (n.kind === 'cluster') put(n.stats, w, 'dx', badge ? '-14' : '0', 'stats.dx');
   }
+  // Most edges, on most passes, did not change; a taken edge's count going up (every pass of a
+  // live run, for the edges just taken) writes its number only.
+  const counts = lit.edgeCounts;
+  const pathEdges = lit.pathEdges;
   for (const e of edges.values()) {
     let count = 0;
-    for (const k of e.edge.edges) count += lit.edgeCounts.get(k) ?? 0;
-    const onPath = e.edge.edges.some((k) => lit.pathEdges.has(k));
-    const litKey = `${count}|${onPath}`;
-    if (e.lit === litKey) continue;
-    e.lit = litKey;
-    // A count going up (every taken edge, on most passes of a live run) writes its number only.
-    const w = e.written;
-    flag(e.path, w, 'taken', count > 0);
-    flag(e.path, w, 'on-path', onPath);
-    put(e.path, w, 'marker-end', `url(#lgt-arrow-${onPath ? 'path' : count > 0 ? 'taken' : 'plain'})`);
-    put(e.path, w, 'data-count', String(count));
-    flag(e.label, w, 'shown', count > 0, 'label.shown');
-    flag(e.label, w, 'on-path', onPath, 'label.on-path');
-    text(e.text, w, 'text', count > 0 ? `${count}×` : '');
+    let onPath = false;
+    for (const k of e.edge.edges) {
+      count += counts.get(k) ?? 0;
+      if (pathEdges.size && !onPath && pathEdges.has(k)) onPath = true;
+    }
+    const was = e.count;
+    const wasOnPath = e.onPath;
+    if (was === count && wasOnPath === onPath) continue;
+    e.count = count;
+    e.onPath = onPath;
+    if (was > 0 !== count > 0) {
+      e.path.classList.toggle('taken', count > 0);
+      e.label.classList.toggle('shown', count > 0);
+    }
+    if (wasOnPath !== onPath) {
+      e.path.classList.toggle('on-path', onPath);
+      e.label.classList.toggle('on-path', onPath);
+    }
+    if (wasOnPath !== onPath || was > 0 !== count > 0) e.path.setAttribute('marker-end', `url(#lgt-arrow-${onPath ? 'path' : count > 0 ? 'taken' : 'plain'})`);
+    if (was !== count) {
+      e.path.setAttribute('data-count', String(count));
+      setText(e.text, count > 0 ? `${count}×` : '');
+    }
   }
 }
 

@@ -36,6 +36,7 @@ export class GraphLive {
   private nextAt = 0;
   private lastLength = -1;
   private tracker: { t: RunTracker; session: string; shape: GraphShape | null } | null = null;
+  private drawnOf: { t: RunTracker; v: number; k: string } | null = null;
 
   constructor(private readonly now: () => number = () => performance.now()) {}
 
@@ -56,7 +57,11 @@ export class GraphLive {
     if (server) shape = server;
     else {
       const note = i.note();
-      const k = `run|${i.sessionId}|${[...tr.ids].sort().join('\u0001')}|${[...tr.pairs.keys()].sort().join('\u0001')}|${note}`;
+      // What was drawn, said in full only when the tracker says it changed (a sort of every pair
+      // on every pass cost more than the rest of a pass's shape), and compared in full, so a
+      // tracker started again on the same run keeps the drawing.
+      if (this.drawnOf?.t !== tr || this.drawnOf.v !== tr.shapeVersion) this.drawnOf = { t: tr, v: tr.shapeVersion, k: `${[...tr.ids].sort().join('\u0001')}|${[...tr.pairs.keys()].sort().join('\u0001')}` };
+      const k = `run|${i.sessionId}|${this.drawnOf.k}|${note}`;
       shape = k === this.shapeKey && this.shape ? this.shape : shapeFromRun(i.executions, tr.pairs.values(), note);
       this.shapeKey = k;
     }
@@ -88,7 +93,7 @@ export class GraphLive {
     if (ok) return cur.t;
     const t = server
       ? new RunTracker(i.executions, elementIn(server), matcherFor(server))
-      : new RunTracker(i.executions, (gid) => gid, (a, b) => [edgeKey(a, b)]);
+      : new RunTracker(i.executions, (gid) => gid, (a, b) => [edgeKey(a, b)], true);
     this.tracker = { t, session: i.sessionId, shape: server };
     return t;
   }

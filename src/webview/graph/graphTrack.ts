@@ -8,7 +8,7 @@
 // what changed, not the length of the run. Same results as graphRun (tested). Pure.
 import type { Execution } from '../../shared/runModel';
 import type { RunInfo } from '../../shared/model/types';
-import { END, START, edgeKey, graphIdOf } from './graphShape';
+import { END, START, graphIdOf } from './graphShape';
 import type { GraphRun, NodeRun, Transition } from './graphRun';
 import type { EdgeMatcher } from './graphMatch';
 
@@ -39,26 +39,23 @@ interface Contribution {
   start: number;
 }
 
-/** Running sums over a set of transitions: edge counts, the graph-id pairs joined, starts. */
+/**
+ * Running sums over a set of transitions: edge counts and starts. A live pass adds and takes back
+ * a few hundred transitions (a router's step is every node before it × every node in it), so
+ * this is all it keeps: each costs a map update per edge, no key built.
+ */
 class Sums {
   readonly counts = new Map<string, number>();
-  readonly pairs = new Map<string, { pair: [string, string]; n: number }>();
   starts = 0;
 
-  add(list: readonly Transition[], sign: 1 | -1, pairOf: (t: Transition) => [string, string]): void {
+  add(list: readonly Transition[], sign: 1 | -1): void {
+    const counts = this.counts;
     for (const t of list) {
       if (t.from === 'start') this.starts += sign;
-      const p = pairOf(t);
-      const pk = edgeKey(p[0], p[1]);
-      const had = this.pairs.get(pk);
-      if (had) {
-        had.n += sign;
-        if (had.n <= 0) this.pairs.delete(pk);
-      } else if (sign > 0) this.pairs.set(pk, { pair: p, n: 1 });
       for (const e of t.edges) {
-        const n = (this.counts.get(e) ?? 0) + sign;
-        if (n > 0) this.counts.set(e, n);
-        else this.counts.delete(e);
+        const n = (counts.get(e) ?? 0) + sign;
+        if (n > 0) counts.set(e, n);
+        else counts.delete(e);
       }
     }
   }
@@ -80,8 +77,15 @@ export class RunTracker {
   private readonly nodes = new Map<string, NodeRun>();
   private readonly settled = new Sums();
   private readonly tail = new Sums();
-  /** The pairs of every transition so far (for a shape drawn from the run). */
+  /**
+   * The graph-id pairs of every transition so far, by edge key (for a shape drawn from the run,
+   * whose matcher names each pair's one edge: so the pairs are the edges taken). Empty otherwise.
+   */
   pairs: Map<string, [string, string]> = new Map();
+  /** Bumped when the graph ids that ran or the pairs taken changed (a shape drawn from the run is drawn again). */
+  shapeVersion = 0;
+  /** The pair each edge key was made for (drawn from the run only). */
+  private readonly pairOfEdge = new Map<string, [string, string]>();
   /** Groups to look at in the next pass (something in them, or under them, changed). */
   private readonly dirty = new Set<Group>();
   /** Steps computed again in the last pass (read by tests: a pass costs what changed). */
@@ -94,13 +98,15 @@ export class RunTracker {
   private readonly orphans = new Map<string, number[]>();
   /** Every graph id that ran. */
   readonly ids = new Set<string>();
-  private readonly pairOfT = (t: Transition) => this.pairOf(t);
+  private idsSeen = 0;
 
   constructor(
     private readonly executions: readonly Execution[],
     /** The element an execution counts for (null: none), or whether it is drawn as itself. */
     private readonly countsAs: (gid: string) => string | null,
     private readonly match: EdgeMatcher,
+    /** The shape is drawn from the run: `match` gives each pair its own one edge, and `pairs` is kept. */
+    private readonly drawn = false,
   ) {}
 
   /** Still describes this array (the model was not rebuilt, nothing was regrouped). */
@@ -140,17 +146,23 @@ export class RunTracker {
     }
     for (const g of this.dirty) this.retail(g, runInfo);
     this.dirty.clear();
-    const pairs = new Map<string, [string, string]>();
-    for (const [k, v] of this.settled.pairs) pairs.set(k, v.pair);
-    for (const [k, v] of this.tail.pairs) pairs.set(k, v.pair);
-    for (const t of ends) {
-      const p = this.pairOf(t);
-      pairs.set(edgeKey(p[0], p[1]), p);
-    }
-    this.pairs = pairs;
     const edgeCounts = new Map(this.settled.counts);
     for (const [k, n] of this.tail.counts) edgeCounts.set(k, (edgeCounts.get(k) ?? 0) + n);
     for (const t of ends) for (const k of t.edges) edgeCounts.set(k, (edgeCounts.get(k) ?? 0) + 1);
+    if (this.drawn) {
+      let same = edgeCounts.size === this.pairs.size;
+      if (same) for (const k of edgeCounts.keys()) if (!this.pairs.has(k)) same = false;
+      if (!same) {
+        const pairs = new Map<string, [string, string]>();
+        for (const k of edgeCounts.keys()) pairs.set(k, this.pairOfEdge.get(k)!);
+        this.pairs = pairs;
+        this.shapeVersion++;
+      }
+    }
+    if (this.ids.size !== this.idsSeen) {
+      this.idsSeen = this.ids.size;
+      this.shapeVersion++;
+    }
     const nodes = new Map<string, NodeRun>();
     for (const [id, r] of this.nodes) nodes.set(id, { ...r, executions: r.executions, status: statusOf(r, exs) });
     // __start__ and __end__ "ran" as often as the run began and ended there.
@@ -251,8 +263,8 @@ export class RunTracker {
     const s = g.steps[k];
     if (!s) return;
     if (s.settled) {
-      this.settled.add(s.out, -1, this.pairOfT);
-      this.tail.add(s.out, 1, this.pairOfT);
+      this.settled.add(s.out, -1);
+      this.tail.add(s.out, 1);
       s.settled = false;
       g.unsettled.add(s);
     }
@@ -326,16 +338,16 @@ export class RunTracker {
     for (const s of [...g.unsettled]) {
       const k = s.k;
       if (s.stale) {
-        this.tail.add(s.out, -1, this.pairOfT);
+        this.tail.add(s.out, -1);
         s.out = this.into(g, k, runs);
-        this.tail.add(s.out, 1, this.pairOfT);
+        this.tail.add(s.out, 1);
         s.stale = false;
         this.lastPassSteps++;
       }
       // Settled: a later step exists, and nothing here or just before (or inside them) is open.
       if (k < g.steps.length - 1 && !this.anyOpen(s.execs) && (k === 0 || !this.anyOpen(g.steps[k - 1].execs))) {
-        this.tail.add(s.out, -1, this.pairOfT);
-        this.settled.add(s.out, 1, this.pairOfT);
+        this.tail.add(s.out, -1);
+        this.settled.add(s.out, 1);
         s.settled = true;
         g.unsettled.delete(s);
       }
@@ -389,14 +401,12 @@ export class RunTracker {
     return out;
   }
 
-  private pairOf(t: Transition): [string, string] {
-    return [t.from === 'start' ? START : this.gids[t.from], t.to === 'end' ? END : this.gids[t.to]];
-  }
-
   private transition(from: number | 'start', to: number | 'end'): Transition {
     const a = from === 'start' ? START : this.gids[from];
     const b = to === 'end' ? END : this.gids[to];
-    return { from, to, edges: this.match(a, b) };
+    const edges = this.match(a, b);
+    if (this.drawn && !this.pairOfEdge.has(edges[0])) this.pairOfEdge.set(edges[0], [a, b]);
+    return { from, to, edges };
   }
 }
 

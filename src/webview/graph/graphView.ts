@@ -5,7 +5,7 @@
 import type { GraphLayout } from './graphLayout';
 import type { GraphShape } from './graphShape';
 import type { Lit } from './graphText';
-import { builtEdge, builtNode, lightDrawing, type EdgeEls, type NodeEls } from './graphLight';
+import { builtNode, lightDrawing, type EdgeEls, type NodeEls } from './graphLight';
 import { neighbour, pathOf, round } from './graphGeometry';
 
 const SVG = 'http://www.w3.org/2000/svg';
@@ -125,11 +125,11 @@ export class GraphView {
       this.nodes.set(c.id, { g, box: { x: c.x, y: c.y, w: c.w, h: c.h, r: 6 }, stats, badge, cx: c.x + c.w / 2, cy: c.y + 11, kind: 'cluster', written: builtNode() });
     }
     for (const e of layout.edges) {
-      const path = el('path', { d: pathOf(e.points), class: `g-edge${e.conditional ? ' conditional' : ''}`, 'marker-end': 'url(#lgt-arrow-plain)', 'data-source': e.source, 'data-target': e.target }, edgesG);
+      const path = el('path', { d: pathOf(e.points), class: `g-edge${e.conditional ? ' conditional' : ''}`, 'marker-end': 'url(#lgt-arrow-plain)', 'data-count': 0, 'data-source': e.source, 'data-target': e.target }, edgesG);
       const label = el('g', { class: 'g-edge-label' }, labelsG);
       el('rect', { x: -12, y: -8, width: 24, height: 15, rx: 7 }, label);
       const text = el('text', { x: 0, y: 3.5, 'text-anchor': 'middle' }, label);
-      this.edges.set(e.key, { path, label, text, edge: e, written: builtEdge() });
+      this.edges.set(e.key, { path, label, text, edge: e, count: 0, onPath: false });
     }
     // Counts halfway along each edge's curve (attached now, so the curve can be measured).
     // Off the clusters' title strips: further along the curve when the middle falls on one.
@@ -220,15 +220,17 @@ export class GraphView {
     this.pulses.style.transform = `translate(${round(this.tx)}px,${round(this.ty)}px) scale(${this.k.toFixed(4)})`;
   }
 
-  /** A running node's pulsing outline on (made once per run of it) or off. */
+  /**
+   * A running node's pulsing outline on or off: made the first time the node runs and then shown
+   * or hidden (a node runs again and again in a loop: making it each time cost more).
+   */
   private pulse(id: string, n: NodeEls, on: boolean): void {
     const had = this.pulseEls.get(id);
-    if (on === !!had) return;
     if (had) {
-      had.remove();
-      this.pulseEls.delete(id);
+      if (had.hidden === on) had.hidden = !on;
       return;
     }
+    if (!on) return;
     const d = document.createElement('div');
     d.className = `graph-pulse kind-${n.kind}`;
     const { x, y, w, h, r } = n.box;
