@@ -93,7 +93,7 @@ export function App({ store }: { store: Store }) {
       ))}
       {store.compare && store.compare.sessionId === session.id && <CompareView store={store} shown={store.compare.shown} key={`${store.compare.shown.a.label}|${store.compare.shown.b.label}`} />}
       <div class="main" hidden={!!store.compare}>
-        <GraphPane store={store} seq={store.slowSeq} />
+        <GraphPane store={store} seq={store.graphSeq} />
         <div class="left">
           <Timeline store={store} seq={store.slowSeq} />
           <ExecList store={store} seq={store.listSeq} />

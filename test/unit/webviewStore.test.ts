@@ -118,6 +118,48 @@ describe('protocol', () => {
   });
 });
 
+describe('DOM refresh while a run streams', () => {
+  /** Frames `gap` ms apart (on the panel's clock), each with one new event: which seqs each bumped. */
+  function stream(frames: number, gap: number) {
+    const real = Object.getOwnPropertyDescriptor(globalThis, 'performance')!;
+    let clock = 1000;
+    Object.defineProperty(globalThis, 'performance', { value: { now: () => clock }, configurable: true, writable: true });
+    try {
+      const h = harness();
+      h.store.handle({ type: 'session/snapshot', session: session(rec('parallel')), status: { phase: 'streaming' }, events: [] });
+      h.flush();
+      const out: { slow: boolean; list: boolean; graph: boolean }[] = [];
+      for (let i = 0; i < frames; i++) {
+        clock += gap;
+        const before = [h.store.slowSeq, h.store.listSeq, h.store.graphSeq];
+        h.store.handle({ type: 'session/events', sessionId: 's1', from: i, events: [{ id: String(i), event: 'updates', ns: [], data: { [`n${i % 3}`]: { v: i } }, t: clock }] });
+        h.flush(1);
+        out.push({ slow: h.store.slowSeq !== before[0], list: h.store.listSeq !== before[1], graph: h.store.graphSeq !== before[2] });
+      }
+      return out;
+    } finally {
+      Object.defineProperty(globalThis, 'performance', real);
+    }
+  }
+
+  test('the graph pane has frames of its own, about as often as the others', () => {
+    // 60 frames a second for 2 s: each of the three refreshes every ~120 ms, never two in one frame.
+    const f = stream(120, 1000 / 60);
+    assert.equal(f.filter((x) => x.graph && (x.slow || x.list)).length, 0);
+    const graph = f.filter((x) => x.graph).length;
+    const other = f.filter((x) => x.slow || x.list).length;
+    assert.ok(graph >= 12 && graph <= 17, `graph refreshed ${graph} times in 2 s`);
+    assert.ok(other >= 12 && other <= 17, `list and the rest ${other} times`);
+  });
+
+  test('frames far apart: the graph is not starved by the others', () => {
+    // A frame every 200 ms: each is due for the list or the rest; the graph comes with every other one.
+    const f = stream(20, 200);
+    const graph = f.filter((x) => x.graph).length;
+    assert.ok(graph >= 9, `graph refreshed ${graph} times in 20 frames`);
+  });
+});
+
 describe('follow mode', () => {
   test('keeps the latest in view until the person pans; the control brings it back', () => {
     const r = rec('slow');

@@ -150,7 +150,12 @@ export function GraphPane({ store }: { store: Store; seq?: number }) {
 
   useEffect(() => {
     const v = viewRef.current;
-    if (v && laidShape && layout) v.setLayout(laidShape, layout);
+    if (!v || !laidShape || !layout) return;
+    const t0 = performance.now();
+    v.setLayout(laidShape, layout);
+    // Read by the benchmark: the drawing built on the panel's thread (a graph drawn from the run
+    // is drawn again as new transitions appear).
+    performance.measure('lgt:graph-draw', { start: t0, detail: { nodes: layout.nodes.length } });
   }, [layout, pane.hidden]);
 
   // Light it when what it shows changed (a few times a second while a run streams): a handful of attribute writes.

@@ -6,10 +6,10 @@
 import type { Execution } from '../../shared/runModel';
 import type { RunInfo } from '../../shared/model/types';
 import type { SessionGraph } from '../../shared/assistantGraph';
-import { edgeKey, shapeFromGraph, shapeFromRun, type GraphShape } from './graphShape';
+import { shapeFromGraph, shapeFromRun, type GraphShape } from './graphShape';
 import type { GraphRun } from './graphRun';
 import { RunTracker } from './graphTrack';
-import { elementIn, matcherFor } from './graphMatch';
+import { elementIn, matcherFor, oneEdgeEach } from './graphMatch';
 
 /** The pane may take this share of the time while a run streams. */
 const SHARE = 0.05;
@@ -93,7 +93,7 @@ export class GraphLive {
     if (ok) return cur.t;
     const t = server
       ? new RunTracker(i.executions, elementIn(server), matcherFor(server))
-      : new RunTracker(i.executions, (gid) => gid, (a, b) => [edgeKey(a, b)], true);
+      : new RunTracker(i.executions, (gid) => gid, oneEdgeEach(), true);
     this.tracker = { t, session: i.sessionId, shape: server };
     return t;
   }

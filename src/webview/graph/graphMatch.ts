@@ -6,6 +6,27 @@ import { edgeKey, type GraphShape } from './graphShape';
 /** How a pair of graph ids maps to drawn edges: through the server's graph, or one edge each. */
 export type EdgeMatcher = (a: string, b: string) => string[];
 
+/**
+ * The matcher's answers kept by pair, in a map of maps: a live pass asks for a few hundred pairs
+ * (a router's step is every node before it × every node in it), and a key built for each was most
+ * of what asking cost.
+ */
+function byPair(f: EdgeMatcher): EdgeMatcher {
+  const cache = new Map<string, Map<string, string[]>>();
+  return (a, b) => {
+    let row = cache.get(a);
+    if (!row) cache.set(a, (row = new Map()));
+    let m = row.get(b);
+    if (!m) row.set(b, (m = f(a, b)));
+    return m;
+  };
+}
+
+/** Each pair of graph ids is its own edge (a graph drawn from the run). */
+export function oneEdgeEach(): EdgeMatcher {
+  return byPair((a, b) => [edgeKey(a, b)]);
+}
+
 /** The element (node or cluster) an execution's graph id is drawn as, in this shape. */
 export function elementIn(shape: GraphShape): (gid: string) => string | null {
   const cache = new Map<string, string | null>();
@@ -43,15 +64,10 @@ export function matcherFor(shape: GraphShape): EdgeMatcher {
     const c = el ?? gid;
     return shape.nodes.filter((n) => n.id.startsWith(`${c}:`)).map((n) => n.id);
   };
-  const cache = new Map<string, string[]>();
-  return (a, b) => {
-    const k = edgeKey(a, b);
-    let m = cache.get(k);
-    if (m) return m;
-    m = [];
+  return byPair((a, b) => {
+    const m: string[] = [];
     const targets = new Set(sides(b));
     for (const s of sides(a)) for (const t of out.get(s) ?? []) if (targets.has(t)) m.push(edgeKey(s, t));
-    cache.set(k, m);
     return m;
-  };
+  });
 }

@@ -70,6 +70,13 @@ export class StoreCore {
   /** Like slowSeq, for the execution list: streamed data alternates the two, so one frame never
    * carries both DOM updates. */
   listSeq = 0;
+  /**
+   * Like slowSeq, for the graph pane: every SLOW_MS too, but on a frame of its own between the
+   * other two (unless it is overdue), so its pass takes in fewer executions and no frame carries
+   * it with another DOM update.
+   */
+  graphSeq = 0;
+  private lastGraph = -Infinity;
   private slowTurn = 0;
   private lastSlow = -Infinity;
   private uiDirty = true;
@@ -371,11 +378,20 @@ export class StoreCore {
       this.uiDirty = false;
       this.slowSeq++;
       this.listSeq++;
+      this.graphSeq++;
       this.lastSlow = t;
+      this.lastGraph = t;
     } else if (dataChanged && t - this.lastSlow >= SLOW_MS) {
       if ((this.slowTurn ^= 1)) this.listSeq++;
       else this.slowSeq++;
       this.lastSlow = t;
+      if (t - this.lastGraph >= 2 * SLOW_MS) {
+        this.graphSeq++;
+        this.lastGraph = t;
+      }
+    } else if (dataChanged && t - this.lastGraph >= SLOW_MS) {
+      this.graphSeq++;
+      this.lastGraph = t;
     }
     if (dataChanged) {
       this.lastData = t;
