@@ -446,6 +446,32 @@ describe('a run streamed without subgraph events', () => {
     assert.equal(await full.locator('.graph-svg .g-node.unseen').count(), 0);
     await full.context().close();
   });
+
+  test('the banner above the timeline and the pane say the same: a recording that does not say how it was streamed, with events from inside the subgraph, has neither', async () => {
+    const page = await open(made.flat);
+    await page.waitForSelector('.graph-svg .g-node');
+    const show = (id: string, events: typeof research.events) =>
+      page.evaluate(
+        ({ id, events, h }) => {
+          window.lgtPreview.send({ type: 'session/snapshot', session: { id, title: id, startedAt: h.startedAt, input: h.input, threadId: null, subgraphs: ['write'] }, status: { phase: 'recorded' }, events });
+          window.lgtPreview.send({ type: 'session/graph', sessionId: id, graph: { graph: h.graph!.graph, xray: true, fetchedAt: 1 } });
+        },
+        { id, events, h: research.header },
+      );
+    const banner = page.locator('.banner.note', { hasText: 'runs a subgraph' });
+    // Nested events came: both see the subgraph's nodes.
+    await show('nested', research.events);
+    await page.waitForFunction(() => document.querySelector('.graph-svg [data-id="write:edit:polish"]')?.getAttribute('aria-label')?.startsWith('polish, ran 1 time'));
+    await settle(page);
+    assert.equal(await banner.count(), 0, 'no banner: the events from inside the subgraph came');
+    assert.equal(await page.locator('.graph-svg .g-node.unseen').count(), 0);
+    // None came: both say so.
+    await show('flat', research.events.filter((e) => !e.ns.length));
+    await page.waitForFunction(() => document.querySelectorAll('.graph-svg .g-node.unseen').length === 3);
+    await banner.waitFor();
+    assert.deepEqual(pageErrors(page), []);
+    await page.context().close();
+  });
 });
 
 describe('without the server’s graph, and with hostile ones', () => {

@@ -168,12 +168,7 @@ export function GraphPane({ store }: { store: Store; seq?: number }) {
   const litWith = useRef<unknown[]>([]);
   /** Executions when it was last lit (the benchmark's executions per update). */
   const litAt = useRef(0);
-  // Streamed without subgraph events, and none came (a recording may not say how it was streamed).
-  const nested = useRef({ n: 0, seen: false, session: '' });
-  if (nested.current.session !== session?.id || executions.length < nested.current.n) nested.current = { n: 0, seen: false, session: session?.id ?? '' };
-  for (let i = nested.current.n; i < executions.length && !nested.current.seen; i++) if (executions[i].ns.length) nested.current.seen = true;
-  nested.current.n = executions.length;
-  const insideUnseen = session?.streamSubgraphs !== true && !nested.current.seen;
+  const insideUnseen = store.withoutSubgraphEvents;
   useEffect(() => {
     const v = viewRef.current;
     if (!v || !run || !layout || !shape) return;

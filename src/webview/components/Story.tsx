@@ -95,7 +95,7 @@ export function Story({ store }: { store: Store; seq?: number }) {
           )}
         </div>
       )}
-      {session?.subgraphs?.length && !session.streamSubgraphs ? (
+      {session?.subgraphs?.length && store.withoutSubgraphEvents ? (
         <div class="banner note" role="note">
           <span class="codicon codicon-type-hierarchy-sub" aria-hidden="true" /> {session.subgraphs.join(', ')} {session.subgraphs.length === 1 ? 'runs a subgraph' : 'run subgraphs'}: this run was streamed without
           them, so {session.subgraphs.length === 1 ? 'it shows' : 'they show'} as one bar. Stream subgraphs to see the nodes inside.

@@ -126,6 +126,25 @@ export class StoreCore {
     });
   }
 
+  private nested = { session: '', n: 0, seen: false };
+  /**
+   * The run was streamed without subgraph events, and none came: the nodes inside a subgraph are
+   * not seen even when it ran. Not said by `streamSubgraphs` alone: a recording may not say how it
+   * was streamed (then events from inside a subgraph tell). The banner above the timeline and the
+   * graph pane both read it. Checks each execution once.
+   */
+  get withoutSubgraphEvents(): boolean {
+    const s = this.session;
+    if (!s || s.streamSubgraphs === true) return false;
+    const exs = this.model.executions;
+    const m = this.nested;
+    if (m.session !== s.id || exs.length < m.n) this.nested = { session: s.id, n: 0, seen: false };
+    const n = this.nested;
+    for (let i = n.n; i < exs.length && !n.seen; i++) if (exs[i].ns.length) n.seen = true;
+    n.n = exs.length;
+    return !n.seen;
+  }
+
   get live(): boolean {
     return this.session !== null && isLivePhase(this.status.phase);
   }
