@@ -523,6 +523,27 @@ describe('without the server’s graph, and with hostile ones', () => {
     });
   }
 
+  test('a narrow panel (the graph above the timeline, short and wide): fitted no smaller than readable, its start in view; Fit shows all of it', async () => {
+    const page = await open(fixture('research.jsonl'), {}, { width: 400, height: 700 });
+    await page.waitForSelector('.graph-svg .g-node');
+    await settle(page);
+    const host = (await page.locator('.graph-host').boundingBox())!;
+    const nameHeight = (id: string) => node(page, id).locator('.g-name').evaluate((e) => e.getBoundingClientRect().height);
+    assert.ok((await nameHeight('plan')) >= 8, `names readable: ${await nameHeight('plan')} px`);
+    const inView = async (id: string) => {
+      const b = (await node(page, id).locator('.g-box').boundingBox())!;
+      return b.x >= host.x - 0.5 && b.x + b.width <= host.x + host.width + 0.5 && b.y >= host.y - 0.5 && b.y + b.height <= host.y + host.height + 0.5;
+    };
+    assert.ok(await inView('__start__'), 'where the graph begins is in view');
+    assert.ok(!(await inView('__end__')), 'the rest is a pan away');
+    await page.locator('.graph-pane').screenshot({ path: join(ensureDir(screenshotDir), 'graph-narrow-readable.png') });
+    await page.locator('.graph-pane').getByRole('button', { name: 'Fit the whole graph (0)' }).click();
+    await settle(page);
+    for (const id of ['__start__', 'plan', 'write:edit:polish', '__end__']) assert.ok(await inView(id), `${id} in view once fitted whole`);
+    assert.deepEqual(pageErrors(page), []);
+    await page.context().close();
+  });
+
   test('a cancelled run: the node the cancel cut is marked cancelled, drawn and named so', async () => {
     // Recorded from the real server: `slow` cancelled while crunch ran (warm_up had finished).
     const page = await open('test/fixtures/recordings/slow-cancelled.jsonl');

@@ -234,7 +234,7 @@ export function GraphPane({ store }: { store: Store; seq?: number }) {
           <span class="graph-tools">
             <IconButton icon="zoom-out" label="Zoom out (−)" onClick={() => viewRef.current?.zoom(0.8)} />
             <IconButton icon="zoom-in" label="Zoom in (+)" onClick={() => viewRef.current?.zoom(1.25)} />
-            <IconButton icon="screen-full" label="Fit the graph (0)" onClick={() => viewRef.current?.fit()} />
+            <IconButton icon="screen-full" label="Fit the whole graph (0)" onClick={() => viewRef.current?.fit(true)} />
             <IconButton icon="chevron-left" label="Hide the graph" tabIndex={0} onClick={() => setPaneState({ hidden: true })} />
           </span>
         </div>

@@ -12,6 +12,11 @@ const SVG = 'http://www.w3.org/2000/svg';
 const MIN_K = 0.1;
 const MAX_K = 4;
 const FIT_MAX_K = 1.25;
+/**
+ * Fitted on its own (shown, resized, drawn again), the graph is not made smaller than this: names
+ * stay readable (~8 px) and the rest is a pan away. Fit (0, or the button) shows all of it.
+ */
+const FIT_MIN_K = 0.7;
 const DRAG_PX = 4;
 
 export interface GraphViewEvents {
@@ -48,6 +53,8 @@ export class GraphView {
   private ty = 0;
   /** The person zoomed or panned: a resize or a new layout no longer refits. */
   private moved = false;
+  /** The person asked to fit all of it: refits (a resize, a new layout) do too, however small. */
+  private fitAll = false;
   private active: string | null = null;
   private drag: { x: number; y: number; tx: number; ty: number; moved: boolean; id: string | null; toggle: string | null; bp: string | null } | null = null;
   private readonly ro: ResizeObserver;
@@ -199,14 +206,18 @@ export class GraphView {
 
   // ---- zoom and pan -------------------------------------------------------------------------
 
-  fit(): void {
+  /** Fit the graph in the pane: all of it when asked (`all`), else no smaller than readable. */
+  fit(all = this.fitAll): void {
     const l = this.layout;
     const { w, h } = this.hostSize();
     if (!l || !w || !h || !l.width || !l.height) return this.apply();
-    this.k = Math.max(MIN_K, Math.min(FIT_MAX_K, (w - 8) / l.width, (h - 8) / l.height));
-    this.tx = (w - l.width * this.k) / 2;
-    this.ty = Math.max(4, (h - l.height * this.k) / 2);
+    const k = Math.min(FIT_MAX_K, (w - 8) / l.width, (h - 8) / l.height);
+    this.k = Math.max(MIN_K, all ? k : Math.max(k, FIT_MIN_K));
+    // Too big to show whole: its start (the left or top edge) in view, the other way centred.
+    this.tx = l.width * this.k > w - 8 ? 4 : (w - l.width * this.k) / 2;
+    this.ty = l.height * this.k > h - 8 ? 4 : Math.max(4, (h - l.height * this.k) / 2);
     this.moved = false;
+    this.fitAll = all;
     this.apply();
   }
 
@@ -329,7 +340,7 @@ export class GraphView {
       if (this.active && this.nodes.get(this.active)?.kind === 'node') this.on.toggleBreakpoint(this.active);
     } else if (e.key === '+' || e.key === '=') this.zoom(1.25);
     else if (e.key === '-' || e.key === '_') this.zoom(0.8);
-    else if (e.key === '0') this.fit();
+    else if (e.key === '0') this.fit(true);
     else if (e.key === 'Home') {
       const f = this.firstId();
       if (f) this.setActive(f, true);
