@@ -50,6 +50,17 @@ export function pathString(path: readonly PathSeg[]): string {
   return formatPath(path as PathSeg[]);
 }
 
+/** Ids longer than this are cut in a path shown (a message's UUID): `messages[id=c00082fa…]`. */
+const SHORT_ID = 12;
+
+/**
+ * A path to read: as pathString, with long element ids cut to their first 8 characters (a UUID
+ * per message made every path a line of hex). The full path is what is copied and in the tooltip.
+ */
+export function shortPath(path: readonly PathSeg[]): string {
+  return formatPath(path.map((s) => (typeof s === 'object' && s.id.length > SHORT_ID ? { id: `${s.id.slice(0, 8)}…` } : s)));
+}
+
 // ---- chat messages --------------------------------------------------------------------------
 
 export interface ToolCall {
@@ -194,7 +205,7 @@ export function callLabel(c: ToolCall, max = 160): string {
 
 /** A spoken summary of a change, for screen readers. */
 export function describeChange(c: Change): string {
-  const where = formatPath(c.path);
+  const where = shortPath(c.path);
   switch (c.kind) {
     case 'added':
       return `added ${where}: ${preview(c.after, 160)}`;

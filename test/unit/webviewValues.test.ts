@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseRecording } from '../../src/shared/recording';
 import { RunModel, type Execution } from '../../src/shared/runModel';
-import { asMessage, callLabel, describeChange, isMessageList, messageText, preview, toolCalls, toolResults } from '../../src/webview/values';
+import { asMessage, callLabel, describeChange, isMessageList, messageText, preview, shortPath, toolCalls, toolResults } from '../../src/webview/values';
 import { Matcher, containsText, filterPredicate, parseFilter, searchPredicate } from '../../src/webview/filter';
 import { changesOf, stateAfter } from '../../src/webview/stateAccess';
 
@@ -72,6 +72,9 @@ test('previews are one line and bounded; changes read as sentences', () => {
   assert.equal(preview({ type: 'human', content: 'hello' }), 'human: "hello"');
   assert.equal(describeChange({ kind: 'added', path: ['messages', { id: 'm1' }], after: { type: 'ai', content: 'ok' } }), 'added messages[id=m1]: ai: "ok"');
   assert.equal(describeChange({ kind: 'changed', path: ['n'], before: 1, after: 2 }), 'changed n from 1 to 2');
+  // A message's UUID is cut to its first 8 characters (the whole path is copied, and in the tooltip).
+  assert.equal(describeChange({ kind: 'changed', path: ['messages', { id: 'c00082fa-1234-4e5f-9abc-def012345678' }, 'content'], before: 'a', after: 'b' }), 'changed messages[id=c00082fa…].content from "a" to "b"');
+  assert.equal(shortPath(['messages', { id: 'call_12' }]), 'messages[id=call_12]');
   assert.equal(describeChange({ kind: 'removed', path: ['notes', 0], before: 'x' }), 'removed notes[0]: "x"');
 });
 

@@ -2,7 +2,7 @@
 // Messages appear as chat; long strings as word or line diffs; big values cut with a way to expand.
 import { useState } from 'preact/hooks';
 import type { Change } from '../../shared/diff';
-import { asMessage, copyText, describeChange, pathString, preview, type ChatMessage, type ToolCall } from '../values';
+import { asMessage, copyText, describeChange, pathString, preview, shortPath, type ChatMessage, type ToolCall } from '../values';
 import { copyToClipboard } from '../copy';
 import { ChatMessageView, LongText } from './Chat';
 import { IconButton, ValueTree } from './ValueTree';
@@ -60,16 +60,17 @@ const SIGIL: Record<Change['kind'], string> = { added: '+', removed: '−', chan
 
 function ChangeItem({ change: c, results, calls }: { change: Change; results?: Map<string, ChatMessage>; calls?: Map<string, ToolCall> }) {
   const where = pathString(c.path);
+  const shown = shortPath(c.path);
   const value = c.kind === 'removed' ? c.before : c.after;
   return (
     <li class={`chg ${c.kind}`} aria-label={describeChange(c)} tabIndex={-1}>
       <div class="chg-head">
         <span class="chg-sigil" aria-hidden="true">{SIGIL[c.kind]}</span>
-        <span class="chg-path mono" title={where}>{where}</span>
+        <span class="chg-path mono" title={where}>{shown}</span>
         <span class="chg-kind">{c.kind}</span>
         <span class="chg-actions">
-          {c.kind !== 'moved' && <IconButton icon="copy" label={`Copy ${c.kind === 'removed' ? 'old' : 'new'} value of ${where}`} onClick={() => void copyToClipboard(copyText(value), 'value')} />}
-          <IconButton icon="symbol-key" label={`Copy path ${where}`} onClick={() => void copyToClipboard(where, 'path')} />
+          {c.kind !== 'moved' && <IconButton icon="copy" label={`Copy ${c.kind === 'removed' ? 'old' : 'new'} value of ${shown}`} onClick={() => void copyToClipboard(copyText(value), 'value')} />}
+          <IconButton icon="symbol-key" label={`Copy path ${shown}`} onClick={() => void copyToClipboard(where, 'path')} />
         </span>
       </div>
       <div class="chg-body">

@@ -1,7 +1,7 @@
 // Messages shown as a conversation: role, content, tool calls with the results that answered them.
 import { useState } from 'preact/hooks';
 import { formatNumber } from '../layout';
-import { asMessage, callLabel, copyText, messageText, nonTextBlocks, pathString, TRUNCATE_AT, type ChatMessage, type PathSeg, type ToolCall } from '../values';
+import { asMessage, callLabel, copyText, messageText, nonTextBlocks, pathString, shortPath, TRUNCATE_AT, type ChatMessage, type PathSeg, type ToolCall } from '../values';
 import { copyToClipboard } from '../copy';
 import { IconButton, ValueTree } from './ValueTree';
 
@@ -30,7 +30,7 @@ export function ChatMessageView(p: { value: unknown; results?: Map<string, ChatM
         {failed && <span class="tag error">error</span>}
         <span class="msg-actions">
           <IconButton icon="copy" label="Copy message" onClick={() => void copyToClipboard(copyText(p.value), 'message')} />
-          {p.path && <IconButton icon="symbol-key" label={`Copy path ${pathString(p.path)}`} onClick={() => void copyToClipboard(pathString(p.path!), 'path')} />}
+          {p.path && <IconButton icon="symbol-key" label={`Copy path ${shortPath(p.path)}`} onClick={() => void copyToClipboard(pathString(p.path!), 'path')} />}
           <IconButton icon="json" label={showRaw ? 'Show as chat' : 'Show raw value'} pressed={showRaw} onClick={() => setShowRaw(!showRaw)} />
         </span>
       </div>

@@ -6,7 +6,7 @@ import { useState } from 'preact/hooks';
 import { formatNumber } from '../layout';
 import type { ComponentChildren } from 'preact';
 import { copyToClipboard } from '../copy';
-import { asMessage, copyText, isMessageList, pathString, preview, toolResults, TRUNCATE_AT, type PathSeg } from '../values';
+import { asMessage, copyText, isMessageList, pathString, preview, shortPath, toolResults, TRUNCATE_AT, type PathSeg } from '../values';
 import { ChatMessageView } from './Chat';
 
 /** Children shown before "show more". */
@@ -104,8 +104,8 @@ function Node(p: NodeProps) {
           </button>
         )}
         <span class="vt-actions">
-          <IconButton icon="copy" label={`Copy value of ${pathText}`} onClick={() => void copyToClipboard(copyText(p.value), 'value')} />
-          <IconButton icon="symbol-key" label={`Copy path ${pathText}`} onClick={() => void copyToClipboard(pathText, 'path')} />
+          <IconButton icon="copy" label={`Copy value of ${shortPath(p.path)}`} onClick={() => void copyToClipboard(copyText(p.value), 'value')} />
+          <IconButton icon="symbol-key" label={`Copy path ${shortPath(p.path)}`} onClick={() => void copyToClipboard(pathText, 'path')} />
         </span>
       </div>
       {expandable && open && (
