@@ -195,6 +195,9 @@ test('attach to a run someone else started: follow it, Pause it, Continue to the
   const configured = nextEvent(dc, 'initialized').then(() => dc.configurationDoneRequest());
   await Promise.all([configured, dc.attachRequest({ url, cwd: examplesDir, thread: thread.thread_id } as DebugProtocol.AttachRequestArguments)]);
   await until('the adapter to say which run it follows', () => d.output.some((o) => o.includes(`Following run ${shortId(run.run_id)}`)));
+  // Paused once it runs: on a server busy with other tests' runs it may wait its turn first, and
+  // a run cancelled before it started has no checkpoint to stop at.
+  await until('the app\'s run to be running', async () => (await client.getRun(thread.thread_id, run.run_id)).status === 'running');
   const stopped = nextEvent(dc, 'stopped');
   await dc.pauseRequest({ threadId: 1 });
   assert.equal(((await stopped) as DebugProtocol.StoppedEvent).body.reason, 'pause');
