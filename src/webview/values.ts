@@ -50,15 +50,17 @@ export function pathString(path: readonly PathSeg[]): string {
   return formatPath(path as PathSeg[]);
 }
 
-/** Ids longer than this are cut in a path shown (a message's UUID): `messages[id=c00082fa…]`. */
-const SHORT_ID = 12;
+/** A UUID in an element's id (a message's): shown by its last 8 characters. */
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}([0-9a-f]{8})/gi;
 
 /**
- * A path to read: as pathString, with long element ids cut to their first 8 characters (a UUID
- * per message made every path a line of hex). The full path is what is copied and in the tooltip.
+ * A path to read: as pathString, with each UUID in an element's id cut to its last 8 characters
+ * (`messages[id=run-…f1698b87-tool-call_calc_1]`): a UUID per message made every path a line of
+ * hex. Its end, not its start: a UUIDv7 begins with the time, the same for every message of a
+ * run. The full path is what is copied, and in the tooltip.
  */
 export function shortPath(path: readonly PathSeg[]): string {
-  return formatPath(path.map((s) => (typeof s === 'object' && s.id.length > SHORT_ID ? { id: `${s.id.slice(0, 8)}…` } : s)));
+  return formatPath(path.map((s) => (typeof s === 'object' ? { id: s.id.replace(UUID, '…$1') } : s)));
 }
 
 // ---- chat messages --------------------------------------------------------------------------

@@ -72,9 +72,11 @@ test('previews are one line and bounded; changes read as sentences', () => {
   assert.equal(preview({ type: 'human', content: 'hello' }), 'human: "hello"');
   assert.equal(describeChange({ kind: 'added', path: ['messages', { id: 'm1' }], after: { type: 'ai', content: 'ok' } }), 'added messages[id=m1]: ai: "ok"');
   assert.equal(describeChange({ kind: 'changed', path: ['n'], before: 1, after: 2 }), 'changed n from 1 to 2');
-  // A message's UUID is cut to its first 8 characters (the whole path is copied, and in the tooltip).
-  assert.equal(describeChange({ kind: 'changed', path: ['messages', { id: 'c00082fa-1234-4e5f-9abc-def012345678' }, 'content'], before: 'a', after: 'b' }), 'changed messages[id=c00082fa…].content from "a" to "b"');
-  assert.equal(shortPath(['messages', { id: 'call_12' }]), 'messages[id=call_12]');
+  // A UUID in a message's id is cut to its last 8 characters (the whole path is copied, and in the tooltip).
+  assert.equal(describeChange({ kind: 'changed', path: ['messages', { id: 'c00082fa-1234-4e5f-9abc-def012345678' }, 'content'], before: 'a', after: 'b' }), 'changed messages[id=…12345678].content from "a" to "b"');
+  // The real server's ids hold a UUIDv7 (its start is the time, the same for a whole run): what tells them apart stays.
+  assert.equal(shortPath(['messages', { id: 'run-01a23c6f-3b64-736f-90f6-fce2f1698b87-tool-call_calc_1' }]), 'messages[id=run-…f1698b87-tool-call_calc_1]');
+  assert.equal(shortPath(['messages', { id: 'call_12' }, 'content']), 'messages[id=call_12].content');
   assert.equal(describeChange({ kind: 'removed', path: ['notes', 0], before: 'x' }), 'removed notes[0]: "x"');
 });
 
