@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { parseRecording, serializeRecording, type Recording } from '../../src/shared/recording';
 import { RunModel, type Execution } from '../../src/shared/runModel';
+import { BADGE } from '../../src/webview/graph/graphLight';
 import { ensureDir, fixture, launch, pageUrl, repoRoot, screenshotDir, settle, startPreview, waitRendered, type Preview } from './harness';
 
 let preview: Preview;
@@ -401,14 +402,17 @@ describe('the graph pane on a recording of the research graph', () => {
 });
 
 describe('interrupts', () => {
-  test('a node waiting at an interrupt is marked (⏸, dashed); once the interrupt is answered it is drawn as it stands, its name still saying so', async () => {
+  test('a node waiting at an interrupt is marked (a pause badge, dashed); once the interrupt is answered it is drawn as it stands, its name still saying so', async () => {
     const page = await open('test/fixtures/webview/interrupt.jsonl');
     await waitRendered(page, 2);
     await page.waitForFunction(() => document.querySelector('.graph-svg [data-id="human_review"]')?.getAttribute('data-status') === 'interrupted');
     const waiting = node(page, 'human_review');
     assert.match((await waiting.getAttribute('aria-label'))!, /^human_review, ran 1 time, interrupted/);
     assert.ok(await waiting.evaluate((e) => e.classList.contains('interrupted')));
-    assert.equal(await waiting.locator('.g-badge').textContent(), '⏸');
+    assert.equal(await waiting.locator('.g-badge').textContent(), BADGE.interrupted);
+    // Drawn in VS Code's icon font, which the panel has loaded (as text, "⏸" was a box in fonts without it).
+    assert.match(await waiting.locator('.g-badge').evaluate((e) => getComputedStyle(e).fontFamily), /codicon/);
+    assert.ok(await page.evaluate(async () => (await document.fonts.load('11px codicon', '\uead1')).length > 0), 'the codicon font is loaded');
     await page.context().close();
 
     const after = await open(RESUMED);
@@ -554,7 +558,7 @@ describe('without the server’s graph, and with hostile ones', () => {
     assert.equal(await crunch.getAttribute('data-status'), 'cancelled');
     assert.match((await crunch.getAttribute('class'))!, /\bcancelled\b/);
     assert.match((await crunch.getAttribute('aria-label'))!, /^crunch, ran 1 time, cancelled/);
-    assert.equal(await crunch.locator('text.g-badge').textContent(), '⊘');
+    assert.equal(await crunch.locator('text.g-badge').textContent(), BADGE.cancelled);
     // The node before it finished: not marked.
     assert.doesNotMatch((await node(page, 'warm_up').getAttribute('class'))!, /\bcancelled\b/);
     await page.locator('.graph-pane').screenshot({ path: join(screenshotDir, 'graph-cancelled.png') });

@@ -36,6 +36,13 @@ export interface EdgeEls {
  */
 export type Written = Map<string, string | boolean | null>;
 
+/**
+ * A node's badge, in VS Code's own icon font (codicons: warning, debug-pause, circle-slash), which
+ * the panel always has: "⏸" and "⊘" as text were boxes in fonts without them (seen in the
+ * workbench here).
+ */
+export const BADGE = { error: '\uea6c', interrupted: '\uead1', cancelled: '\ueabd' } as const;
+
 const NODE_FLAGS = ['running', 'ran', 'error', 'interrupted', 'cancelled', 'selected', 'on-path', 'has-bp', 'unseen'];
 
 /**
@@ -103,7 +110,7 @@ export function lightDrawing(shape: GraphShape, nodes: ReadonlyMap<string, NodeE
     flag(g, w, 'has-bp', n.kind === 'node' && lit.breakpoints.has(id));
     put(g, w, 'aria-current', lit.selected === id ? 'true' : null);
     text(n.stats, w, 'stats', n.kind === 'start' || n.kind === 'end' ? '' : statsText(r));
-    const badge = r?.errors ? '⚠' : status === 'interrupted' ? '⏸' : status === 'cancelled' ? '⊘' : '';
+    const badge = r?.errors ? BADGE.error : status === 'interrupted' ? BADGE.interrupted : status === 'cancelled' ? BADGE.cancelled : '';
     text(n.badge, w, 'badge', badge);
     if (n.kind === 'cluster') put(n.stats, w, 'dx', badge ? '-14' : '0', 'stats.dx');
   }
