@@ -63,8 +63,14 @@ describe('a big recording in slices', () => {
     });
     await page.goto(pageUrl(preview, file, { chrome: '0', chunk }));
     await page.waitForFunction((n) => (window.lgtPreview?.rendered?.events ?? 0) >= n, EXECUTIONS * 3, { timeout: 120_000, polling: 100 });
-    // The rows' DOM refreshes a little after the data settles.
+    // The rows' DOM refreshes a little after the data settles (SLOW_MS later): until their counts
+    // add up to every execution, they may be the last refresh's while the run was taken in.
     await page.waitForFunction(() => !document.querySelector('.tl-label[aria-label*="running"]'), null, { timeout: 30_000 });
+    await page.waitForFunction(
+      (n) => [...document.querySelectorAll('.tl-label')].reduce((a, e) => a + Number(/: ([\d,.\s]+) executions?/.exec(e.getAttribute('aria-label') ?? '')?.[1].replace(/\D/g, '') ?? 0), 0) === n,
+      EXECUTIONS,
+      { timeout: 30_000 },
+    );
     await settle(page);
     return { page, errors };
   }
