@@ -55,6 +55,7 @@ function Node(p: NodeProps) {
   const [shown, setShown] = useState(PAGE);
   const [full, setFull] = useState(false);
   const pathText = pathString(p.path);
+  const pathShown = shortPath(p.path);
   const isLong = typeof p.value === 'string' && p.value.length > TRUNCATE_AT;
   const chat = expandable && isMessageList(p.value);
   const msg = !chat && expandable ? asMessage(p.value) : null;
@@ -104,8 +105,8 @@ function Node(p: NodeProps) {
           </button>
         )}
         <span class="vt-actions">
-          <IconButton icon="copy" label={`Copy value of ${shortPath(p.path)}`} onClick={() => void copyToClipboard(copyText(p.value), 'value')} />
-          <IconButton icon="symbol-key" label={`Copy path ${shortPath(p.path)}`} onClick={() => void copyToClipboard(pathText, 'path')} />
+          <IconButton icon="copy" label={`Copy value of ${pathShown}`} onClick={() => void copyToClipboard(copyText(p.value), 'value')} />
+          <IconButton icon="symbol-key" label={`Copy path ${pathShown}`} onClick={() => void copyToClipboard(pathText, 'path')} />
         </span>
       </div>
       {expandable && open && (

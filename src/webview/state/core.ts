@@ -137,9 +137,8 @@ export class StoreCore {
     const s = this.session;
     if (!s || s.streamSubgraphs === true) return false;
     const exs = this.model.executions;
-    const m = this.nested;
-    if (m.session !== s.id || exs.length < m.n) this.nested = { session: s.id, n: 0, seen: false };
-    const n = this.nested;
+    let n = this.nested;
+    if (n.session !== s.id || exs.length < n.n) n = this.nested = { session: s.id, n: 0, seen: false };
     for (let i = n.n; i < exs.length && !n.seen; i++) if (exs[i].ns.length) n.seen = true;
     n.n = exs.length;
     return !n.seen;
